@@ -1,0 +1,142 @@
+/**
+ * The storage contract. The broker only talks to partitions through these interfaces, so the
+ * file store and the in-memory store are interchangeable and pass one conformance suite
+ * (test/storage/conformance.ts).
+ *
+ * Ownership: a PartitionLog owns its segments, indexes and end offsets. Nobody else writes them.
+ * Offsets are JS numbers: exact up to 2^53, far beyond any real log.
+ */
+
+/** Per-partition settings, Kafka topic config names in camelCase with units last. */
+export interface LogConfig {
+  /** `segment.bytes`: roll the active segment when it would grow past this. */
+  segmentBytes: number;
+  /** `segment.ms`: roll the active segment when its first batch is older than this. */
+  segmentMs: number;
+  /** `index.interval.bytes`: bytes of log between two sparse index entries. */
+  indexIntervalBytes: number;
+  /** `segment.index.bytes`: maximum size of an offset/time index file. */
+  segmentIndexBytes: number;
+  /** `flush.messages`: fsync after this many records (Number.MAX_SAFE_INTEGER = never by count). */
+  flushMessages: number;
+  /** `flush.ms`: fsync when unflushed data is older than this (Number.MAX_SAFE_INTEGER = never). */
+  flushMs: number;
+}
+
+export const defaultLogConfig: LogConfig = {
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 60 * 60 * 1000,
+  indexIntervalBytes: 4096,
+  segmentIndexBytes: 10 * 1024 * 1024,
+  flushMessages: Number.MAX_SAFE_INTEGER,
+  flushMs: Number.MAX_SAFE_INTEGER,
+};
+
+export interface AppendInfo {
+  /** Number of records in the batch (lastOffsetDelta + 1); the store rewrites only baseOffset. */
+  recordCount: number;
+  /** Max timestamp of the batch, as the store should index it (after LogAppendTime rewriting). */
+  maxTimestampMs: number;
+}
+
+export interface AppendResult {
+  /** Offset assigned to the first record of the first batch. */
+  baseOffset: number;
+  /** Offset of the last record appended. */
+  lastOffset: number;
+  logStartOffset: number;
+}
+
+export interface ReadOptions {
+  /** Return at most this many bytes, except that one whole batch is returned if minOneBatch. */
+  maxBytes: number;
+  /** KIP-74: return the first batch even if it is larger than maxBytes. */
+  minOneBatch: boolean;
+  /** Do not return batches whose base offset is at or beyond this (high watermark / LSO). */
+  maxOffset?: number;
+}
+
+export interface ReadResult {
+  /** Whole record batches, in offset order, starting with the batch that contains the offset. */
+  chunks: Buffer[];
+  bytes: number;
+}
+
+export interface TimestampLookup {
+  offset: number;
+  timestampMs: number;
+}
+
+/** A single partition's log. */
+export interface PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  /** First offset still in the log. */
+  readonly logStartOffset: number;
+  /** Offset the next appended record will get. */
+  readonly logEndOffset: number;
+  /** Total bytes of all segments. */
+  readonly sizeBytes: number;
+
+  /**
+   * Appends one or more v2 record batches held in `batches` (validated by the caller), assigning
+   * offsets synchronously before this returns its promise: appends are ordered by call order.
+   * The store writes the base offset into the bytes in place. The promise resolves once the bytes
+   * have been handed to the OS (they survive a kill -9 of the process) and, when the flush policy
+   * asks for it, fsynced. `infos` has one entry per batch, in order.
+   */
+  append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult>;
+
+  /** Reads whole batches from the one containing `offset`. Throws OffsetOutOfRangeError. */
+  read(offset: number, options: ReadOptions): Promise<ReadResult>;
+
+  /** First offset whose batch max timestamp is >= timestampMs, or null if none. */
+  offsetForTimestamp(timestampMs: number): Promise<TimestampLookup | null>;
+
+  /** Forces everything appended so far to stable storage. */
+  flush(): Promise<void>;
+
+  /** Flushes and releases file handles. */
+  close(): Promise<void>;
+}
+
+/** What the store persists about a topic so it comes back after a restart. */
+export interface TopicRecord {
+  name: string;
+  /** Kafka's Uuid in its base64url string form. */
+  topicId: string;
+  partitionCount: number;
+  /** Topic config overrides, Kafka names (`retention.ms`, ...). */
+  configs: Record<string, string>;
+}
+
+/** A set of partition logs plus the durable topic catalogue. */
+export interface LogStore {
+  /** Opens (creating if missing) the log of one partition; recovers it if needed. */
+  openPartition(topic: string, partition: number, config: LogConfig): Promise<PartitionLog>;
+  /** Closes and deletes the partition's data. */
+  deletePartition(topic: string, partition: number): Promise<void>;
+  /** Reads the topic catalogue (empty on a new store). */
+  loadTopics(): Promise<TopicRecord[]>;
+  /** Durably replaces the topic catalogue (write temp, fsync, rename for files). */
+  saveTopics(topics: TopicRecord[]): Promise<void>;
+  /** Closes every open partition. */
+  close(): Promise<void>;
+}
+
+/** Thrown by read() when the offset is below logStartOffset or above logEndOffset. */
+export class OffsetOutOfRangeError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly logStartOffset: number,
+    readonly logEndOffset: number,
+  ) {
+    super(`offset ${offset} is outside [${logStartOffset}, ${logEndOffset}]`);
+    this.name = 'OffsetOutOfRangeError';
+  }
+}
+
+/** Thrown when bytes on disk do not validate; recovery catches it and truncates. */
+export class CorruptRecordError extends Error {
+  override name = 'CorruptRecordError';
+}
