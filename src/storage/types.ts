@@ -93,6 +93,12 @@ export interface PartitionLog {
   /** First offset whose batch max timestamp is >= timestampMs, or null if none. */
   offsetForTimestamp(timestampMs: number): Promise<TimestampLookup | null>;
 
+  /**
+   * The batch with the largest max timestamp so far (ListOffsets MAX_TIMESTAMP): the last offset
+   * of that batch and its timestamp, or null for an empty log.
+   */
+  maxTimestamp(): TimestampLookup | null;
+
   /** Forces everything appended so far to stable storage. */
   flush(): Promise<void>;
 

@@ -1,0 +1,85 @@
+/**
+ * Produce v3-v11. Each partition's records stay the bytes the producer sent: the batches are
+ * validated in place (sizes, CRC32C, magic) and handed to the log, which writes the offsets
+ * into them. acks=0 gets no response; acks=1 and acks=all are answered once the log has the
+ * bytes (on a single node the leader is the whole ISR).
+ */
+import type { ProduceRequest, ProduceResponse } from '../../protocol/generated/index.js';
+import { ErrorCode, KafkaError } from '../../protocol/errors.js';
+import { validateBatches, setLogAppendTime } from '../../records/validate.js';
+import { NO_RESPONSE, type ApiHandler, type RequestContext } from '../handler.js';
+import type { Broker } from '../broker.js';
+import type { Topic } from '../topics.js';
+
+type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
+
+export const handler: ApiHandler = {
+  apiKey: 0,
+  minVersion: 3,
+  maxVersion: 11,
+  async handle(ctx: RequestContext, request: ProduceRequest): Promise<ProduceResponse | typeof NO_RESPONSE> {
+    const acks = request.acks;
+    const validAcks = acks === 0 || acks === 1 || acks === -1;
+    const responses = request.topicData.map((topicData) => ({
+      name: topicData.name,
+      partitionResponses: topicData.partitionData.map((data) =>
+        validAcks
+          ? produceToPartition(ctx.broker, topicData.name, data.index, data.records)
+          : Promise.resolve(partitionError(data.index, ErrorCode.INVALID_REQUIRED_ACKS, null)),
+      ),
+    }));
+    const settled = await Promise.all(
+      responses.map(async (r) => ({ name: r.name, partitionResponses: await Promise.all(r.partitionResponses) })),
+    );
+    if (acks === 0) return NO_RESPONSE;
+    return { responses: settled, throttleTimeMs: 0 };
+  },
+};
+
+async function produceToPartition(broker: Broker, topicName: string, index: number, records: Buffer | null): Promise<PartitionResponse> {
+  let topic: Topic | undefined = broker.topics.get(topicName);
+  try {
+    if (!topic && broker.config.autoCreateTopicsEnable) topic = await broker.topics.getOrCreate(topicName, broker.config.numPartitions);
+  } catch (err) {
+    if (err instanceof KafkaError) return partitionError(index, err.code, err.message);
+    throw err;
+  }
+  const partition = topic?.partitions[index];
+  if (!topic || !partition) return partitionError(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+  if (!records || records.length === 0) return partitionError(index, ErrorCode.INVALID_RECORD, 'Produce request has no record batch');
+  const settings = broker.config.topicSettings(topic.configs);
+  const nowMs = broker.clock();
+  const validation = validateBatches(records, {
+    maxBatchBytes: Math.min(settings.maxMessageBytes, settings.log.segmentBytes),
+    nowMs,
+    timestampType: settings.timestampType,
+    timestampBeforeMaxMs: settings.timestampBeforeMaxMs,
+    timestampAfterMaxMs: settings.timestampAfterMaxMs,
+  });
+  if (!validation.ok) return partitionError(index, validation.errorCode, validation.message);
+  const logAppendTime = settings.timestampType === 'LogAppendTime';
+  if (logAppendTime) {
+    for (const position of validation.positions) setLogAppendTime(records, position, nowMs);
+    for (const info of validation.infos) info.maxTimestampMs = nowMs;
+  }
+  let result;
+  try {
+    result = await partition.append(records, validation.infos);
+  } catch (err) {
+    broker.logger.error({ topic: topicName, partition: index, err: String(err) }, 'append failed');
+    return partitionError(index, ErrorCode.KAFKA_STORAGE_ERROR, 'The broker could not write to its log');
+  }
+  return {
+    index,
+    errorCode: ErrorCode.NONE,
+    baseOffset: result.baseOffset,
+    logAppendTimeMs: logAppendTime ? nowMs : -1,
+    logStartOffset: result.logStartOffset,
+    recordErrors: [],
+    errorMessage: null,
+  };
+}
+
+function partitionError(index: number, errorCode: number, message: string | null): PartitionResponse {
+  return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: message };
+}

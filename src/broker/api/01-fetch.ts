@@ -1,0 +1,157 @@
+/**
+ * Fetch v4-v17. Batches go out as the Buffers the log returned (no re-encoding); the response
+ * writer keeps them by reference. A fetch that finds fewer than `min.bytes` waits, registered
+ * on its partitions, until an append wakes it or `max.wait.ms` passes. Fetch sessions are not
+ * kept: every response carries session id 0, which tells clients to send full requests.
+ */
+import type { FetchRequest, FetchResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { OffsetOutOfRangeError } from '../../storage/types.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import type { Broker } from '../broker.js';
+import type { Partition } from '../partition.js';
+
+type TopicResponse = FetchResponse['responses'][number];
+type PartitionResponse = TopicResponse['partitions'][number];
+
+interface Target {
+  topicIndex: number;
+  partitionIndex: number;
+  fetchOffset: number;
+  maxBytes: number;
+  partition: Partition | null;
+  errorCode: number;
+}
+
+const READ_COMMITTED = 1;
+
+export const handler: ApiHandler = {
+  apiKey: 1,
+  minVersion: 4,
+  maxVersion: 17,
+  async handle(ctx: RequestContext, request: FetchRequest): Promise<FetchResponse> {
+    if (request.sessionId !== 0 && request.sessionId !== undefined) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    }
+    const targets = resolveTargets(ctx.broker, request, ctx.apiVersion);
+    const deadlineMs = ctx.broker.clock() + Math.max(0, request.maxWaitMs);
+    let result = await readAll(ctx.broker, request, targets);
+    while (result.bytes < request.minBytes && !result.anyError && ctx.broker.clock() < deadlineMs) {
+      const woken = await waitForData(targets, deadlineMs - ctx.broker.clock());
+      if (!woken) break;
+      result = await readAll(ctx.broker, request, targets);
+    }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+  },
+};
+
+function resolveTargets(broker: Broker, request: FetchRequest, version: number): Target[] {
+  const targets: Target[] = [];
+  request.topics.forEach((fetchTopic, topicIndex) => {
+    const topic = version >= 13 ? broker.topics.getById(fetchTopic.topicId ?? '') : broker.topics.get(fetchTopic.topic ?? '');
+    const missing = version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    for (const p of fetchTopic.partitions) {
+      const partition = topic?.partitions[p.partition] ?? null;
+      targets.push({
+        topicIndex,
+        partitionIndex: p.partition,
+        fetchOffset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+        partition,
+        errorCode: partition ? ErrorCode.NONE : topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : missing,
+      });
+    }
+  });
+  return targets;
+}
+
+interface ReadOutcome {
+  responses: TopicResponse[];
+  bytes: number;
+  anyError: boolean;
+}
+
+async function readAll(broker: Broker, request: FetchRequest, targets: Target[]): Promise<ReadOutcome> {
+  const responses: TopicResponse[] = request.topics.map((t) => ({ topic: t.topic ?? '', topicId: t.topicId ?? '', partitions: [] }));
+  let budget = request.maxBytes ?? 0x7fffffff;
+  let bytes = 0;
+  let anyError = false;
+  for (const target of targets) {
+    const response = await readOne(broker, target, budget, bytes === 0, request.isolationLevel === READ_COMMITTED);
+    if (response.errorCode !== ErrorCode.NONE) anyError = true;
+    const size = recordsSize(response.records);
+    bytes += size;
+    budget = Math.max(0, budget - size);
+    responses[target.topicIndex]!.partitions.push(response);
+  }
+  return { responses, bytes, anyError };
+}
+
+async function readOne(broker: Broker, target: Target, budget: number, minOneBatch: boolean, readCommitted: boolean): Promise<PartitionResponse> {
+  const partition = target.partition;
+  if (!partition) return partitionResponse(target, target.errorCode, -1, -1, null);
+  const highWatermark = partition.highWatermark;
+  const logStartOffset = partition.logStartOffset;
+  const lastStableOffset = highWatermark;
+  const upTo = readCommitted ? lastStableOffset : highWatermark;
+  if (target.fetchOffset < logStartOffset || target.fetchOffset > partition.logEndOffset) {
+    return partitionResponse(target, ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, logStartOffset, null);
+  }
+  if (target.fetchOffset >= upTo || budget === 0) return partitionResponse(target, ErrorCode.NONE, highWatermark, logStartOffset, null);
+  try {
+    const read = await partition.log.read(target.fetchOffset, {
+      maxBytes: Math.min(target.maxBytes, budget),
+      minOneBatch,
+      maxOffset: upTo,
+    });
+    return partitionResponse(target, ErrorCode.NONE, highWatermark, logStartOffset, read.chunks);
+  } catch (err) {
+    if (err instanceof OffsetOutOfRangeError) {
+      return partitionResponse(target, ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, partition.logStartOffset, null);
+    }
+    broker.logger.error({ topic: partition.topic, partition: partition.index, err: String(err) }, 'read failed');
+    return partitionResponse(target, ErrorCode.KAFKA_STORAGE_ERROR, highWatermark, logStartOffset, null);
+  }
+}
+
+function partitionResponse(
+  target: Target,
+  errorCode: number,
+  highWatermark: number,
+  logStartOffset: number,
+  records: Buffer[] | null,
+): PartitionResponse {
+  return {
+    partitionIndex: target.partitionIndex,
+    errorCode,
+    highWatermark,
+    lastStableOffset: highWatermark,
+    logStartOffset,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: records ?? null,
+  } as PartitionResponse;
+}
+
+function recordsSize(records: Buffer | Buffer[] | null | undefined): number {
+  if (!records) return 0;
+  if (Buffer.isBuffer(records)) return records.length;
+  let size = 0;
+  for (const chunk of records) size += chunk.length;
+  return size;
+}
+
+/** Resolves true when any target partition gets new data, false at the deadline. */
+function waitForData(targets: Target[], waitMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const partitions = targets.map((t) => t.partition).filter((p): p is Partition => p !== null);
+    const finish = (woken: boolean) => {
+      clearTimeout(timer);
+      for (const p of partitions) p.cancelWait(wakeup);
+      resolve(woken);
+    };
+    const wakeup = () => finish(true);
+    const timer = setTimeout(() => finish(false), waitMs);
+    for (const p of partitions) p.onNewData(wakeup);
+  });
+}

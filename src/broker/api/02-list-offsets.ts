@@ -1,0 +1,74 @@
+/**
+ * ListOffsets v0-v10: earliest (-2), latest (-1), max timestamp (-3), earliest local (-4),
+ * or the first offset at or after a timestamp. v0 answers in the old offsets-array form.
+ */
+import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import type { Partition } from '../partition.js';
+
+type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number];
+
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL = -4;
+const LATEST_TIERED = -5;
+
+export const handler: ApiHandler = {
+  apiKey: 2,
+  minVersion: 0,
+  maxVersion: 10,
+  async handle(ctx: RequestContext, request: ListOffsetsRequest): Promise<ListOffsetsResponse> {
+    const topics = await Promise.all(
+      request.topics.map(async (t) => {
+        const topic = ctx.broker.topics.get(t.name);
+        const partitions = await Promise.all(
+          t.partitions.map((p) => {
+            const partition = topic?.partitions[p.partitionIndex];
+            if (!partition) return failure(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+            return lookup(partition, p.timestamp, ctx.apiVersion);
+          }),
+        );
+        return { name: t.name, partitions };
+      }),
+    );
+    return { throttleTimeMs: 0, topics };
+  },
+};
+
+async function lookup(partition: Partition, timestamp: number, version: number): Promise<PartitionResponse> {
+  const found = await find(partition, timestamp);
+  const offset = found?.offset ?? -1;
+  return {
+    partitionIndex: partition.index,
+    errorCode: ErrorCode.NONE,
+    oldStyleOffsets: version === 0 && offset >= 0 ? [offset] : [],
+    timestamp: found?.timestampMs ?? -1,
+    offset,
+    leaderEpoch: found ? 0 : -1,
+  };
+}
+
+async function find(partition: Partition, timestamp: number): Promise<{ offset: number; timestampMs: number } | null> {
+  switch (timestamp) {
+    case LATEST:
+    case LATEST_TIERED:
+      return { offset: partition.highWatermark, timestampMs: -1 };
+    case EARLIEST:
+    case EARLIEST_LOCAL:
+      return { offset: partition.logStartOffset, timestampMs: -1 };
+    case MAX_TIMESTAMP:
+      return partition.log.maxTimestamp();
+    default: {
+      if (timestamp < 0) return null;
+      const hit = await partition.log.offsetForTimestamp(timestamp);
+      if (!hit || hit.offset >= partition.highWatermark) return null;
+      return hit;
+    }
+  }
+}
+
+function failure(partitionIndex: number, errorCode: number): PartitionResponse {
+  return { partitionIndex, errorCode, oldStyleOffsets: [], timestamp: -1, offset: -1, leaderEpoch: -1 };
+}

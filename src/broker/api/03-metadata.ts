@@ -1,0 +1,96 @@
+/**
+ * Metadata v0-v12: brokers, cluster id, controller and topic layout. Unknown topics are
+ * auto-created when `auto.create.topics.enable` is on and the client allows it (v4+).
+ */
+import type { MetadataRequest, MetadataResponse } from '../../protocol/generated/index.js';
+import { ErrorCode, KafkaError } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import type { Broker } from '../broker.js';
+import type { Topic } from '../topics.js';
+import { topicNameProblem } from '../topic-name.js';
+
+type TopicMetadata = MetadataResponse['topics'][number];
+
+const NULL_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+/** Kafka's "authorized operations not requested" marker. */
+const OPERATIONS_OMITTED = -2147483648;
+
+export const handler: ApiHandler = {
+  apiKey: 3,
+  minVersion: 0,
+  maxVersion: 12,
+  async handle(ctx: RequestContext, request: MetadataRequest): Promise<MetadataResponse> {
+    const broker = ctx.broker;
+    const { host, port } = broker.advertisedListener;
+    const topics = await describeTopics(ctx, request);
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId: broker.nodeId, host, port, rack: broker.config.rack }],
+      clusterId: broker.clusterId,
+      controllerId: broker.nodeId,
+      topics,
+      clusterAuthorizedOperations: OPERATIONS_OMITTED,
+    };
+  },
+};
+
+async function describeTopics(ctx: RequestContext, request: MetadataRequest): Promise<TopicMetadata[]> {
+  const broker = ctx.broker;
+  const requested = request.topics;
+  // v0: an empty list means all topics; v1+: null means all topics.
+  const all = requested === null || (ctx.apiVersion === 0 && requested.length === 0);
+  if (all) return broker.topics.list().map((t) => topicMetadata(broker, t));
+  const mayCreate = broker.config.autoCreateTopicsEnable && (ctx.apiVersion < 4 || request.allowAutoTopicCreation !== false);
+  return Promise.all(
+    requested.map(async (wanted) => {
+      if (wanted.name === null || wanted.name === undefined) return lookupById(broker, wanted.topicId ?? NULL_TOPIC_ID);
+      return lookupByName(broker, wanted.name, mayCreate);
+    }),
+  );
+}
+
+async function lookupByName(broker: Broker, name: string, mayCreate: boolean): Promise<TopicMetadata> {
+  const existing = broker.topics.get(name);
+  if (existing) return topicMetadata(broker, existing);
+  if (topicNameProblem(name)) return topicError(name, NULL_TOPIC_ID, ErrorCode.INVALID_TOPIC_EXCEPTION);
+  if (!mayCreate) return topicError(name, NULL_TOPIC_ID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  try {
+    const created = await broker.topics.getOrCreate(name, broker.config.numPartitions);
+    broker.logger.info({ topic: name, partitions: created.partitions.length }, 'auto-created topic');
+    // Kafka answers LEADER_NOT_AVAILABLE for a topic it just created; here the leader is ready.
+    return topicMetadata(broker, created);
+  } catch (err) {
+    if (err instanceof KafkaError) return topicError(name, NULL_TOPIC_ID, err.code);
+    throw err;
+  }
+}
+
+function lookupById(broker: Broker, topicId: string): TopicMetadata {
+  const topic = broker.topics.getById(topicId);
+  if (topic) return topicMetadata(broker, topic);
+  return topicError(null, topicId, ErrorCode.UNKNOWN_TOPIC_ID);
+}
+
+function topicError(name: string | null, topicId: string, errorCode: number): TopicMetadata {
+  return { errorCode, name: name as string, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: OPERATIONS_OMITTED };
+}
+
+export function topicMetadata(broker: Broker, topic: Topic): TopicMetadata {
+  const nodes = [broker.nodeId];
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    topicId: topic.topicId,
+    isInternal: topic.internal,
+    partitions: topic.partitions.map((p) => ({
+      errorCode: ErrorCode.NONE,
+      partitionIndex: p.index,
+      leaderId: broker.nodeId,
+      leaderEpoch: 0,
+      replicaNodes: nodes,
+      isrNodes: nodes,
+      offlineReplicas: [],
+    })),
+    topicAuthorizedOperations: OPERATIONS_OMITTED,
+  };
+}

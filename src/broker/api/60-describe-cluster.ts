@@ -1,0 +1,34 @@
+/** DescribeCluster v0-v1: this broker is the whole cluster and its controller. */
+import type { DescribeClusterRequest, DescribeClusterResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+const BROKER_ENDPOINT = 1;
+const OPERATIONS_OMITTED = -2147483648;
+
+export const handler: ApiHandler = {
+  apiKey: 60,
+  minVersion: 0,
+  maxVersion: 1,
+  handle(ctx: RequestContext, request: DescribeClusterRequest): DescribeClusterResponse {
+    const broker = ctx.broker;
+    const { host, port } = broker.advertisedListener;
+    const endpointType = request.endpointType ?? BROKER_ENDPOINT;
+    if (endpointType !== BROKER_ENDPOINT) {
+      return {
+        throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'Only broker endpoints are supported',
+        endpointType, clusterId: broker.clusterId, controllerId: -1, brokers: [], clusterAuthorizedOperations: OPERATIONS_OMITTED,
+      };
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      endpointType,
+      clusterId: broker.clusterId,
+      controllerId: broker.nodeId,
+      brokers: [{ brokerId: broker.nodeId, host, port, rack: broker.config.rack }],
+      clusterAuthorizedOperations: OPERATIONS_OMITTED,
+    };
+  },
+};

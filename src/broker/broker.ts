@@ -1,0 +1,102 @@
+/**
+ * A running broker: the TCP listener, its connections, and the services handlers use.
+ *
+ * Owners: the TopicRegistry owns topics and partitions, each Connection owns its socket and
+ * in-flight requests, this class owns the listener and the set of live connections.
+ */
+import net from 'node:net';
+import type { LogStore } from '../storage/types.js';
+import type { Logger } from '../log/logger.js';
+import type { ApiHandler } from './handler.js';
+import { Connection } from './connection.js';
+import { TopicRegistry } from './topics.js';
+import { handlers as allHandlers } from './api/index.js';
+import type { BrokerSettings } from './settings.js';
+
+export interface BrokerDeps {
+  settings: BrokerSettings;
+  store: LogStore;
+  logger: Logger;
+  clock?: () => number;
+  randomBytes?: (size: number) => Buffer;
+}
+
+export class Broker {
+  readonly config: BrokerSettings;
+  readonly logger: Logger;
+  readonly topics: TopicRegistry;
+  readonly handlers: Map<number, ApiHandler>;
+  readonly clock: () => number;
+  private readonly store: LogStore;
+  private readonly server: net.Server;
+  private readonly connections = new Set<Connection>();
+  private advertised = { host: '127.0.0.1', port: 0 };
+
+  constructor(deps: BrokerDeps) {
+    this.config = deps.settings;
+    this.logger = deps.logger;
+    this.store = deps.store;
+    this.clock = deps.clock ?? Date.now;
+    this.handlers = new Map(allHandlers.map((h) => [h.apiKey, h]));
+    this.topics = new TopicRegistry({
+      store: deps.store,
+      logConfigFor: (overrides) => this.config.logConfigFor(overrides),
+      ...(deps.randomBytes ? { randomBytes: deps.randomBytes } : {}),
+    });
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  get nodeId(): number {
+    return this.config.nodeId;
+  }
+
+  get clusterId(): string {
+    return this.config.clusterId;
+  }
+
+  /** The host and port clients are told to connect to. */
+  get advertisedListener(): { host: string; port: number } {
+    return this.advertised;
+  }
+
+  async start(host: string, port: number): Promise<void> {
+    await this.topics.load();
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address() as net.AddressInfo;
+    this.advertised = this.config.advertisedListener ?? {
+      host: host === '0.0.0.0' || host === '::' ? 'localhost' : host,
+      port: address.port,
+    };
+    if (this.advertised.port === 0) this.advertised = { ...this.advertised, port: address.port };
+  }
+
+  get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const connection of this.connections) connection.close();
+    await closed;
+    await this.store.close();
+  }
+
+  connectionClosed(connection: Connection): void {
+    this.connections.delete(connection);
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.connections.size >= this.config.maxConnections) {
+      this.logger.warn({ client: `${socket.remoteAddress}:${socket.remotePort}` }, `refusing connection: max.connections=${this.config.maxConnections} reached`);
+      socket.destroy();
+      return;
+    }
+    this.connections.add(new Connection(socket, this));
+  }
+}

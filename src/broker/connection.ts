@@ -1,0 +1,183 @@
+/**
+ * One client connection: frames in, handlers run, responses out in request order.
+ *
+ * Requests are pipelined: each decoded request takes a slot in `pending`, handlers may finish in
+ * any order, and responses leave strictly from the head of the queue. Reading pauses while too
+ * many requests are in flight or too much response data waits in the socket, so a client cannot
+ * make the broker buffer without bound.
+ */
+import type { Socket } from 'node:net';
+import { Reader, Writer, ProtocolDecodeError } from '../protocol/index.js';
+import {
+  apis,
+  decodeRequestHeader,
+  encodeResponseHeader,
+  requestHeaderVersion,
+  responseHeaderVersion,
+} from '../protocol/generated/index.js';
+import { ErrorCode } from '../protocol/errors.js';
+import { FrameDecoder, FrameTooLargeError } from './frame-decoder.js';
+import { NO_RESPONSE, type RequestContext } from './handler.js';
+import type { Broker } from './broker.js';
+import { apiVersionsBody } from './api/18-api-versions.js';
+
+const API_VERSIONS_KEY = 18;
+/** Pause reading past this many queued response bytes; resume on 'drain'. */
+const MAX_UNSENT_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+interface Slot {
+  chunks: Buffer[] | null;
+  done: boolean;
+}
+
+export class Connection {
+  private readonly frames: FrameDecoder;
+  private readonly pending: Slot[] = [];
+  private readonly address: string;
+  private closed = false;
+  private paused = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly broker: Broker,
+  ) {
+    this.address = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.frames = new FrameDecoder(broker.config.socketRequestMaxBytes);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  close(reason?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (reason) this.broker.logger.warn({ client: this.address }, `closing connection: ${reason}`);
+    this.socket.destroy();
+    this.broker.connectionClosed(this);
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.frames.push(chunk);
+    } catch (err) {
+      if (err instanceof FrameTooLargeError) return this.close(err.message);
+      throw err;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      this.onFrame(frame);
+    }
+    this.maybePause();
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (frame.length < 8) return this.close('request shorter than a header');
+    const apiKey = frame.readInt16BE(0);
+    const apiVersion = frame.readInt16BE(2);
+    const handler = this.broker.handlers.get(apiKey);
+    const spec = apis[apiKey];
+    if (!handler || !spec) return this.close(`unsupported api key ${apiKey}`);
+    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+      if (apiKey === API_VERSIONS_KEY) return this.answerUnsupportedApiVersions(frame.readInt32BE(4));
+      return this.close(`unsupported version ${apiVersion} of api key ${apiKey}`);
+    }
+    let header;
+    let body;
+    try {
+      const reader = new Reader(frame);
+      header = decodeRequestHeader(reader, requestHeaderVersion(apiKey, apiVersion));
+      body = spec.decodeRequest(reader, apiVersion);
+    } catch (err) {
+      if (err instanceof ProtocolDecodeError) return this.close(`malformed request (api ${apiKey} v${apiVersion}): ${err.message}`);
+      throw err;
+    }
+    const ctx: RequestContext = {
+      apiKey,
+      apiVersion,
+      correlationId: header.correlationId,
+      clientId: header.clientId ?? null,
+      clientAddress: this.address,
+      broker: this.broker,
+    };
+    const slot: Slot = { chunks: null, done: false };
+    this.pending.push(slot);
+    try {
+      const result = handler.handle(ctx, body);
+      if (result instanceof Promise) {
+        result.then(
+          (res) => this.complete(slot, ctx, res),
+          (err) => this.fail(ctx, err),
+        );
+      } else {
+        this.complete(slot, ctx, result);
+      }
+    } catch (err) {
+      this.fail(ctx, err);
+    }
+  }
+
+  private complete(slot: Slot, ctx: RequestContext, response: unknown): void {
+    if (this.closed) return;
+    slot.done = true;
+    if (response !== NO_RESPONSE) {
+      slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, response);
+    }
+    this.flush();
+  }
+
+  private fail(ctx: RequestContext, err: unknown): void {
+    this.broker.logger.error(
+      { client: this.address, clientId: ctx.clientId, apiKey: ctx.apiKey, apiVersion: ctx.apiVersion, err: String((err as Error)?.stack ?? err) },
+      'request handler failed',
+    );
+    this.close();
+  }
+
+  private answerUnsupportedApiVersions(correlationId: number): void {
+    const body = { ...apiVersionsBody(this.broker.handlers.values()), errorCode: ErrorCode.UNSUPPORTED_VERSION };
+    this.pending.push({ chunks: encodeResponse(API_VERSIONS_KEY, 0, correlationId, body), done: true });
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0 || !this.pending[0]!.done) return;
+    this.socket.cork();
+    while (this.pending.length > 0 && this.pending[0]!.done) {
+      const slot = this.pending.shift()!;
+      if (slot.chunks) for (const chunk of slot.chunks) this.socket.write(chunk);
+    }
+    this.socket.uncork();
+    this.maybeResume();
+  }
+
+  private maybePause(): void {
+    if (this.paused || this.closed) return;
+    const tooMany = this.pending.length >= this.broker.config.queuedMaxRequests;
+    const tooMuchUnsent = this.socket.writableLength > MAX_UNSENT_RESPONSE_BYTES;
+    if (tooMany || tooMuchUnsent) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private maybeResume(): void {
+    if (!this.paused || this.closed) return;
+    if (this.pending.length < this.broker.config.queuedMaxRequests && this.socket.writableLength <= MAX_UNSENT_RESPONSE_BYTES) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+}
+
+/** Size prefix + response header + body, as a list of buffers ready for one corked write. */
+export function encodeResponse(apiKey: number, apiVersion: number, correlationId: number, body: unknown): Buffer[] {
+  const writer = new Writer();
+  writer.int32(0);
+  encodeResponseHeader(writer, { correlationId }, responseHeaderVersion(apiKey, apiVersion));
+  apis[apiKey]!.encodeResponse(writer, body as never, apiVersion);
+  writer.setInt32At(0, writer.length - 4);
+  return writer.toChunks();
+}

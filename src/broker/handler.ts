@@ -1,0 +1,28 @@
+/**
+ * The shape every API handler has. One file per API key under ./api registers one handler; the
+ * list in ./api/index.ts is what the router dispatches on and what ApiVersions advertises.
+ */
+import type { Broker } from './broker.js';
+
+export interface RequestContext {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly clientId: string | null;
+  /** `host:port` of the peer, for logs. */
+  readonly clientAddress: string;
+  readonly broker: Broker;
+}
+
+/** Returned by a handler that must not answer (Produce with acks=0). */
+export const NO_RESPONSE = Symbol('no response');
+
+export interface ApiHandler {
+  readonly apiKey: number;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  // Request and response types come from the generated codec of this API key; the router decodes
+  // with the generated decoder of the same key, so the pairing is checked where each handler is
+  // written (it types its own parameter).
+  handle(ctx: RequestContext, request: any): unknown | Promise<unknown>;
+}

@@ -1,0 +1,149 @@
+/**
+ * The topic registry: the one owner of which topics exist, their ids, partition counts and
+ * config overrides. Every change goes through here and is persisted in the store's catalogue
+ * before it is visible, so a restart sees exactly the topics that were acknowledged.
+ */
+import { randomBytes } from 'node:crypto';
+import type { LogConfig, LogStore, TopicRecord } from '../storage/types.js';
+import { ErrorCode, KafkaError } from '../protocol/errors.js';
+import { Partition } from './partition.js';
+import { collisionKey, isInternalTopic, topicNameProblem } from './topic-name.js';
+
+export class Topic {
+  constructor(
+    readonly name: string,
+    readonly topicId: string,
+    readonly partitions: Partition[],
+    readonly configs: Record<string, string>,
+  ) {}
+
+  get internal(): boolean {
+    return isInternalTopic(this.name);
+  }
+
+  record(): TopicRecord {
+    return { name: this.name, topicId: this.topicId, partitionCount: this.partitions.length, configs: this.configs };
+  }
+}
+
+export interface TopicRegistryOptions {
+  store: LogStore;
+  /** Effective log settings for a topic with these overrides. */
+  logConfigFor(overrides: Record<string, string>): LogConfig;
+  /** 16 random bytes for a topic id; injected so tests are deterministic. */
+  randomBytes?: (size: number) => Buffer;
+}
+
+export class TopicRegistry {
+  private readonly byName = new Map<string, Topic>();
+  private readonly byId = new Map<string, Topic>();
+  /** Serialises catalogue changes: each waits for the previous one. */
+  private changeChain: Promise<unknown> = Promise.resolve();
+  private readonly random: (size: number) => Buffer;
+
+  constructor(private readonly options: TopicRegistryOptions) {
+    this.random = options.randomBytes ?? randomBytes;
+  }
+
+  /** Opens every partition of every topic in the catalogue. */
+  async load(): Promise<void> {
+    for (const record of await this.options.store.loadTopics()) {
+      const topic = await this.openTopic(record);
+      this.index(topic);
+    }
+  }
+
+  get(name: string): Topic | undefined {
+    return this.byName.get(name);
+  }
+
+  getById(topicId: string): Topic | undefined {
+    return this.byId.get(topicId);
+  }
+
+  list(): Topic[] {
+    return [...this.byName.values()];
+  }
+
+  /** Creates a topic; throws KafkaError (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, ...). */
+  create(name: string, partitionCount: number, configs: Record<string, string> = {}): Promise<Topic> {
+    this.checkCreatable(name);
+    return this.serialise(async () => {
+      this.checkCreatable(name);
+      const topic = await this.openTopic({ name, topicId: this.newTopicId(), partitionCount, configs });
+      try {
+        await this.options.store.saveTopics([...this.list().map((t) => t.record()), topic.record()]);
+      } catch (err) {
+        await Promise.all(topic.partitions.map((p) => this.options.store.deletePartition(name, p.index)));
+        throw err;
+      }
+      this.index(topic);
+      return topic;
+    });
+  }
+
+  /** Returns the topic, creating it with `partitionCount` partitions if it does not exist. */
+  async getOrCreate(name: string, partitionCount: number): Promise<Topic> {
+    const existing = this.byName.get(name);
+    if (existing) return existing;
+    try {
+      return await this.create(name, partitionCount);
+    } catch (err) {
+      const raced = this.byName.get(name);
+      if (raced && err instanceof KafkaError && err.code === ErrorCode.TOPIC_ALREADY_EXISTS) return raced;
+      throw err;
+    }
+  }
+
+  delete(name: string): Promise<void> {
+    return this.serialise(async () => {
+      const topic = this.byName.get(name);
+      if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
+      this.byName.delete(name);
+      this.byId.delete(topic.topicId);
+      await this.options.store.saveTopics(this.list().map((t) => t.record()));
+      await Promise.all(topic.partitions.map((p) => this.options.store.deletePartition(name, p.index)));
+    });
+  }
+
+  private checkCreatable(name: string): void {
+    const problem = topicNameProblem(name);
+    if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
+    if (this.byName.has(name)) throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+    const key = collisionKey(name);
+    for (const other of this.byName.keys()) {
+      if (collisionKey(other) === key) {
+        throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${name}' collides with existing topic: ${other}`);
+      }
+    }
+  }
+
+  private async openTopic(record: TopicRecord): Promise<Topic> {
+    const logConfig = this.options.logConfigFor(record.configs);
+    const partitions: Partition[] = [];
+    for (let i = 0; i < record.partitionCount; i++) {
+      const log = await this.options.store.openPartition(record.name, i, logConfig);
+      partitions.push(new Partition(record.name, i, log));
+    }
+    return new Topic(record.name, record.topicId, partitions, record.configs);
+  }
+
+  private index(topic: Topic): void {
+    this.byName.set(topic.name, topic);
+    this.byId.set(topic.topicId, topic);
+  }
+
+  private newTopicId(): string {
+    for (;;) {
+      const id = this.random(16).toString('base64url');
+      // Kafka reserves the all-zero id and 0...01 (the metadata topic).
+      if (!/^A{21}[AB]$/.test(id) && !this.byId.has(id)) return id;
+    }
+  }
+
+  private serialise<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.changeChain.then(change, change);
+    this.changeChain = next.catch(() => undefined);
+    return next;
+  }
+}
