@@ -3,6 +3,9 @@
  * (src/config). Kept as a small typed view so handlers never parse config strings.
  */
 import type { LogConfig } from '../storage/types.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { effectiveTopicConfig, toLogConfig, validateTopicConfigs } from '../config/topic-config.js';
+import { isWildcardHost } from '../config/listeners.js';
 
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
@@ -36,4 +39,46 @@ export interface BrokerSettings {
   logConfigFor(overrides: Record<string, string>): LogConfig;
   /** Returns why these topic config overrides are invalid, or null. */
   topicConfigProblem(overrides: Record<string, string>): string | null;
+}
+
+/** Builds the handlers' view of a parsed broker config. `clusterId` is the persisted one. */
+export function settingsFromConfig(config: BrokerConfig, clusterId: string): BrokerSettings {
+  const advertised = config.effectiveAdvertisedListener;
+  // Produce asks for a topic's settings on every request: parse each overrides object once.
+  const cache = new WeakMap<Readonly<Record<string, string>>, TopicSettings>();
+  return {
+    nodeId: config.effectiveNodeId,
+    clusterId,
+    rack: config.brokerRack,
+    advertisedListener: advertised && !isWildcardHost(advertised.host) ? { host: advertised.host, port: advertised.port } : null,
+    numPartitions: config.numPartitions,
+    defaultReplicationFactor: config.defaultReplicationFactor,
+    autoCreateTopicsEnable: config.autoCreateTopicsEnable,
+    deleteTopicEnable: config.deleteTopicEnable,
+    socketRequestMaxBytes: config.socketRequestMaxBytes,
+    maxConnections: config.maxConnections,
+    queuedMaxRequests: config.queuedMaxRequests,
+    topicSettings(overrides) {
+      const cached = cache.get(overrides);
+      if (cached) return cached;
+      const topic = effectiveTopicConfig(config, overrides);
+      const differenceMaxMs = topic.messageTimestampDifferenceMaxMs;
+      const settings: TopicSettings = {
+        log: toLogConfig(topic),
+        maxMessageBytes: topic.maxMessageBytes,
+        timestampType: topic.messageTimestampType as TimestampType,
+        // The deprecated difference bound still applies when it is the tighter one, as in Kafka.
+        timestampBeforeMaxMs: Math.min(topic.messageTimestampBeforeMaxMs, differenceMaxMs),
+        timestampAfterMaxMs: Math.min(topic.messageTimestampAfterMaxMs, differenceMaxMs),
+      };
+      cache.set(overrides, settings);
+      return settings;
+    },
+    logConfigFor(overrides) {
+      return toLogConfig(effectiveTopicConfig(config, overrides));
+    },
+    topicConfigProblem(overrides) {
+      return validateTopicConfigs(overrides, config)?.message ?? null;
+    },
+  };
 }

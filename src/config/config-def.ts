@@ -242,3 +242,11 @@ function javaDoubleString(n: number): string {
 export function camelCaseOf(name: string): string {
   return name.replace(/[.\-]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
+
+/** A table of definitions keyed by the camelCase of each Kafka name. */
+export type ConfigTable = Readonly<Record<string, ConfigDef>>;
+
+/** The typed values of a table: `{ numPartitions: number, logRollMs: number | null, ... }`. */
+export type ValuesOf<T extends ConfigTable> = {
+  readonly [K in keyof T]: T[K] extends ConfigDef<infer V> ? V : never;
+};

@@ -21,6 +21,9 @@ export function nullNotAllowed(field: string): never {
 }
 
 const TWO_POW_32 = 4294967296;
+/** Shared zero-length buffer used as the default for bytes fields. */
+export const EMPTY_BYTES: Buffer = Buffer.alloc(0);
+
 /** Kafka's Uuid.ZERO_UUID in string form. */
 export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 

@@ -45,6 +45,18 @@ export const COMPRESSION_MASK = 0x07;
 export const TIMESTAMP_TYPE_BIT = 0x08;
 export const TRANSACTIONAL_BIT = 0x10;
 export const CONTROL_BIT = 0x20;
+/** KIP-534: baseTimestamp holds the delete horizon set by the log cleaner. */
+export const DELETE_HORIZON_BIT = 0x40;
+
+export const MAGIC_V2 = 2;
+/** Bytes up to and including magic: enough to tell a v2 batch from a legacy message. */
+export const HEADER_SIZE_UP_TO_MAGIC = 17;
+/** Kafka's RecordBatch.NO_TIMESTAMP. */
+export const NO_TIMESTAMP = -1;
+/** Kafka's RecordBatch.NO_PRODUCER_ID / NO_SEQUENCE / NO_PARTITION_LEADER_EPOCH. */
+export const NO_PRODUCER_ID = -1;
+export const NO_SEQUENCE = -1;
+export const NO_PARTITION_LEADER_EPOCH = -1;
 
 /** Reads an int64 that is known to fit a double (offsets, timestamps). */
 export function readInt64(buf: Buffer, pos: number): number {
@@ -92,4 +104,33 @@ export function batchAttributes(buf: Buffer, pos: number): number {
 
 export function setBatchBaseOffset(buf: Buffer, pos: number, offset: number): void {
   writeInt64(buf, pos + BASE_OFFSET, offset);
+}
+
+export function batchBaseTimestamp(buf: Buffer, pos: number): number {
+  return readInt64(buf, pos + BASE_TIMESTAMP);
+}
+
+export function batchRecordsCount(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos + RECORDS_COUNT);
+}
+
+export function batchProducerId(buf: Buffer, pos: number): number {
+  return readInt64(buf, pos + PRODUCER_ID);
+}
+
+export function batchProducerEpoch(buf: Buffer, pos: number): number {
+  return buf.readInt16BE(pos + PRODUCER_EPOCH);
+}
+
+export function batchBaseSequence(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos + BASE_SEQUENCE);
+}
+
+export function batchPartitionLeaderEpoch(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos + PARTITION_LEADER_EPOCH);
+}
+
+/** Not covered by the CRC (it starts at attributes), so no checksum update is needed. */
+export function setBatchPartitionLeaderEpoch(buf: Buffer, pos: number, epoch: number): void {
+  buf.writeInt32BE(epoch, pos + PARTITION_LEADER_EPOCH);
 }

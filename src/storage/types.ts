@@ -126,6 +126,11 @@ export interface LogStore {
   loadTopics(): Promise<TopicRecord[]>;
   /** Durably replaces the topic catalogue (write temp, fsync, rename for files). */
   saveTopics(topics: TopicRecord[]): Promise<void>;
+  /**
+   * The cluster id kept with the data (Kafka's `meta.properties`): the stored one, or on a new
+   * store the result of `generate()`, stored before it is returned.
+   */
+  clusterId(generate: () => string): Promise<string>;
   /** Closes every open partition. */
   close(): Promise<void>;
 }
@@ -145,4 +150,15 @@ export class OffsetOutOfRangeError extends Error {
 /** Thrown when bytes on disk do not validate; recovery catches it and truncates. */
 export class CorruptRecordError extends Error {
   override name = 'CorruptRecordError';
+}
+
+/**
+ * The log hit an I/O error (or was closed) and accepts no more appends until it is reopened, when
+ * recovery repairs it. The broker answers KAFKA_STORAGE_ERROR.
+ */
+export class StorageFailedError extends Error {
+  override name = 'StorageFailedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }

@@ -1,0 +1,72 @@
+/**
+ * startBroker(): a Brook broker in this process, for `brook start`, for embedding and for tests.
+ *
+ *   const broker = await startBroker({ port: 0, storage: 'memory' });
+ *   // ... clients use broker.bootstrapServers ...
+ *   await broker.stop();
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parseBrokerConfig, type BrokerConfig } from '../config/broker-config.js';
+import { createLogger, type LevelSetting, type Logger } from '../log/logger.js';
+import type { LogStore } from '../storage/types.js';
+import { FileLogStore } from '../storage/file/file-store.js';
+import { MemoryLogStore } from '../storage/memory/memory-store.js';
+import { Broker } from './broker.js';
+import { settingsFromConfig } from './settings.js';
+
+export interface StartBrokerOptions {
+  /** Parsed config, or Kafka-named properties (`{ 'num.partitions': '3' }`). */
+  config?: BrokerConfig | Record<string, string>;
+  /** Default 127.0.0.1 when embedded; `brook start` passes its --host. */
+  host?: string;
+  /** 0 picks a free port. Default 9092. */
+  port?: number;
+  /** Log directory for the file store. Default: `log.dirs` from the config. */
+  dataDir?: string;
+  storage?: 'file' | 'memory';
+  logger?: Logger;
+  /** Used when no logger is given. Default 'warn' (embedded brokers stay quiet). */
+  logLevel?: LevelSetting;
+  clock?: () => number;
+}
+
+export interface RunningBroker {
+  host: string;
+  port: number;
+  /** `host:port` to give clients. */
+  bootstrapServers: string;
+  stop(): Promise<void>;
+  /** The broker itself, for tests and tools in the same process. */
+  broker: Broker;
+}
+
+export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
+  const config = isParsed(options.config) ? options.config : parseBrokerConfig(options.config ?? {}).config;
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
+  const storage = options.storage ?? 'file';
+  const dataDir = resolve(options.dataDir ?? config.effectiveLogDirs[0]!);
+  const store: LogStore = storage === 'memory' ? new MemoryLogStore() : await FileLogStore.open({ dataDir, logger });
+  const clusterId = config.clusterId ?? (await store.clusterId(() => randomBytes(16).toString('base64url')));
+  const broker = new Broker({ settings: settingsFromConfig(config, clusterId), store, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await broker.start(host, options.port ?? 9092);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const { host: advertisedHost, port } = broker.advertisedListener;
+  let stopping: Promise<void> | null = null;
+  return {
+    host,
+    port: broker.port,
+    bootstrapServers: `${advertisedHost}:${port}`,
+    broker,
+    stop: () => (stopping ??= broker.stop()),
+  };
+}
+
+function isParsed(config: StartBrokerOptions['config']): config is BrokerConfig {
+  return config !== undefined && 'originals' in config && 'effectiveNodeId' in config;
+}

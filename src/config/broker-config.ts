@@ -1,0 +1,178 @@
+/**
+ * Broker configuration: Kafka-named string properties in, a typed frozen object out.
+ *
+ *   const { config, warnings } = parseBrokerConfig({ 'num.partitions': '3' });
+ *   config.numPartitions            // 3
+ *   config.effectiveLogRetentionMs  // log.retention.ms > .minutes > .hours, as Kafka
+ *
+ * A known name with a bad value throws ConfigError with Kafka's wording; an unknown name is a
+ * warning (a Kafka server.properties carries many settings Brook has no use for).
+ */
+import { ConfigError } from './config-error.js';
+import { formatConfigValue, parseConfigValue, type ConfigDef, type ConfigValue, type ValuesOf } from './config-def.js';
+import { brokerConfigDefs, brokerConfigKeyByName, brokerConfigDefList, type BrokerConfigKey } from './broker-config-defs.js';
+import { formatEndpoint, parseListeners, parseProtocolMap, type Endpoint } from './listeners.js';
+import { checkBrokerTopicDefaults } from './topic-config.js';
+
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+export interface BrokerConfig extends ValuesOf<typeof brokerConfigDefs> {
+  /** node.id, or broker.id when node.id is not set. */
+  readonly effectiveNodeId: number;
+  /** log.dirs, or log.dir when log.dirs is not set; never empty. */
+  readonly effectiveLogDirs: readonly string[];
+  /** log.roll.ms, else log.roll.hours in ms. */
+  readonly effectiveLogRollMs: number;
+  /** log.roll.jitter.ms, else log.roll.jitter.hours in ms. */
+  readonly effectiveLogRollJitterMs: number;
+  /** log.retention.ms, else .minutes, else .hours, in ms; any negative value becomes -1 (no limit). */
+  readonly effectiveLogRetentionMs: number;
+  /** log.flush.interval.ms, else log.flush.scheduler.interval.ms. */
+  readonly effectiveLogFlushIntervalMs: number;
+  /** The one client listener Brook serves (host '' = every interface). */
+  readonly effectiveListener: Endpoint;
+  /** From advertised.listeners (the entry named like effectiveListener, else the first); null when not set. */
+  readonly effectiveAdvertisedListener: Endpoint | null;
+  /** Known configs that were set, Kafka name -> the string given. */
+  readonly originals: Readonly<Record<string, string>>;
+}
+
+export interface ParseBrokerConfigOptions {
+  /** Throw on unknown names instead of warning. */
+  strict?: boolean;
+}
+
+export interface ParsedBrokerConfig {
+  config: BrokerConfig;
+  warnings: string[];
+}
+
+export function parseBrokerConfig(
+  props: Readonly<Record<string, string>>,
+  opts: ParseBrokerConfigOptions = {},
+): ParsedBrokerConfig {
+  const warnings: string[] = [];
+  const values: Record<string, ConfigValue> = {};
+  for (const key of Object.keys(brokerConfigDefs) as BrokerConfigKey[]) {
+    values[key] = brokerConfigDefs[key].defaultValue;
+  }
+  const originals: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(props)) {
+    const key = brokerConfigKeyByName.get(name);
+    if (key === undefined) {
+      if (opts.strict) throw new ConfigError(`Unknown configuration '${name}'`, name, raw);
+      warnings.push(`Unknown configuration '${name}' ignored`);
+      continue;
+    }
+    values[key] = parseConfigValue(brokerConfigDefs[key] as ConfigDef, raw);
+    originals[name] = raw;
+  }
+  const typed = values as unknown as ValuesOf<typeof brokerConfigDefs>;
+  const effectiveListener = resolveListener(typed, originals, warnings);
+  const config: BrokerConfig = Object.freeze({
+    ...typed,
+    effectiveNodeId: resolveNodeId(typed, originals),
+    effectiveLogDirs: resolveLogDirs(typed, warnings),
+    effectiveLogRollMs: typed.logRollMs ?? typed.logRollHours * HOUR_MS,
+    effectiveLogRollJitterMs: typed.logRollJitterMs ?? typed.logRollJitterHours * HOUR_MS,
+    effectiveLogRetentionMs: retentionMs(typed),
+    effectiveLogFlushIntervalMs: typed.logFlushIntervalMs ?? typed.logFlushSchedulerIntervalMs,
+    effectiveListener,
+    effectiveAdvertisedListener: resolveAdvertised(typed, effectiveListener),
+    originals: Object.freeze(originals),
+  });
+  checkBrokerTopicDefaults(config);
+  return { config, warnings };
+}
+
+/** Kafka's KafkaConfig.logRetentionTimeMillis. */
+function retentionMs(v: ValuesOf<typeof brokerConfigDefs>): number {
+  const ms = v.logRetentionMs ?? (v.logRetentionMinutes !== null ? v.logRetentionMinutes * MINUTE_MS : v.logRetentionHours * HOUR_MS);
+  return ms < 0 ? -1 : ms;
+}
+
+function resolveNodeId(v: ValuesOf<typeof brokerConfigDefs>, originals: Record<string, string>): number {
+  if (v.nodeId === null) return v.brokerId;
+  if ('broker.id' in originals && v.brokerId !== v.nodeId) {
+    throw new ConfigError(`You must set node.id to the same value as broker.id (node.id=${v.nodeId}, broker.id=${v.brokerId})`, 'node.id', String(v.nodeId));
+  }
+  return v.nodeId;
+}
+
+function resolveLogDirs(v: ValuesOf<typeof brokerConfigDefs>, warnings: string[]): readonly string[] {
+  const dirs = v.logDirs ?? v.logDir;
+  const name = v.logDirs ? 'log.dirs' : 'log.dir';
+  if (dirs.length === 0 || dirs.some((d) => d === '')) {
+    throw ConfigError.invalid(name, dirs.join(','), 'At least one log directory must be defined via log.dirs or log.dir, and none may be empty');
+  }
+  if (dirs.length > 1) warnings.push(`Brook keeps all data in one directory; using ${dirs[0]} and ignoring the rest of ${name}`);
+  return dirs;
+}
+
+/**
+ * Kafka uses the legacy `port`/`host.name` only when `listeners` is not set. Brook serves the
+ * first listener that is not a controller listener and must be PLAINTEXT: accepting TLS or SASL
+ * clients on a plaintext socket would only fail later and more confusingly.
+ */
+function resolveListener(v: ValuesOf<typeof brokerConfigDefs>, originals: Record<string, string>, warnings: string[]): Endpoint {
+  if (!('listeners' in originals) && ('port' in originals || 'host.name' in originals)) {
+    return { name: 'PLAINTEXT', host: v.hostName, port: v.port };
+  }
+  const controllerNames = new Set((v.controllerListenerNames ?? '').split(',').map((s) => s.trim().toUpperCase()));
+  const clients = parseListeners('listeners', v.listeners).filter((e) => !controllerNames.has(e.name));
+  const chosen = clients[0];
+  if (!chosen) throw ConfigError.invalid('listeners', v.listeners, 'No client listener to serve');
+  if (clients.length > 1) {
+    warnings.push(`Brook serves one listener; using ${formatEndpoint(chosen)} and ignoring ${clients.slice(1).map(formatEndpoint).join(', ')}`);
+  }
+  const protocols = parseProtocolMap('listener.security.protocol.map', v.listenerSecurityProtocolMap);
+  const protocol = protocols.get(chosen.name);
+  if (protocol === undefined) {
+    throw ConfigError.invalid('listeners', v.listeners, `No security protocol defined for listener ${chosen.name}`);
+  }
+  if (protocol !== 'PLAINTEXT') {
+    throw ConfigError.invalid('listeners', v.listeners, `Brook supports only PLAINTEXT listeners, ${chosen.name} is ${protocol}`);
+  }
+  return chosen;
+}
+
+function resolveAdvertised(v: ValuesOf<typeof brokerConfigDefs>, listener: Endpoint): Endpoint | null {
+  if (v.advertisedListeners === null) return null;
+  const advertised = parseListeners('advertised.listeners', v.advertisedListeners);
+  return advertised.find((e) => e.name === listener.name) ?? advertised[0] ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// By-name access, for DescribeConfigs and AlterConfigs
+
+/** The parsed value of a broker config by its Kafka name; undefined for unknown names. */
+export function brokerConfigValue(config: BrokerConfig, name: string): ConfigValue | undefined {
+  const key = brokerConfigKeyByName.get(name);
+  return key === undefined ? undefined : config[key];
+}
+
+export interface BrokerConfigEntry {
+  name: string;
+  /** Kafka's string form; null when unset (null default) or sensitive. */
+  value: string | null;
+  /** 'static' when set in the config file / flags, else 'default'. */
+  source: 'static' | 'default';
+  sensitive: boolean;
+  def: ConfigDef;
+}
+
+/** Every broker config with its current value, in table order. */
+export function describeBrokerConfigs(config: BrokerConfig): BrokerConfigEntry[] {
+  return brokerConfigDefList.map((def) => {
+    const sensitive = def.type === 'password';
+    const value = brokerConfigValue(config, def.name) ?? null;
+    return {
+      name: def.name,
+      value: sensitive ? null : formatConfigValue(def, value),
+      source: def.name in config.originals ? 'static' : 'default',
+      sensitive,
+      def,
+    };
+  });
+}

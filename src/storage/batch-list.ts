@@ -1,0 +1,159 @@
+/**
+ * An ordered list of appended chunks (each one append's Buffer of whole v2 batches, with the
+ * offsets it covers), answering reads with the same semantics as a segment read. The memory store
+ * keeps its whole log in one; the file store keeps its tail cache in one.
+ *
+ * Chunks are held in parallel arrays with a moving head, so eviction from the front is O(1) and
+ * no object is created per batch or record; reads walk batch headers inside the chunks.
+ */
+import { batchBaseOffset, batchLastOffsetDelta, batchMaxTimestamp, batchSize } from '../records/batch-header.js';
+import type { ReadOptions, ReadResult, TimestampLookup } from './types.js';
+
+const COMPACT_MIN_HEAD = 1024;
+
+export class BatchList {
+  private bases: number[] = [];
+  private ends: number[] = [];
+  private bufs: Buffer[] = [];
+  /** Running max of chunk max timestamps, for a binary search by timestamp. */
+  private prefixMaxTs: number[] = [];
+  private head = 0;
+  /** Bytes of the chunks held. */
+  bytes = 0;
+
+  get count(): number {
+    return this.bases.length - this.head;
+  }
+
+  /** First offset held, or Infinity when empty. */
+  get firstOffset(): number {
+    return this.head < this.bases.length ? this.bases[this.head]! : Infinity;
+  }
+
+  /** End offset of the first chunk (what evicting it would drop up to). */
+  get firstEndOffset(): number {
+    return this.head < this.ends.length ? this.ends[this.head]! : Infinity;
+  }
+
+  get firstBytes(): number {
+    return this.head < this.bufs.length ? this.bufs[this.head]!.length : 0;
+  }
+
+  /** Adds a chunk covering offsets [baseOffset, endOffset). */
+  push(baseOffset: number, endOffset: number, buf: Buffer, maxTimestampMs: number): void {
+    const n = this.prefixMaxTs.length;
+    const prevMax = n > 0 ? this.prefixMaxTs[n - 1]! : -Infinity;
+    this.bases.push(baseOffset);
+    this.ends.push(endOffset);
+    this.bufs.push(buf);
+    this.prefixMaxTs.push(Math.max(prevMax, maxTimestampMs));
+    this.bytes += buf.length;
+  }
+
+  /** Drops the first chunk. */
+  shift(): void {
+    if (this.head >= this.bases.length) return;
+    this.bytes -= this.bufs[this.head]!.length;
+    this.bufs[this.head] = EMPTY;
+    this.head++;
+    if (this.head >= COMPACT_MIN_HEAD && this.head * 2 >= this.bases.length) this.compact();
+  }
+
+  clear(): void {
+    this.bases = [];
+    this.ends = [];
+    this.bufs = [];
+    this.prefixMaxTs = [];
+    this.head = 0;
+    this.bytes = 0;
+  }
+
+  /** Index of the chunk containing `offset`, or -1. */
+  private find(offset: number): number {
+    let lo = this.head;
+    let hi = this.bases.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.bases[mid]! > offset) hi = mid - 1;
+      else if (this.ends[mid]! <= offset) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  /**
+   * Whole batches from the one containing `offset`, or null if `offset` is not held.
+   * Stops before a batch whose base offset is >= maxOffset, and at maxBytes (KIP-74 minOneBatch).
+   */
+  read(offset: number, options: ReadOptions): ReadResult | null {
+    let i = this.find(offset);
+    if (i < 0) return null;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let buf = this.bufs[i]!;
+    let pos = 0;
+    while (pos < buf.length && batchBaseOffset(buf, pos) + batchLastOffsetDelta(buf, pos) < offset) {
+      pos += batchSize(buf, pos);
+    }
+    const maxOffset = options.maxOffset ?? Infinity;
+    for (;;) {
+      const start = pos;
+      let stop = false;
+      while (pos < buf.length) {
+        const size = batchSize(buf, pos);
+        if (batchBaseOffset(buf, pos) >= maxOffset) {
+          stop = true;
+          break;
+        }
+        if (total + size > options.maxBytes && !(total === 0 && options.minOneBatch)) {
+          stop = true;
+          break;
+        }
+        total += size;
+        pos += size;
+      }
+      if (pos > start) chunks.push(buf.subarray(start, pos));
+      i++;
+      if (stop || i >= this.bases.length) break;
+      buf = this.bufs[i]!;
+      pos = 0;
+    }
+    return { chunks, bytes: total };
+  }
+
+  /** First batch (from `fromOffset` on) whose max timestamp is >= timestampMs, or null. */
+  findTimestamp(timestampMs: number): TimestampLookup | null {
+    let lo = this.head;
+    let hi = this.bases.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.prefixMaxTs[mid]! >= timestampMs) {
+        found = mid;
+        hi = mid - 1;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    if (found < 0) return null;
+    // After eviction the running max may come from a dropped chunk: scan forward from `found`.
+    for (let i = found; i < this.bases.length; i++) {
+      const buf = this.bufs[i]!;
+      for (let pos = 0; pos < buf.length; pos += batchSize(buf, pos)) {
+        const ts = batchMaxTimestamp(buf, pos);
+        if (ts >= timestampMs) return { offset: batchBaseOffset(buf, pos), timestampMs: ts };
+      }
+    }
+    return null;
+  }
+
+  private compact(): void {
+    this.bases = this.bases.slice(this.head);
+    this.ends = this.ends.slice(this.head);
+    this.bufs = this.bufs.slice(this.head);
+    this.prefixMaxTs = this.prefixMaxTs.slice(this.head);
+    this.head = 0;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -1,0 +1,335 @@
+/**
+ * FileLogStore: partitions as Kafka-layout directories under one data dir.
+ *
+ * Data dir contents:
+ *   .lock                              holder pid (lock.ts)
+ *   meta.properties                    identity (meta-files.ts)
+ *   brook-topics.json                  topic catalogue (catalog.ts)
+ *   recovery-point-offset-checkpoint   per-partition fsynced offsets (checkpoint.ts)
+ *   .kafka_cleanshutdown               present only after a clean close: `{"version":0,"brokerEpoch":-1}`
+ *   <topic>-<partition>/               segments (segment-files.ts)
+ *   <topic>-<partition>.<hex>-delete/  a partition being deleted (removed on the next open)
+ *
+ * Recovery: the clean-shutdown marker is consumed (deleted) on open. A partition opened after a
+ * clean shutdown trusts all its data; otherwise it trusts what is below its checkpointed recovery
+ * point and validates the rest. The checkpoint is rewritten after fsyncs (coalesced, at most once
+ * per recoveryCheckpointIntervalMs unless flush()/close() ask for it) and at close.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { LogConfig, LogStore, TopicRecord } from '../types.js';
+import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
+import { readCatalog, writeCatalog } from './catalog.js';
+import {
+  partitionKey,
+  readRecoveryCheckpoint,
+  writeRecoveryCheckpoint,
+  type CheckpointEntries,
+} from './checkpoint.js';
+import { fsyncDir, nodeFileOps, type FileOps } from './fs-ops.js';
+import { DataDirLock } from './lock.js';
+import { loadPartition, type RecoveryReport } from './log-loader.js';
+import { ensureMetaProperties, writePartitionMetadata } from './meta-files.js';
+import { FilePartitionLog } from './partition-log.js';
+import { partitionDirName } from './segment-files.js';
+import { TailCache, TailCacheBudget } from './tail-cache.js';
+
+export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
+const DELETE_SUFFIX = '-delete';
+const NEVER = Number.MAX_SAFE_INTEGER;
+const MIB = 1024 * 1024;
+const LEGAL_TOPIC = /^[a-zA-Z0-9._-]+$/;
+
+export interface FileLogStoreOptions {
+  dataDir: string;
+  /** Milliseconds clock for segment.ms and flush.ms (default Date.now). */
+  clock?: () => number;
+  /** Tail cache bound per partition (default 16 MiB). */
+  tailCacheBytes?: number;
+  /** Tail cache bound for the whole store (default 256 MiB). */
+  tailCacheTotalBytes?: number;
+  /** Sealed segments per partition that keep an open fd and loaded indexes (default 4). */
+  maxOpenSegmentsPerPartition?: number;
+  /** Minimum time between checkpoint rewrites caused by policy fsyncs (default 1000). */
+  recoveryCheckpointIntervalMs?: number;
+  /** Longest period of the flush.ms check (default 1000; shorter if a flushMs is shorter). */
+  flushCheckIntervalMs?: number;
+  /** File operations (tests inject counting or failing ones). */
+  fileOps?: FileOps;
+  /** Called with each partition's recovery report as it opens. */
+  onRecovery?: (report: RecoveryReport) => void;
+  /** For meta.properties when it is first created. */
+  nodeId?: number;
+  clusterId?: string;
+}
+
+export interface FileLogStoreStats {
+  partitionsOpened: number;
+  segmentsRecovered: number;
+  bytesWalked: number;
+  bytesValidated: number;
+  bytesTruncated: number;
+  checkpointsWritten: number;
+}
+
+export class FileLogStore implements LogStore {
+  readonly dataDir: string;
+  private readonly ops: FileOps;
+  private readonly clock: () => number;
+  private readonly budget: TailCacheBudget;
+  private lock: DataDirLock | null = null;
+  private state: 'new' | 'open' | 'closed' = 'new';
+  /** Whether the previous run closed cleanly (known after open()). */
+  cleanShutdown = false;
+  /** meta.properties key/values (after open()). */
+  meta: Record<string, string> = {};
+  readonly recoveryReports: RecoveryReport[] = [];
+  readonly stats: FileLogStoreStats = {
+    partitionsOpened: 0,
+    segmentsRecovered: 0,
+    bytesWalked: 0,
+    bytesValidated: 0,
+    bytesTruncated: 0,
+    checkpointsWritten: 0,
+  };
+  private recoveryPoints: CheckpointEntries = new Map();
+  private readonly opening = new Map<string, Promise<FilePartitionLog>>();
+  private readonly logs = new Map<string, FilePartitionLog>();
+  private topics: TopicRecord[] | null = null;
+  private checkpointRunning: Promise<void> | null = null;
+  private checkpointAgain: Promise<void> | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushTimerMs = Infinity;
+
+  constructor(private readonly options: FileLogStoreOptions) {
+    this.dataDir = path.resolve(options.dataDir);
+    this.ops = options.fileOps ?? nodeFileOps;
+    this.clock = options.clock ?? Date.now;
+    this.budget = new TailCacheBudget(options.tailCacheTotalBytes ?? 256 * MIB);
+  }
+
+  static async open(options: FileLogStoreOptions): Promise<FileLogStore> {
+    const store = new FileLogStore(options);
+    await store.open();
+    return store;
+  }
+
+  /** Takes the data dir lock, reads the recovery state, removes half-deleted partitions. */
+  async open(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`FileLogStore(${this.dataDir}) already opened`);
+    await mkdir(this.dataDir, { recursive: true });
+    this.lock = await DataDirLock.acquire(this.dataDir);
+    try {
+      const marker = path.join(this.dataDir, CLEAN_SHUTDOWN_FILE);
+      this.cleanShutdown = (await readTextIfExists(marker)) !== null;
+      this.recoveryPoints = await readRecoveryCheckpoint(this.dataDir);
+      if (this.cleanShutdown) {
+        // From now on the data can change: the marker must not outlive this moment.
+        await unlink(marker);
+        await fsyncDir(this.ops, this.dataDir);
+      }
+      await this.removeDeletedPartitions();
+      this.meta = await ensureMetaProperties(this.ops, this.dataDir, this.options.nodeId ?? 1, this.options.clusterId, this.clock());
+      this.state = 'open';
+    } catch (err) {
+      await this.lock.release();
+      throw err;
+    }
+  }
+
+  openPartition(topic: string, partition: number, config: LogConfig): Promise<FilePartitionLog> {
+    this.checkOpen();
+    if (!LEGAL_TOPIC.test(topic) || topic === '.' || topic === '..' || !Number.isInteger(partition) || partition < 0) {
+      return Promise.reject(new Error(`illegal partition name ${topic}-${partition}`));
+    }
+    const key = partitionKey(topic, partition);
+    let pending = this.opening.get(key);
+    if (!pending) {
+      pending = this.loadLog(topic, partition, config);
+      this.opening.set(key, pending);
+      pending.catch(() => this.opening.delete(key));
+    }
+    return pending;
+  }
+
+  async deletePartition(topic: string, partition: number): Promise<void> {
+    this.checkOpen();
+    const key = partitionKey(topic, partition);
+    const pending = this.opening.get(key);
+    this.opening.delete(key);
+    this.logs.delete(key);
+    if (pending) {
+      const log = await pending.catch(() => null);
+      await log?.closeForDelete();
+    }
+    this.recoveryPoints.delete(key);
+    const dir = path.join(this.dataDir, partitionDirName(topic, partition));
+    if (await exists(dir)) {
+      // Rename first (atomic), so a crash mid-delete never leaves a half-deleted live partition.
+      const doomed = `${dir}.${randomBytes(8).toString('hex')}${DELETE_SUFFIX}`;
+      await rename(dir, doomed);
+      await fsyncDir(this.ops, this.dataDir);
+      await rm(doomed, { recursive: true, force: true });
+    }
+    // A stale recovery point must not outlive the partition (a new one would trust it).
+    await this.writeCheckpointNow();
+  }
+
+  async loadTopics(): Promise<TopicRecord[]> {
+    this.checkOpen();
+    this.topics = await readCatalog(this.dataDir);
+    return this.topics.map(copyTopic);
+  }
+
+  async saveTopics(topics: TopicRecord[]): Promise<void> {
+    this.checkOpen();
+    const copy = topics.map(copyTopic);
+    await writeCatalog(this.ops, this.dataDir, copy);
+    this.topics = copy;
+  }
+
+  /** Closes every partition (flushing), writes the checkpoint and the clean-shutdown marker. */
+  async close(): Promise<void> {
+    if (this.state !== 'open') {
+      this.state = 'closed';
+      return;
+    }
+    this.state = 'closed';
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    let clean = true;
+    try {
+      const logs = await Promise.all([...this.opening.values()].map((p) => p.catch(() => null)));
+      await Promise.all(logs.map((log) => log?.close().catch(() => (clean = false))));
+      if (logs.some((log) => log?.failed)) clean = false;
+      await this.writeCheckpointNow();
+      if (clean) {
+        await writeFileAtomic(this.ops, path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '{"version":0,"brokerEpoch":-1}');
+      }
+    } finally {
+      this.opening.clear();
+      this.logs.clear();
+      await this.lock?.release();
+    }
+  }
+
+  /** Runs the flush.ms check on every open partition now (also run by a timer). */
+  runFlushChecks(): void {
+    for (const log of this.logs.values()) log.checkFlushDue();
+  }
+
+  /** Writes the recovery point checkpoint now (coalesced with one already being written). */
+  writeCheckpointNow(): Promise<void> {
+    if (this.checkpointRunning) {
+      this.checkpointAgain ??= this.checkpointRunning.then(() => {
+        this.checkpointAgain = null;
+        return this.writeCheckpointNow();
+      });
+      return this.checkpointAgain;
+    }
+    const entries = new Map(this.recoveryPoints);
+    this.checkpointRunning = writeRecoveryCheckpoint(this.ops, this.dataDir, entries)
+      .then(() => {
+        this.stats.checkpointsWritten++;
+      })
+      .finally(() => {
+        this.checkpointRunning = null;
+      });
+    return this.checkpointRunning;
+  }
+
+  private checkOpen(): void {
+    if (this.state !== 'open') throw new Error(`FileLogStore(${this.dataDir}) is ${this.state === 'new' ? 'not open' : 'closed'}`);
+  }
+
+  private async loadLog(topic: string, partition: number, config: LogConfig): Promise<FilePartitionLog> {
+    const key = partitionKey(topic, partition);
+    const dir = path.join(this.dataDir, partitionDirName(topic, partition));
+    const isNew = !(await exists(dir));
+    const recoveryPointOffset = isNew ? 0 : this.recoveryPoints.get(key) ?? (this.cleanShutdown ? Infinity : 0);
+    const { segments, report } = await loadPartition({
+      topic,
+      partition,
+      dir,
+      config,
+      ops: this.ops,
+      clock: this.clock,
+      recoveryPointOffset,
+      cleanShutdown: this.cleanShutdown,
+    });
+    if (isNew) await this.writeTopicId(topic, dir);
+    const log = new FilePartitionLog(topic, partition, dir, config, segments, {
+      ops: this.ops,
+      clock: this.clock,
+      tailCache: new TailCache(this.options.tailCacheBytes ?? 16 * MIB, this.budget),
+      maxOpenSegments: this.options.maxOpenSegmentsPerPartition ?? 4,
+      onFlushed: (offset, wait) => this.onFlushed(key, offset, wait),
+    }, report);
+    // Recovery leaves everything it kept fsynced: the recovery point is now the log end.
+    this.recoveryPoints.set(key, log.logEndOffset);
+    this.logs.set(key, log);
+    this.recordRecovery(report);
+    if (config.flushMs < NEVER) this.ensureFlushTimer(config.flushMs);
+    return log;
+  }
+
+  private async writeTopicId(topic: string, dir: string): Promise<void> {
+    this.topics ??= await readCatalog(this.dataDir).catch(() => []);
+    const record = this.topics.find((t) => t.name === topic);
+    if (record) await writePartitionMetadata(this.ops, dir, record.topicId);
+  }
+
+  private recordRecovery(report: RecoveryReport): void {
+    this.recoveryReports.push(report);
+    this.stats.partitionsOpened++;
+    this.stats.segmentsRecovered += report.segmentsRecovered;
+    this.stats.bytesWalked += report.bytesWalked;
+    this.stats.bytesValidated += report.bytesValidated;
+    for (const t of report.truncations) this.stats.bytesTruncated += t.truncatedBytes;
+    this.options.onRecovery?.(report);
+  }
+
+  private onFlushed(key: string, offset: number, wait: boolean): Promise<void> {
+    if (this.state !== 'open' && !wait) return Promise.resolve();
+    if (this.opening.has(key)) this.recoveryPoints.set(key, offset);
+    if (wait) return this.writeCheckpointNow();
+    if (!this.checkpointTimer) {
+      this.checkpointTimer = setTimeout(() => {
+        this.checkpointTimer = null;
+        if (this.state === 'open') this.writeCheckpointNow().catch(() => undefined);
+      }, this.options.recoveryCheckpointIntervalMs ?? 1000);
+      this.checkpointTimer.unref();
+    }
+    return Promise.resolve();
+  }
+
+  private ensureFlushTimer(flushMs: number): void {
+    const periodMs = Math.max(10, Math.min(flushMs, this.options.flushCheckIntervalMs ?? 1000));
+    if (this.flushTimer && this.flushTimerMs <= periodMs) return;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushTimerMs = periodMs;
+    this.flushTimer = setInterval(() => this.runFlushChecks(), periodMs);
+    this.flushTimer.unref();
+  }
+
+  private async removeDeletedPartitions(): Promise<void> {
+    for (const name of await readdir(this.dataDir)) {
+      if (name.endsWith(DELETE_SUFFIX)) await rm(path.join(this.dataDir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+function copyTopic(t: TopicRecord): TopicRecord {
+  return { name: t.name, topicId: t.topicId, partitionCount: t.partitionCount, configs: { ...t.configs } };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

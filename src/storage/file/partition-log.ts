@@ -1,0 +1,463 @@
+/**
+ * A partition's log on disk: an ordered array of segments, the last one active.
+ *
+ * Append path (hot): append() validates batch sizes against `infos`, assigns offsets by writing
+ * baseOffset into the caller's bytes, does the sparse-index bookkeeping (per batch, never per
+ * record), puts the Buffer in the tail cache and queues it. A single drain loop takes everything
+ * queued and writes it with one writev per segment (normally one per round), then resolves those
+ * appends in order; appends made while a write is in flight form the next round. fsync happens
+ * only when the flush policy (flush.messages / flush.ms) or flush() asks for it.
+ *
+ * Concurrency rules (one event loop, so "locks" are just these invariants):
+ *  - Only append() changes offsets, sizes and the active segment, synchronously.
+ *  - Only the drain loop writes files; one round at a time, items in queue order.
+ *  - Reads use segment.writtenBytes as their bound; newer bytes are always in the tail cache.
+ */
+import {
+  LOG_OVERHEAD,
+  batchSize,
+  setBatchBaseOffset,
+} from '../../records/batch-header.js';
+import {
+  OffsetOutOfRangeError,
+  StorageFailedError,
+  type AppendInfo,
+  type AppendResult,
+  type LogConfig,
+  type PartitionLog,
+  type ReadOptions,
+  type ReadResult,
+  type TimestampLookup,
+} from '../types.js';
+import { fsyncDir, writevFully, type FileOps } from './fs-ops.js';
+import type { RecoveryReport } from './log-loader.js';
+import { Segment } from './segment.js';
+import { findTimestampInSegment, readSegment } from './segment-reader.js';
+import type { TailCache } from './tail-cache.js';
+import { NO_TIMESTAMP } from './time-index.js';
+
+/** Positions are int32. */
+const MAX_SEGMENT_BYTES = 0x7fff_ffff;
+/** Bound on appends written by one round (and buffers in one writev). */
+const MAX_ROUND_ITEMS = 1024;
+
+export interface PartitionLogDeps {
+  ops: FileOps;
+  clock: () => number;
+  tailCache: TailCache;
+  /** Sealed segments that may keep an open fd and loaded indexes at once. */
+  maxOpenSegments: number;
+  /**
+   * Told the new recovery point after every fsync; `wait` asks for a promise of the checkpoint
+   * file being written (flush() and close() wait, policy fsyncs do not).
+   */
+  onFlushed: (recoveryPointOffset: number, wait: boolean) => Promise<void>;
+}
+
+interface WriteItem {
+  /** Segment the bytes go to; null for a pure barrier. */
+  segment: Segment | null;
+  buf: Buffer | null;
+  records: number;
+  /** Log end offset when queued: once this item is written, everything below it is. */
+  endOffset: number;
+  /** fsync before resolving. */
+  sync: boolean;
+  result: AppendResult | undefined;
+  resolve: (value: AppendResult | undefined) => void;
+  reject: (err: Error) => void;
+}
+
+const noop = () => undefined;
+
+export class FilePartitionLog implements PartitionLog {
+  private readonly segments: Segment[];
+  private active: Segment;
+  private nextOffset: number;
+  private totalBytes = 0;
+  private readonly queue: WriteItem[] = [];
+  private draining = false;
+  private writtenOffset: number;
+  private flushedOffset: number;
+  private unflushedRecords = 0;
+  private firstUnflushedMs = NaN;
+  private readonly dirtySegments = new Set<Segment>();
+  private dirDirty = false;
+  private failure: Error | null = null;
+  private closing: Promise<void> | null = null;
+  /** Sealed segments holding read state, least recently used first. */
+  private readonly lru: Segment[] = [];
+  private readonly config: LogConfig;
+  /** fsync rounds performed (each syncs every dirty file of the partition). */
+  fsyncCount = 0;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly dir: string,
+    config: LogConfig,
+    segments: Segment[],
+    private readonly deps: PartitionLogDeps,
+    readonly recoveryReport: RecoveryReport,
+  ) {
+    this.config = { ...config };
+    this.segments = segments;
+    this.active = segments[segments.length - 1]!;
+    this.nextOffset = this.active.nextOffset;
+    this.writtenOffset = this.flushedOffset = this.nextOffset;
+    for (const s of segments) this.totalBytes += s.sizeBytes;
+  }
+
+  get logStartOffset(): number {
+    return this.segments[0]!.baseOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.nextOffset;
+  }
+
+  get sizeBytes(): number {
+    return this.totalBytes;
+  }
+
+  /** True once an I/O error made the log unusable (appends fail until it is reopened). */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Offset below which everything is fsynced (this partition's recovery point). */
+  get recoveryPointOffset(): number {
+    return this.flushedOffset;
+  }
+
+  get segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+
+  /** Applies changed topic configs; index sizes apply to segments created from now on. */
+  updateConfig(config: LogConfig): void {
+    Object.assign(this.config, config);
+  }
+
+  append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
+    const unusable = this.unusable();
+    if (unusable) return Promise.reject(unusable);
+    let records = 0;
+    let maxTimestampMs = NO_TIMESTAMP;
+    let pos = 0;
+    for (const info of infos) {
+      if (pos + LOG_OVERHEAD > batches.length || !(info.recordCount >= 1)) {
+        pos = -1;
+        break;
+      }
+      pos += batchSize(batches, pos);
+      records += info.recordCount;
+      if (info.maxTimestampMs > maxTimestampMs) maxTimestampMs = info.maxTimestampMs;
+    }
+    if (pos !== batches.length) {
+      return Promise.reject(new RangeError(`append: ${infos.length} infos do not describe ${batches.length} bytes of batches`));
+    }
+    const baseOffset = this.nextOffset;
+    if (infos.length === 0) return Promise.resolve({ baseOffset, lastOffset: baseOffset - 1, logStartOffset: this.logStartOffset });
+    const endOffset = baseOffset + records;
+
+    let seg = this.active;
+    if (this.shouldRoll(seg, batches.length, endOffset - 1)) {
+      try {
+        seg = this.roll();
+      } catch (err) {
+        return Promise.reject(this.fail(err));
+      }
+    }
+    if (seg.sizeBytes === 0) seg.rollBaseMs = this.deps.clock();
+    let filePos = seg.sizeBytes;
+    let offset = baseOffset;
+    pos = 0;
+    for (const info of infos) {
+      const size = batchSize(batches, pos);
+      setBatchBaseOffset(batches, pos, offset);
+      const last = offset + info.recordCount - 1;
+      seg.indexBatch(filePos, last, info.maxTimestampMs);
+      offset = last + 1;
+      pos += size;
+      filePos += size;
+    }
+    seg.sizeBytes = filePos;
+    seg.nextOffset = endOffset;
+    this.nextOffset = endOffset;
+    this.totalBytes += batches.length;
+    this.deps.tailCache.push(baseOffset, endOffset, batches, maxTimestampMs);
+    const result: AppendResult = { baseOffset, lastOffset: endOffset - 1, logStartOffset: this.logStartOffset };
+    return this.enqueue(seg, batches, records, false, result) as Promise<AppendResult>;
+  }
+
+  async read(offset: number, options: ReadOptions): Promise<ReadResult> {
+    if (this.closing) throw new StorageFailedError(`${this.topic}-${this.partition} is closed`);
+    const start = this.logStartOffset;
+    const end = this.nextOffset;
+    if (offset < start || offset > end) throw new OffsetOutOfRangeError(offset, start, end);
+    if (offset === end || (options.maxBytes <= 0 && !options.minOneBatch)) return { chunks: [], bytes: 0 };
+    if (offset >= this.deps.tailCache.firstOffset) {
+      const cached = this.deps.tailCache.read(offset, options);
+      if (cached) return cached;
+    }
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const from = Math.max(offset, seg.baseOffset);
+      const result = await this.withReadState(seg, () =>
+        readSegment(this.deps.ops, seg, from, options, this.config.indexIntervalBytes),
+      );
+      if (result) return result;
+    }
+    return { chunks: [], bytes: 0 };
+  }
+
+  async offsetForTimestamp(timestampMs: number): Promise<TimestampLookup | null> {
+    // Search the files only once everything appended so far is in them.
+    await this.enqueue(null, null, 0, false, undefined);
+    for (const seg of [...this.segments]) {
+      if (!seg.maxTimestampKnown) await this.withReadState(seg, async () => null);
+      if (seg.maxTimestampSoFar < timestampMs) continue;
+      const found = await this.withReadState(seg, () => findTimestampInSegment(this.deps.ops, seg, timestampMs));
+      if (found) return found;
+    }
+    return null;
+  }
+
+  async flush(): Promise<void> {
+    const unusable = this.unusable();
+    if (unusable) throw unusable;
+    await this.enqueue(null, null, 0, true, undefined);
+    await this.deps.onFlushed(this.flushedOffset, true);
+  }
+
+  /** Called periodically by the store: starts an fsync if flush.ms has passed. */
+  checkFlushDue(): void {
+    if (this.unusable() || this.unflushedRecords === 0 || !this.flushDue()) return;
+    this.enqueue(null, null, 0, true, undefined).catch(noop);
+  }
+
+  /** Flushes, writes the active segment's closing time index entry, releases files. */
+  close(): Promise<void> {
+    if (!this.closing) this.closing = this.shutDown(true);
+    return this.closing;
+  }
+
+  /** Releases files without fsync (the partition is being deleted). */
+  closeForDelete(): Promise<void> {
+    if (!this.closing) this.closing = this.shutDown(false);
+    return this.closing;
+  }
+
+  private async shutDown(flush: boolean): Promise<void> {
+    const ops = this.deps.ops;
+    try {
+      if (this.draining || this.queue.length > 0) await this.enqueue(null, null, 0, false, undefined).catch(noop);
+      if (flush && !this.failure) {
+        const seg = this.active;
+        // Kafka's LogSegment.close(): the max timestamp so far becomes the last time index entry.
+        seg.timeIndex!.maybeAppend(seg.maxTimestampSoFar, seg.offsetOfMaxTimestamp, true);
+        await seg.writeIndexTails(ops);
+        if (seg.unsynced) this.dirtySegments.add(seg);
+        await this.syncNow();
+        await this.deps.onFlushed(this.flushedOffset, true);
+      }
+    } finally {
+      this.lru.length = 0;
+      await Promise.all(this.segments.map((s) => s.closeAll(ops)));
+      this.deps.tailCache.clear();
+    }
+  }
+
+  private unusable(): Error | null {
+    if (this.failure) return this.failure;
+    if (this.closing) return new StorageFailedError(`${this.topic}-${this.partition} is closed`);
+    return null;
+  }
+
+  private fail(err: unknown): Error {
+    if (!this.failure) {
+      this.failure = new StorageFailedError(
+        `${this.topic}-${this.partition}: log failed, reopen to recover: ${(err as Error)?.message ?? err}`,
+        { cause: err },
+      );
+    }
+    return this.failure;
+  }
+
+  private shouldRoll(seg: Segment, bytes: number, lastOffset: number): boolean {
+    if (seg.sizeBytes === 0) return false;
+    return (
+      seg.sizeBytes + bytes > Math.min(this.config.segmentBytes, MAX_SEGMENT_BYTES) ||
+      this.deps.clock() - seg.rollBaseMs > this.config.segmentMs ||
+      seg.indexesFull ||
+      !seg.canHoldOffset(lastOffset)
+    );
+  }
+
+  /** Starts a new active segment at the log end offset (synchronously: offsets are assigned now). */
+  private roll(): Segment {
+    const old = this.active;
+    const seg = new Segment(this.dir, this.nextOffset, this.config);
+    seg.createFilesSync(this.deps.ops);
+    old.seal();
+    this.segments.push(seg);
+    this.active = seg;
+    this.dirDirty = true;
+    // The sealed segment's closing index entries go to disk in queue order, after its data.
+    this.queue.push({
+      segment: old, buf: null, records: 0, endOffset: this.nextOffset, sync: false,
+      result: undefined, resolve: noop, reject: noop,
+    });
+    this.touch(old);
+    return seg;
+  }
+
+  private enqueue(
+    segment: Segment | null,
+    buf: Buffer | null,
+    records: number,
+    sync: boolean,
+    result: AppendResult | undefined,
+  ): Promise<AppendResult | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ segment, buf, records, endOffset: this.nextOffset, sync, result, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // A microtask later, so appends made in the same tick share one writev.
+        queueMicrotask(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const round = this.queue.splice(0, MAX_ROUND_ITEMS);
+      try {
+        if (this.failure) throw this.failure;
+        await this.writeRound(round);
+      } catch (err) {
+        const failure = this.fail(err);
+        for (const item of round) item.reject(failure);
+        for (const item of this.queue.splice(0)) item.reject(failure);
+      }
+    }
+    this.draining = false;
+  }
+
+  private async writeRound(round: WriteItem[]): Promise<void> {
+    let records = 0;
+    let sync = false;
+    for (let i = 0; i < round.length; ) {
+      const seg = round[i]!.segment;
+      const bufs: Buffer[] = [];
+      let bytes = 0;
+      for (; i < round.length && round[i]!.segment === seg; i++) {
+        const item = round[i]!;
+        if (item.buf) {
+          bufs.push(item.buf);
+          bytes += item.buf.length;
+        }
+        records += item.records;
+        sync ||= item.sync;
+      }
+      if (seg) await this.writeSegment(seg, bufs, bytes);
+    }
+    this.writtenOffset = round[round.length - 1]!.endOffset;
+    this.deps.tailCache.markWritten(this.writtenOffset);
+    if (records > 0) {
+      if (this.unflushedRecords === 0) this.firstUnflushedMs = this.deps.clock();
+      this.unflushedRecords += records;
+    }
+    if (sync || this.flushDue()) await this.syncNow();
+    for (const item of round) item.resolve(item.result);
+  }
+
+  private async writeSegment(seg: Segment, bufs: Buffer[], bytes: number): Promise<void> {
+    const ops = this.deps.ops;
+    const indexes = seg.writeIndexTails(ops);
+    if (bytes > 0) {
+      await Promise.all([writevFully(ops, seg.logFd, bufs, seg.writtenBytes), indexes]);
+      seg.writtenBytes += bytes;
+      seg.unsynced = true;
+    } else {
+      await indexes;
+    }
+    if (seg.unsynced) this.dirtySegments.add(seg);
+    if (!seg.active && seg.indexFd >= 0 && !seg.offsetIndex!.hasUnwritten && !seg.timeIndex!.hasUnwritten) {
+      await seg.closeIndexFds(ops);
+    }
+  }
+
+  private flushDue(): boolean {
+    return (
+      this.unflushedRecords >= this.config.flushMessages ||
+      (this.unflushedRecords > 0 && this.deps.clock() - this.firstUnflushedMs >= this.config.flushMs)
+    );
+  }
+
+  /** fsyncs every file written since the last fsync, then advances the recovery point. */
+  private async syncNow(): Promise<void> {
+    const ops = this.deps.ops;
+    const target = this.writtenOffset;
+    const segs = [...this.dirtySegments];
+    this.dirtySegments.clear();
+    await Promise.all(segs.map((s) => s.sync(ops)));
+    if (this.dirDirty) {
+      this.dirDirty = false;
+      await fsyncDir(ops, this.dir);
+    }
+    this.unflushedRecords = 0;
+    this.firstUnflushedMs = NaN;
+    this.fsyncCount++;
+    if (target > this.flushedOffset) {
+      this.flushedOffset = target;
+      this.deps.onFlushed(target, false).catch(noop);
+    }
+  }
+
+  /** Index of the segment with the largest base offset <= offset. */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private async withReadState<T>(seg: Segment, fn: () => Promise<T>): Promise<T> {
+    seg.readers++;
+    try {
+      if (!seg.active) {
+        await seg.ensureReadState(this.deps.ops);
+        this.touch(seg);
+      }
+      return await fn();
+    } finally {
+      seg.readers--;
+      this.evictReadState();
+    }
+  }
+
+  private touch(seg: Segment): void {
+    const i = this.lru.indexOf(seg);
+    if (i >= 0) this.lru.splice(i, 1);
+    this.lru.push(seg);
+  }
+
+  /** Keeps at most maxOpenSegments sealed segments with open fds and loaded indexes. */
+  private evictReadState(): void {
+    for (let i = 0; this.lru.length > this.deps.maxOpenSegments && i < this.lru.length; ) {
+      const seg = this.lru[i]!;
+      if (seg.readers === 0 && !seg.active && seg.indexFd < 0 && !seg.unsynced) {
+        this.lru.splice(i, 1);
+        seg.releaseReadState(this.deps.ops).catch(noop);
+      } else {
+        i++;
+      }
+    }
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * One log segment: `<baseOffset>.log` plus its two indexes.
+ *
+ * .log format (Kafka's FileRecords): v2 record batches back to back, nothing else — no file
+ * header, no padding. Each batch is exactly the bytes a producer sent, with baseOffset (bytes 0..7)
+ * rewritten by the broker (layout in src/records/batch-header.ts). A segment holds offsets
+ * [baseOffset, nextOffset); positions are int32, so a segment is < 2 GiB.
+ *
+ * State ownership: the PartitionLog that owns the segment is the only writer. The active segment
+ * keeps its indexes in memory and appends new entries to the index files as they are written;
+ * sealed segments load their indexes (and open their .log fd) lazily for reads and may drop them
+ * again (see releaseReadState) to bound memory and fds.
+ */
+import { readFile } from 'node:fs/promises';
+import type { LogConfig } from '../types.js';
+import type { FileOps } from './fs-ops.js';
+import { writevFully } from './fs-ops.js';
+import { OffsetIndex } from './offset-index.js';
+import { NO_TIMESTAMP, TimeIndex } from './time-index.js';
+import { segmentPaths, type SegmentPaths } from './segment-files.js';
+
+/** Relative offsets are int32: a segment cannot span more offsets than this. */
+export const MAX_RELATIVE_OFFSET = 0x7fff_ffff;
+
+export class Segment {
+  readonly paths: SegmentPaths;
+  logFd = -1;
+  indexFd = -1;
+  timeIndexFd = -1;
+  /** Bytes assigned to this segment, including appends still queued for writing. */
+  sizeBytes = 0;
+  /** Bytes handed to the OS: reads from disk never go past this. */
+  writtenBytes = 0;
+  /** Offset after the last batch assigned to this segment. */
+  nextOffset: number;
+  offsetIndex: OffsetIndex | null = null;
+  timeIndex: TimeIndex | null = null;
+  /** Position of the batch that got the last offset index entry (Kafka's bytesSinceLastIndexEntry). */
+  lastIndexEntryPosition = 0;
+  maxTimestampSoFar = NO_TIMESTAMP;
+  offsetOfMaxTimestamp: number;
+  /** False for a sealed segment whose max timestamp has not been read from its time index yet. */
+  maxTimestampKnown = true;
+  /** Clock time the segment's age is measured from (segment.ms); NaN until its first batch. */
+  rollBaseMs = NaN;
+  active = false;
+  /** Data or index bytes written since the last fsync. */
+  unsynced = false;
+  /** Reads in progress; read state is only released when zero. */
+  readers = 0;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    readonly dir: string,
+    readonly baseOffset: number,
+    private readonly config: LogConfig,
+  ) {
+    this.paths = segmentPaths(dir, baseOffset);
+    this.nextOffset = baseOffset;
+    this.offsetOfMaxTimestamp = baseOffset;
+  }
+
+  /** Fresh empty in-memory indexes (new segment or full rebuild). */
+  resetIndexes(): void {
+    this.offsetIndex = new OffsetIndex(this.baseOffset, this.config.segmentIndexBytes);
+    this.timeIndex = new TimeIndex(this.baseOffset, this.config.segmentIndexBytes);
+    this.lastIndexEntryPosition = 0;
+    this.maxTimestampSoFar = NO_TIMESTAMP;
+    this.offsetOfMaxTimestamp = this.baseOffset;
+    this.maxTimestampKnown = true;
+  }
+
+  /** Whether offsets up to `lastOffset` still fit this segment's int32 relative offsets. */
+  canHoldOffset(lastOffset: number): boolean {
+    return lastOffset - this.baseOffset <= MAX_RELATIVE_OFFSET;
+  }
+
+  get indexesFull(): boolean {
+    return (this.offsetIndex?.isFull ?? false) || (this.timeIndex?.isFull ?? false);
+  }
+
+  /**
+   * Index bookkeeping for one batch at `position`, the same rule on append and in recovery (so a
+   * rebuilt index equals the original): Kafka's LogSegment.append/recover, per batch.
+   */
+  indexBatch(position: number, lastOffset: number, maxTimestampMs: number): void {
+    if (maxTimestampMs > this.maxTimestampSoFar) {
+      this.maxTimestampSoFar = maxTimestampMs;
+      this.offsetOfMaxTimestamp = lastOffset;
+    }
+    if (position - this.lastIndexEntryPosition > this.config.indexIntervalBytes) {
+      const offsetIndex = this.offsetIndex!;
+      if (!offsetIndex.isFull) offsetIndex.append(lastOffset, position);
+      this.timeIndex!.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp);
+      this.lastIndexEntryPosition = position;
+    }
+  }
+
+  /** Stops being the active segment: the closing time index entry, then trim index memory. */
+  seal(): void {
+    this.active = false;
+    this.timeIndex!.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
+    this.offsetIndex!.trim();
+    this.timeIndex!.trim();
+  }
+
+  /** Opens the three files of a new, empty active segment synchronously (a roll inside append()). */
+  createFilesSync(ops: FileOps): void {
+    this.logFd = ops.openSync(this.paths.log, 'w+');
+    this.indexFd = ops.openSync(this.paths.index, 'w+');
+    this.timeIndexFd = ops.openSync(this.paths.timeIndex, 'w+');
+    this.resetIndexes();
+    this.active = true;
+  }
+
+  /** Writes index entries added since the last call to the index files. */
+  async writeIndexTails(ops: FileOps): Promise<void> {
+    const offsetTail = this.offsetIndex?.unwritten();
+    const timeTail = this.timeIndex?.unwritten();
+    if (!offsetTail && !timeTail) return;
+    this.unsynced = true;
+    await Promise.all([
+      offsetTail && this.writeTail(ops, this.paths.index, 'index', offsetTail),
+      timeTail && this.writeTail(ops, this.paths.timeIndex, 'time', timeTail),
+    ]);
+    if (offsetTail) this.offsetIndex!.markWritten(offsetTail.upTo);
+    if (timeTail) this.timeIndex!.markWritten(timeTail.upTo);
+  }
+
+  private async writeTail(
+    ops: FileOps,
+    path: string,
+    which: 'index' | 'time',
+    tail: { bytes: Buffer; position: number },
+  ): Promise<void> {
+    const fd = which === 'index' ? this.indexFd : this.timeIndexFd;
+    if (fd >= 0) return writevFully(ops, fd, [tail.bytes], tail.position);
+    // Sealed segment: its index fds are closed, open briefly.
+    const tmp = await ops.open(path, 'r+');
+    try {
+      await writevFully(ops, tmp, [tail.bytes], tail.position);
+    } finally {
+      await ops.close(tmp);
+    }
+  }
+
+  /** fsyncs the log and index files (index files by path if their fds are closed). */
+  async sync(ops: FileOps): Promise<void> {
+    this.unsynced = false;
+    await Promise.all([
+      this.syncFile(ops, this.logFd, this.paths.log),
+      this.syncFile(ops, this.indexFd, this.paths.index),
+      this.syncFile(ops, this.timeIndexFd, this.paths.timeIndex),
+    ]);
+  }
+
+  private async syncFile(ops: FileOps, fd: number, path: string): Promise<void> {
+    if (fd >= 0) return ops.fsync(fd);
+    const tmp = await ops.open(path, 'r');
+    try {
+      await ops.fsync(tmp);
+    } finally {
+      await ops.close(tmp);
+    }
+  }
+
+  /** Closes the index fds of a sealed segment (its .log fd stays for reads). */
+  async closeIndexFds(ops: FileOps): Promise<void> {
+    const fds = [this.indexFd, this.timeIndexFd].filter((fd) => fd >= 0);
+    this.indexFd = -1;
+    this.timeIndexFd = -1;
+    await Promise.all(fds.map((fd) => ops.close(fd)));
+  }
+
+  /** Ensures a sealed segment's .log fd and indexes are loaded. Call with readers > 0. */
+  async ensureReadState(ops: FileOps): Promise<void> {
+    if (this.logFd >= 0 && this.offsetIndex && this.timeIndex) return;
+    if (!this.loading) {
+      this.loading = this.loadReadState(ops).finally(() => {
+        this.loading = null;
+      });
+    }
+    return this.loading;
+  }
+
+  private async loadReadState(ops: FileOps): Promise<void> {
+    if (this.logFd < 0) this.logFd = await ops.open(this.paths.log, 'r');
+    if (!this.offsetIndex || !this.timeIndex) {
+      const [indexBytes, timeBytes] = await Promise.all([
+        readFile(this.paths.index).catch(() => Buffer.alloc(0)),
+        readFile(this.paths.timeIndex).catch(() => Buffer.alloc(0)),
+      ]);
+      // A damaged index only loses its implausible tail: lookups then start earlier, still correct.
+      this.offsetIndex = OffsetIndex.decode(this.baseOffset, this.config.segmentIndexBytes, indexBytes, this.sizeBytes).index;
+      this.timeIndex = TimeIndex.decode(this.baseOffset, this.config.segmentIndexBytes, timeBytes).index;
+      if (!this.maxTimestampKnown) {
+        this.maxTimestampSoFar = this.timeIndex.lastTimestamp;
+        this.offsetOfMaxTimestamp = this.timeIndex.lastOffset;
+        this.maxTimestampKnown = true;
+      }
+    }
+  }
+
+  /** Drops a sealed segment's fd and indexes (LRU eviction). No-op while reads are running. */
+  async releaseReadState(ops: FileOps): Promise<boolean> {
+    if (this.active || this.readers > 0 || this.loading) return false;
+    // Index entries not yet in the files (a seal still being written) must not be dropped.
+    if (this.offsetIndex?.hasUnwritten || this.timeIndex?.hasUnwritten || this.indexFd >= 0) return false;
+    const fd = this.logFd;
+    this.logFd = -1;
+    this.offsetIndex = null;
+    this.timeIndex = null;
+    if (fd >= 0) await ops.close(fd);
+    return true;
+  }
+
+  get hasReadState(): boolean {
+    return this.logFd >= 0 || this.offsetIndex !== null;
+  }
+
+  async closeAll(ops: FileOps): Promise<void> {
+    const fds = [this.logFd, this.indexFd, this.timeIndexFd].filter((fd) => fd >= 0);
+    this.logFd = -1;
+    this.indexFd = -1;
+    this.timeIndexFd = -1;
+    await Promise.all(fds.map((fd) => ops.close(fd).catch(() => undefined)));
+  }
+}
