@@ -19,6 +19,8 @@ export interface TopicSettings {
   timestampBeforeMaxMs: number;
   /** `message.timestamp.after.max.ms` */
   timestampAfterMaxMs: number;
+  /** `cleanup.policy` includes compact. */
+  compacted: boolean;
 }
 
 export interface BrokerSettings {
@@ -70,6 +72,7 @@ export function settingsFromConfig(config: BrokerConfig, clusterId: string): Bro
         // The deprecated difference bound still applies when it is the tighter one, as in Kafka.
         timestampBeforeMaxMs: Math.min(topic.messageTimestampBeforeMaxMs, differenceMaxMs),
         timestampAfterMaxMs: Math.min(topic.messageTimestampAfterMaxMs, differenceMaxMs),
+        compacted: topic.cleanupPolicy.includes('compact'),
       };
       cache.set(overrides, settings);
       return settings;

@@ -137,17 +137,27 @@ export class Reader {
   /** Zigzag-encoded signed 64-bit varint, as a number (exact within +-2^53). */
   varlong(): number {
     const buf = this.buf;
-    let value = 0;
-    let mul = 1;
-    for (let i = 0; i < 10; i++) {
+    // Accumulate the 64-bit value as two uint32 halves so zigzag decoding stays exact.
+    let lo = 0;
+    let hi = 0;
+    for (let shift = 0; shift < 70; shift += 7) {
       if (this.offset >= this.end) throw new ProtocolDecodeError('truncated varlong');
       const b = buf[this.offset++]!;
-      value += (b & 0x7f) * mul;
-      if ((b & 0x80) === 0) {
-        // zigzag: even -> n/2, odd -> -(n+1)/2 (arithmetic, since n may exceed 32 bits)
-        return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+      const bits = b & 0x7f;
+      if (shift < 28) {
+        lo |= bits << shift;
+      } else if (shift === 28) {
+        lo |= bits << 28;
+        hi |= bits >>> 4;
+      } else {
+        hi |= bits << (shift - 32);
       }
-      mul *= 128;
+      if ((b & 0x80) === 0) {
+        const sign = -(lo & 1);
+        const rlo = ((lo >>> 1) | (hi << 31)) ^ sign;
+        const rhi = (hi >>> 1) ^ sign;
+        return rhi * TWO_POW_32 + (rlo >>> 0);
+      }
     }
     throw new ProtocolDecodeError('varlong is longer than 10 bytes');
   }

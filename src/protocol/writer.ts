@@ -28,6 +28,28 @@ const TWO_POW_32 = 4294967296;
 const TWO_POW_63 = 9223372036854775808;
 const MIN_CAPACITY = 64;
 
+// Scratch output of splitInt64 (module-level so the hot path allocates nothing).
+let splitHi = 0;
+let splitLo = 0;
+
+/** Splits a number into int64 two's complement halves (signed hi, unsigned lo), clamping to the int64 range. */
+function splitInt64(v: number): void {
+  if (v >= TWO_POW_63) {
+    splitHi = 0x7fffffff;
+    splitLo = 0xffffffff;
+  } else if (v <= -TWO_POW_63) {
+    splitHi = -0x80000000;
+    splitLo = 0;
+  } else if (v !== v) {
+    splitHi = 0;
+    splitLo = 0;
+  } else {
+    const t = Math.trunc(v);
+    splitHi = Math.floor(t / TWO_POW_32);
+    splitLo = t - splitHi * TWO_POW_32;
+  }
+}
+
 export class Writer {
   private buf: Buffer;
   /** Next write position in buf. */
@@ -128,24 +150,9 @@ export class Writer {
   /** int64 from a number, clamped to the int64 range (so +-2^63 map to Long.MAX/MIN_VALUE). */
   int64(v: number): void {
     this.ensure(8);
-    let hi: number;
-    let lo: number;
-    if (v >= TWO_POW_63) {
-      hi = 0x7fffffff;
-      lo = 0xffffffff;
-    } else if (v <= -TWO_POW_63) {
-      hi = -0x80000000;
-      lo = 0;
-    } else if (v !== v) {
-      hi = 0;
-      lo = 0;
-    } else {
-      const t = Math.trunc(v);
-      hi = Math.floor(t / TWO_POW_32);
-      lo = t - hi * TWO_POW_32;
-    }
-    this.buf.writeInt32BE(hi, this.pos);
-    this.buf.writeUInt32BE(lo, this.pos + 4);
+    splitInt64(v);
+    this.buf.writeInt32BE(splitHi, this.pos);
+    this.buf.writeUInt32BE(splitLo, this.pos + 4);
     this.pos += 8;
   }
 
@@ -184,17 +191,24 @@ export class Writer {
     this.unsignedVarint(((v << 1) ^ (v >> 31)) >>> 0);
   }
 
-  /** Zigzag-encoded signed 64-bit varint from a number (exact within +-2^53). */
+  /** Zigzag-encoded signed 64-bit varint from a number (exact within +-2^53, clamped to int64). */
   varlong(v: number): void {
     this.ensure(10);
-    let z = v >= 0 ? v * 2 : -v * 2 - 1;
+    splitInt64(v);
+    const hi = splitHi;
+    const lo = splitLo;
+    // zigzag on the 64-bit two's complement value, kept as two uint32 halves
+    const sign = hi >> 31;
+    let zhi = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
+    let zlo = ((lo << 1) ^ sign) >>> 0;
     const buf = this.buf;
     let pos = this.pos;
-    while (z >= 0x80) {
-      buf[pos++] = (z % 0x80) | 0x80;
-      z = Math.floor(z / 0x80);
+    while (zhi !== 0 || zlo >= 0x80) {
+      buf[pos++] = (zlo & 0x7f) | 0x80;
+      zlo = ((zlo >>> 7) | (zhi << 25)) >>> 0;
+      zhi >>>= 7;
     }
-    buf[pos++] = z;
+    buf[pos++] = zlo;
     this.pos = pos;
   }
 

@@ -27,6 +27,7 @@
  * bit and maxTimestamp = now (setLogAppendTime); with CreateTime an uncompressed batch whose
  * maxTimestamp disagrees with its records is corrected, as Kafka does. Both recompute the CRC.
  */
+import { ErrorCode } from '../protocol/errors.js';
 import type { AppendInfo } from '../storage/types.js';
 import { isBatchCrcValid, rewriteBatchCrc } from './batch-crc.js';
 import {
@@ -60,16 +61,7 @@ import { CompressionType } from './compression.js';
 import { RecordFormatError } from './record-format-error.js';
 import type { TimestampTypeName } from './record-types.js';
 
-// TODO: import these from src/protocol/errors.ts once it exists (ErrorCode.CORRUPT_MESSAGE, ...).
-export const ValidationErrorCode = {
-  CORRUPT_MESSAGE: 2,
-  MESSAGE_TOO_LARGE: 10,
-  INVALID_TIMESTAMP: 32,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
-  UNSUPPORTED_COMPRESSION_TYPE: 76,
-  INVALID_RECORD: 87,
-} as const;
-const E = ValidationErrorCode;
+const E = ErrorCode;
 
 /** Produce v7 is the first that may carry zstd (KIP-110). */
 const FIRST_PRODUCE_VERSION_WITH_ZSTD = 7;
@@ -236,12 +228,9 @@ function checkHeaderTimestamps(buf: Buffer, pos: number, attributes: number, lim
   const maxTimestampMs = batchMaxTimestamp(buf, pos);
   // With the delete-horizon bit, baseTimestamp is the horizon, not a record's timestamp.
   const baseTimestampMs = attributes & DELETE_HORIZON_BIT ? NO_TIMESTAMP : batchBaseTimestamp(buf, pos);
-  for (const timestampMs of [baseTimestampMs, maxTimestampMs]) {
-    if (timestampOutOfRange(timestampMs, limits)) {
-      return fail(E.INVALID_TIMESTAMP, `Timestamp ${timestampMs} of the batch is out of range. The timestamp should be within ${rangeText(limits)}`);
-    }
-  }
-  return null;
+  const outOfRange = timestampOutOfRange(baseTimestampMs, limits) ? baseTimestampMs : timestampOutOfRange(maxTimestampMs, limits) ? maxTimestampMs : null;
+  if (outOfRange === null) return null;
+  return fail(E.INVALID_TIMESTAMP, `Timestamp ${outOfRange} of the batch is out of range. The timestamp should be within ${rangeText(limits)}`);
 }
 
 /** Kafka's DefaultRecordBatch.incrementSequence: sequences wrap to 0 after Int32.MAX_VALUE. */

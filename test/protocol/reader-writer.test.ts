@@ -66,6 +66,11 @@ test('varints use zigzag (signed) and plain (unsigned) encodings', () => {
   for (const v of longs) assert.equal(r.varlong(), v);
   assert.equal(r.unsignedVarint(), 0xffffffff);
   assert.equal(r.remaining, 0);
+  // Long.MAX_VALUE / MIN_VALUE zigzag to 2^64-2 / 2^64-1.
+  assert.equal(bytesOf((w) => w.varlong(2 ** 63)).toString('hex'), 'feffffffffffffffff01');
+  assert.equal(bytesOf((w) => w.varlong(-(2 ** 63))).toString('hex'), 'ffffffffffffffffff01');
+  assert.equal(new Reader(Buffer.from('feffffffffffffffff01', 'hex')).varlong(), 2 ** 63);
+  assert.equal(new Reader(Buffer.from('ffffffffffffffffff01', 'hex')).varlong(), -(2 ** 63));
 });
 
 test('uuids use the Java Uuid string form', () => {

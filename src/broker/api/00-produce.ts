@@ -6,7 +6,7 @@
  */
 import type { ProduceRequest, ProduceResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
-import { validateBatches, setLogAppendTime } from '../../records/validate.js';
+import { validateBatches } from '../../records/validate.js';
 import { NO_RESPONSE, type ApiHandler, type RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
@@ -24,7 +24,7 @@ export const handler: ApiHandler = {
       name: topicData.name,
       partitionResponses: topicData.partitionData.map((data) =>
         validAcks
-          ? produceToPartition(ctx.broker, topicData.name, data.index, data.records)
+          ? produceToPartition(ctx.broker, ctx.apiVersion, topicData.name, data.index, data.records)
           : Promise.resolve(partitionError(data.index, ErrorCode.INVALID_REQUIRED_ACKS, null)),
       ),
     }));
@@ -36,7 +36,13 @@ export const handler: ApiHandler = {
   },
 };
 
-async function produceToPartition(broker: Broker, topicName: string, index: number, records: Buffer | null): Promise<PartitionResponse> {
+async function produceToPartition(
+  broker: Broker,
+  apiVersion: number,
+  topicName: string,
+  index: number,
+  records: Buffer | null,
+): Promise<PartitionResponse> {
   let topic: Topic | undefined = broker.topics.get(topicName);
   try {
     if (!topic && broker.config.autoCreateTopicsEnable) topic = await broker.topics.getOrCreate(topicName, broker.config.numPartitions);
@@ -55,13 +61,12 @@ async function produceToPartition(broker: Broker, topicName: string, index: numb
     timestampType: settings.timestampType,
     timestampBeforeMaxMs: settings.timestampBeforeMaxMs,
     timestampAfterMaxMs: settings.timestampAfterMaxMs,
+    compactedTopic: settings.compacted,
+    apiVersion,
   });
   if (!validation.ok) return partitionError(index, validation.errorCode, validation.message);
+  // Under LogAppendTime the validator has already stamped nowMs into the batches.
   const logAppendTime = settings.timestampType === 'LogAppendTime';
-  if (logAppendTime) {
-    for (const position of validation.positions) setLogAppendTime(records, position, nowMs);
-    for (const info of validation.infos) info.maxTimestampMs = nowMs;
-  }
   let result;
   try {
     result = await partition.append(records, validation.infos);

@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { Logger } from '../../log/logger.js';
 import type { LogConfig, LogStore, TopicRecord } from '../types.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { readCatalog, writeCatalog } from './catalog.js';
@@ -30,7 +31,7 @@ import {
 import { fsyncDir, nodeFileOps, type FileOps } from './fs-ops.js';
 import { DataDirLock } from './lock.js';
 import { loadPartition, type RecoveryReport } from './log-loader.js';
-import { ensureMetaProperties, writePartitionMetadata } from './meta-files.js';
+import { readMetaProperties, writeMetaProperties, writePartitionMetadata } from './meta-files.js';
 import { FilePartitionLog } from './partition-log.js';
 import { partitionDirName } from './segment-files.js';
 import { TailCache, TailCacheBudget } from './tail-cache.js';
@@ -59,9 +60,10 @@ export interface FileLogStoreOptions {
   fileOps?: FileOps;
   /** Called with each partition's recovery report as it opens. */
   onRecovery?: (report: RecoveryReport) => void;
-  /** For meta.properties when it is first created. */
+  /** node.id for meta.properties when it is first created (default 1). */
   nodeId?: number;
-  clusterId?: string;
+  /** Where recovery reports are logged (warn when something was truncated or rebuilt). */
+  logger?: Logger;
 }
 
 export interface FileLogStoreStats {
@@ -131,7 +133,7 @@ export class FileLogStore implements LogStore {
         await fsyncDir(this.ops, this.dataDir);
       }
       await this.removeDeletedPartitions();
-      this.meta = await ensureMetaProperties(this.ops, this.dataDir, this.options.nodeId ?? 1, this.options.clusterId, this.clock());
+      this.meta = (await readMetaProperties(this.dataDir)) ?? {};
       this.state = 'open';
     } catch (err) {
       await this.lock.release();
@@ -188,6 +190,15 @@ export class FileLogStore implements LogStore {
     const copy = topics.map(copyTopic);
     await writeCatalog(this.ops, this.dataDir, copy);
     this.topics = copy;
+  }
+
+  /** The cluster id in meta.properties; on a new data dir, generate()'s, written first. */
+  async clusterId(generate: () => string): Promise<string> {
+    this.checkOpen();
+    const existing = this.meta['cluster.id'];
+    if (existing) return existing;
+    this.meta = await writeMetaProperties(this.ops, this.dataDir, this.options.nodeId ?? 1, generate(), this.clock());
+    return this.meta['cluster.id']!;
   }
 
   /** Closes every partition (flushing), writes the checkpoint and the clean-shutdown marker. */
@@ -289,6 +300,24 @@ export class FileLogStore implements LogStore {
     this.stats.bytesValidated += report.bytesValidated;
     for (const t of report.truncations) this.stats.bytesTruncated += t.truncatedBytes;
     this.options.onRecovery?.(report);
+    const logger = this.options.logger;
+    if (!logger) return;
+    const fields = {
+      topic: report.topic,
+      partition: report.partition,
+      logStartOffset: report.logStartOffset,
+      logEndOffset: report.logEndOffset,
+      segments: report.segmentCount,
+      segmentsRecovered: report.segmentsRecovered,
+      bytesValidated: report.bytesValidated,
+    };
+    for (const t of report.truncations) {
+      logger.warn({ ...fields, file: t.file, validBytes: t.validBytes, truncatedBytes: t.truncatedBytes, reason: t.reason },
+        'recovery truncated a damaged log tail');
+    }
+    if (report.deletedSegments.length > 0) logger.warn({ ...fields, deletedSegments: report.deletedSegments }, 'recovery deleted unreachable segments');
+    if (report.rebuiltIndexes.length > 0) logger.warn({ ...fields, rebuiltIndexes: report.rebuiltIndexes }, 'recovery rebuilt missing or damaged indexes');
+    logger.debug(fields, 'partition log opened');
   }
 
   private onFlushed(key: string, offset: number, wait: boolean): Promise<void> {

@@ -10,7 +10,7 @@
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { LogConfig } from '../types.js';
-import { BATCH_HEADER_SIZE, batchMaxTimestamp } from '../../records/batch-header.js';
+import { BATCH_HEADER_SIZE, batchMaxTimestamp, readInt64 } from '../../records/batch-header.js';
 import { fsyncDir, readFully, type FileOps } from './fs-ops.js';
 import { OFFSET_INDEX_ENTRY_BYTES } from './offset-index.js';
 import { TIME_INDEX_ENTRY_BYTES } from './time-index.js';
@@ -90,7 +90,7 @@ export async function loadPartition(opts: LoadOptions): Promise<{ segments: Segm
     const nextBase = isLast ? Infinity : bases[i + 1]!;
     const indexesOk = await indexFilesLookSane(seg);
     if (!isLast && indexesOk && nextBase <= opts.recoveryPointOffset) {
-      await openTrusted(seg, nextBase);
+      await openTrusted(seg, ops, nextBase);
       segments.push(seg);
       continue;
     }
@@ -161,12 +161,25 @@ async function indexFilesLookSane(seg: Segment): Promise<boolean> {
   }
 }
 
-/** A sealed segment below the recovery point: sizes from stat, indexes and fd loaded on first read. */
-async function openTrusted(seg: Segment, nextBase: number): Promise<void> {
+/**
+ * A sealed segment below the recovery point: size from stat, max timestamp from the time index's
+ * last entry (a sealed segment's closing entry); fd and indexes are loaded on first read.
+ */
+async function openTrusted(seg: Segment, ops: FileOps, nextBase: number): Promise<void> {
   const st = await stat(seg.paths.log);
   seg.sizeBytes = seg.writtenBytes = st.size;
   seg.nextOffset = nextBase;
-  seg.maxTimestampKnown = false;
+  const fd = await ops.open(seg.paths.timeIndex, 'r');
+  try {
+    const size = await ops.sizeOf(fd);
+    if (size < TIME_INDEX_ENTRY_BYTES) return;
+    const entry = Buffer.allocUnsafe(TIME_INDEX_ENTRY_BYTES);
+    await readFully(ops, fd, entry, TIME_INDEX_ENTRY_BYTES, size - TIME_INDEX_ENTRY_BYTES);
+    seg.maxTimestampSoFar = readInt64(entry, 0);
+    seg.offsetOfMaxTimestamp = seg.baseOffset + entry.readInt32BE(8);
+  } finally {
+    await ops.close(fd);
+  }
 }
 
 async function deleteSegmentFiles(dir: string, baseOffset: number): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Kafka's small identity files, so tools that look at a Kafka data dir recognise this one.
  *
- * `meta.properties` at the data dir root (Java properties, KRaft version 1), written once:
+ * `meta.properties` at the data dir root (Java properties, KRaft version 1), written once, when
+ * the broker first asks for the cluster id (LogStore.clusterId):
  *
  *   #
  *   #<date>
@@ -39,25 +40,28 @@ export function parseProperties(text: string): Record<string, string> {
   return out;
 }
 
-/** Reads meta.properties, creating it first if missing. */
-export async function ensureMetaProperties(
+/** Reads meta.properties, or null if there is none yet. */
+export async function readMetaProperties(dataDir: string): Promise<Record<string, string> | null> {
+  const text = await readTextIfExists(path.join(dataDir, META_PROPERTIES_FILE));
+  return text === null ? null : parseProperties(text);
+}
+
+/** Creates meta.properties (atomically) for a new data dir and returns its key/values. */
+export async function writeMetaProperties(
   ops: FileOps,
   dataDir: string,
   nodeId: number,
-  clusterId: string | undefined,
+  clusterId: string,
   nowMs: number,
 ): Promise<Record<string, string>> {
-  const file = path.join(dataDir, META_PROPERTIES_FILE);
-  const existing = await readTextIfExists(file);
-  if (existing !== null) return parseProperties(existing);
   const props = {
     'node.id': String(nodeId),
     'directory.id': randomUuidBase64(),
     version: '1',
-    'cluster.id': clusterId ?? randomUuidBase64(),
+    'cluster.id': clusterId,
   };
   const body = ['#', `#${new Date(nowMs).toString()}`, ...Object.entries(props).map(([k, v]) => `${k}=${v}`)];
-  await writeFileAtomic(ops, file, body.join('\n') + '\n');
+  await writeFileAtomic(ops, path.join(dataDir, META_PROPERTIES_FILE), body.join('\n') + '\n');
   return props;
 }
 

@@ -88,6 +88,9 @@ export class FilePartitionLog implements PartitionLog {
   /** Sealed segments holding read state, least recently used first. */
   private readonly lru: Segment[] = [];
   private readonly config: LogConfig;
+  /** Largest batch max timestamp so far and the last offset of the first batch that had it. */
+  private maxTimestampMs = -1; // Kafka's NO_TIMESTAMP: batches without timestamps never count
+  private offsetOfMaxTimestamp = -1;
   /** fsync rounds performed (each syncs every dirty file of the partition). */
   fsyncCount = 0;
 
@@ -105,7 +108,13 @@ export class FilePartitionLog implements PartitionLog {
     this.active = segments[segments.length - 1]!;
     this.nextOffset = this.active.nextOffset;
     this.writtenOffset = this.flushedOffset = this.nextOffset;
-    for (const s of segments) this.totalBytes += s.sizeBytes;
+    for (const s of segments) {
+      this.totalBytes += s.sizeBytes;
+      if (s.sizeBytes > 0 && s.maxTimestampSoFar > this.maxTimestampMs) {
+        this.maxTimestampMs = s.maxTimestampSoFar;
+        this.offsetOfMaxTimestamp = s.offsetOfMaxTimestamp;
+      }
+    }
   }
 
   get logStartOffset(): number {
@@ -178,6 +187,10 @@ export class FilePartitionLog implements PartitionLog {
       setBatchBaseOffset(batches, pos, offset);
       const last = offset + info.recordCount - 1;
       seg.indexBatch(filePos, last, info.maxTimestampMs);
+      if (info.maxTimestampMs > this.maxTimestampMs) {
+        this.maxTimestampMs = info.maxTimestampMs;
+        this.offsetOfMaxTimestamp = last;
+      }
       offset = last + 1;
       pos += size;
       filePos += size;
@@ -216,12 +229,16 @@ export class FilePartitionLog implements PartitionLog {
     // Search the files only once everything appended so far is in them.
     await this.enqueue(null, null, 0, false, undefined);
     for (const seg of [...this.segments]) {
-      if (!seg.maxTimestampKnown) await this.withReadState(seg, async () => null);
       if (seg.maxTimestampSoFar < timestampMs) continue;
       const found = await this.withReadState(seg, () => findTimestampInSegment(this.deps.ops, seg, timestampMs));
       if (found) return found;
     }
     return null;
+  }
+
+  maxTimestamp(): TimestampLookup | null {
+    if (this.offsetOfMaxTimestamp < 0) return null;
+    return { offset: this.offsetOfMaxTimestamp, timestampMs: this.maxTimestampMs };
   }
 
   async flush(): Promise<void> {

@@ -39,8 +39,6 @@ export class Segment {
   lastIndexEntryPosition = 0;
   maxTimestampSoFar = NO_TIMESTAMP;
   offsetOfMaxTimestamp: number;
-  /** False for a sealed segment whose max timestamp has not been read from its time index yet. */
-  maxTimestampKnown = true;
   /** Clock time the segment's age is measured from (segment.ms); NaN until its first batch. */
   rollBaseMs = NaN;
   active = false;
@@ -67,7 +65,6 @@ export class Segment {
     this.lastIndexEntryPosition = 0;
     this.maxTimestampSoFar = NO_TIMESTAMP;
     this.offsetOfMaxTimestamp = this.baseOffset;
-    this.maxTimestampKnown = true;
   }
 
   /** Whether offsets up to `lastOffset` still fit this segment's int32 relative offsets. */
@@ -193,11 +190,6 @@ export class Segment {
       // A damaged index only loses its implausible tail: lookups then start earlier, still correct.
       this.offsetIndex = OffsetIndex.decode(this.baseOffset, this.config.segmentIndexBytes, indexBytes, this.sizeBytes).index;
       this.timeIndex = TimeIndex.decode(this.baseOffset, this.config.segmentIndexBytes, timeBytes).index;
-      if (!this.maxTimestampKnown) {
-        this.maxTimestampSoFar = this.timeIndex.lastTimestamp;
-        this.offsetOfMaxTimestamp = this.timeIndex.lastOffset;
-        this.maxTimestampKnown = true;
-      }
     }
   }
 

@@ -19,6 +19,8 @@ export class MemoryPartitionLog implements PartitionLog {
   private readonly batches = new BatchList();
   private nextOffset = 0;
   private closed = false;
+  private maxTimestampMs = -1; // Kafka's NO_TIMESTAMP: batches without timestamps never count
+  private offsetOfMaxTimestamp = -1;
 
   constructor(
     readonly topic: string,
@@ -60,6 +62,10 @@ export class MemoryPartitionLog implements PartitionLog {
     for (const info of infos) {
       setBatchBaseOffset(batches, pos, offset);
       offset += info.recordCount;
+      if (info.maxTimestampMs > this.maxTimestampMs) {
+        this.maxTimestampMs = info.maxTimestampMs;
+        this.offsetOfMaxTimestamp = offset - 1;
+      }
       pos += batchSize(batches, pos);
     }
     if (records > 0) this.batches.push(baseOffset, offset, batches, maxTimestampMs);
@@ -76,6 +82,11 @@ export class MemoryPartitionLog implements PartitionLog {
 
   async offsetForTimestamp(timestampMs: number): Promise<TimestampLookup | null> {
     return this.batches.findTimestamp(timestampMs);
+  }
+
+  maxTimestamp(): TimestampLookup | null {
+    if (this.offsetOfMaxTimestamp < 0) return null;
+    return { offset: this.offsetOfMaxTimestamp, timestampMs: this.maxTimestampMs };
   }
 
   async flush(): Promise<void> {}

@@ -33,6 +33,13 @@ export class MemoryLogStore implements LogStore {
     this.topics = topics.map(copyTopic);
   }
 
+  private storedClusterId: string | null = null;
+
+  async clusterId(generate: () => string): Promise<string> {
+    this.storedClusterId ??= generate();
+    return this.storedClusterId;
+  }
+
   async close(): Promise<void> {
     for (const log of this.logs.values()) await log.close();
     this.logs.clear();

@@ -1,0 +1,314 @@
+/**
+ * The LogStore contract as one suite, run against every store implementation
+ * (test/storage/file-store.test.ts, test/storage/memory-store.test.ts).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { batchBaseOffset, batchLastOffsetDelta, batchSize } from '../../src/records/batch-header.js';
+import {
+  OffsetOutOfRangeError,
+  defaultLogConfig,
+  type LogConfig,
+  type LogStore,
+  type PartitionLog,
+  type TopicRecord,
+} from '../../src/storage/types.js';
+import { concatBatches, infosOf, makeBatch, makeSeededBatch, splitBatches, withBaseOffset } from './batches.js';
+
+export interface ConformanceOptions {
+  /** Log config for every partition (file stores: small segments so reads cross segments). */
+  config?: LogConfig;
+}
+
+export const smallSegmentConfig: LogConfig = {
+  ...defaultLogConfig,
+  segmentBytes: 16 * 1024,
+  indexIntervalBytes: 512,
+};
+
+/** Appends one buffer of batches with infos from their headers. */
+export function appendBatches(log: PartitionLog, batches: Buffer[]) {
+  const buf = concatBatches(batches);
+  return log.append(buf, infosOf(buf));
+}
+
+/** Reads the whole log from `from` in small reads; returns each batch once, in order. */
+export async function readAll(log: PartitionLog, from = log.logStartOffset, maxBytes = 4096): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  let offset = from;
+  while (offset < log.logEndOffset) {
+    const r = await log.read(offset, { maxBytes, minOneBatch: true });
+    assert.ok(r.bytes > 0, `read at ${offset} returned nothing before the log end ${log.logEndOffset}`);
+    let total = 0;
+    for (const chunk of r.chunks) {
+      total += chunk.length;
+      for (const b of splitBatches(chunk)) {
+        const last = batchBaseOffset(b, 0) + batchLastOffsetDelta(b, 0);
+        if (last >= offset) out.push(Buffer.from(b));
+        offset = Math.max(offset, last + 1);
+      }
+    }
+    assert.equal(total, r.bytes, 'ReadResult.bytes is the sum of its chunks');
+  }
+  return out;
+}
+
+function batchesOf(chunks: Buffer[]): Buffer[] {
+  return chunks.flatMap((c) => splitBatches(c));
+}
+
+export function runLogStoreConformance(name: string, makeStore: () => Promise<LogStore>, options: ConformanceOptions = {}): void {
+  const config = options.config ?? smallSegmentConfig;
+
+  async function withLog(fn: (log: PartitionLog, store: LogStore) => Promise<void>): Promise<void> {
+    const store = await makeStore();
+    try {
+      const log = await store.openPartition('conformance', 0, config);
+      await fn(log, store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  describe(`LogStore conformance: ${name}`, () => {
+    it('starts empty', () =>
+      withLog(async (log) => {
+        assert.equal(log.logStartOffset, 0);
+        assert.equal(log.logEndOffset, 0);
+        assert.equal(log.sizeBytes, 0);
+        assert.deepEqual(await log.read(0, { maxBytes: 1000, minOneBatch: true }), { chunks: [], bytes: 0 });
+        assert.equal(await log.offsetForTimestamp(0), null);
+        assert.equal(log.maxTimestamp(), null);
+      }));
+
+    it('assigns offsets, rewrites baseOffset in place and reads the bytes back', () =>
+      withLog(async (log) => {
+        const a = makeBatch({ values: [Buffer.from('a0'), Buffer.from('a1'), Buffer.from('a2')] });
+        const original = Buffer.from(a);
+        const r1 = await log.append(a, infosOf(a));
+        assert.deepEqual(r1, { baseOffset: 0, lastOffset: 2, logStartOffset: 0 });
+        assert.equal(batchBaseOffset(a, 0), 0);
+        const b = makeBatch({ values: [Buffer.from('b0'), Buffer.from('b1')] });
+        const r2 = await log.append(b, infosOf(b));
+        assert.deepEqual(r2, { baseOffset: 3, lastOffset: 4, logStartOffset: 0 });
+        assert.equal(batchBaseOffset(b, 0), 3, 'the store writes the base offset into the caller bytes');
+        assert.equal(log.logEndOffset, 5);
+        assert.equal(log.sizeBytes, a.length + b.length);
+        const all = await log.read(0, { maxBytes: 1 << 20, minOneBatch: false });
+        assert.deepEqual(batchesOf(all.chunks), [original, withBaseOffset(b, 3)]);
+        assert.equal(all.bytes, a.length + b.length);
+      }));
+
+    it('assigns offsets to every batch of a multi-batch append', () =>
+      withLog(async (log) => {
+        const parts = [makeSeededBatch(1, 3, 10), makeSeededBatch(2, 1, 10), makeSeededBatch(3, 5, 10)];
+        const expected = [withBaseOffset(parts[0]!, 0), withBaseOffset(parts[1]!, 3), withBaseOffset(parts[2]!, 4)];
+        const r = await appendBatches(log, parts);
+        assert.deepEqual(r, { baseOffset: 0, lastOffset: 8, logStartOffset: 0 });
+        assert.deepEqual(await readAll(log), expected);
+        const mid = await log.read(3, { maxBytes: 1 << 20, minOneBatch: false });
+        assert.deepEqual(batchesOf(mid.chunks), expected.slice(1));
+      }));
+
+    it('returns the batch containing an offset in its middle', () =>
+      withLog(async (log) => {
+        await appendBatches(log, [makeSeededBatch(1, 4, 10)]);
+        await appendBatches(log, [makeSeededBatch(2, 4, 10)]);
+        for (const offset of [5, 6, 7]) {
+          const r = await log.read(offset, { maxBytes: 1 << 20, minOneBatch: false });
+          const batches = batchesOf(r.chunks);
+          assert.equal(batches.length, 1);
+          assert.equal(batchBaseOffset(batches[0]!, 0), 4);
+        }
+      }));
+
+    it('honours maxBytes with whole batches and minOneBatch (KIP-74)', () =>
+      withLog(async (log) => {
+        const parts = [makeSeededBatch(1, 2, 100), makeSeededBatch(2, 2, 100), makeSeededBatch(3, 2, 100)];
+        for (const p of parts) await appendBatches(log, [p]);
+        const size = parts[0]!.length;
+        const two = await log.read(0, { maxBytes: size * 2 + size - 1, minOneBatch: false });
+        assert.equal(batchesOf(two.chunks).length, 2);
+        assert.equal(two.bytes, size * 2);
+        const none = await log.read(0, { maxBytes: size - 1, minOneBatch: false });
+        assert.deepEqual(none, { chunks: [], bytes: 0 });
+        const one = await log.read(2, { maxBytes: 10, minOneBatch: true });
+        assert.equal(batchesOf(one.chunks).length, 1);
+        assert.equal(batchBaseOffset(one.chunks[0]!, 0), 2);
+        assert.equal(one.bytes, size);
+        const zero = await log.read(0, { maxBytes: 0, minOneBatch: false });
+        assert.equal(zero.bytes, 0);
+      }));
+
+    it('does not return batches at or beyond maxOffset', () =>
+      withLog(async (log) => {
+        for (let i = 0; i < 4; i++) await appendBatches(log, [makeSeededBatch(i, 2, 20)]);
+        const r = await log.read(0, { maxBytes: 1 << 20, minOneBatch: true, maxOffset: 4 });
+        assert.deepEqual(batchesOf(r.chunks).map((b) => batchBaseOffset(b, 0)), [0, 2]);
+        const mid = await log.read(3, { maxBytes: 1 << 20, minOneBatch: true, maxOffset: 5 });
+        assert.deepEqual(batchesOf(mid.chunks).map((b) => batchBaseOffset(b, 0)), [2, 4]);
+        const empty = await log.read(4, { maxBytes: 1 << 20, minOneBatch: true, maxOffset: 4 });
+        assert.deepEqual(empty, { chunks: [], bytes: 0 });
+      }));
+
+    it('throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset]', () =>
+      withLog(async (log) => {
+        await appendBatches(log, [makeSeededBatch(1, 3, 10)]);
+        await assert.rejects(log.read(4, { maxBytes: 100, minOneBatch: true }), (err: unknown) => {
+          assert.ok(err instanceof OffsetOutOfRangeError);
+          assert.equal(err.offset, 4);
+          assert.equal(err.logStartOffset, 0);
+          assert.equal(err.logEndOffset, 3);
+          return true;
+        });
+        await assert.rejects(log.read(-1, { maxBytes: 100, minOneBatch: true }), OffsetOutOfRangeError);
+        assert.deepEqual(await log.read(3, { maxBytes: 100, minOneBatch: true }), { chunks: [], bytes: 0 });
+      }));
+
+    it('finds offsets by timestamp and tracks the max timestamp', () =>
+      withLog(async (log) => {
+        const t = 1_700_000_000_000;
+        await appendBatches(log, [makeBatch({ values: [Buffer.from('x'), Buffer.from('y')], baseTimestampMs: t, timestampStepMs: 500 })]);
+        await appendBatches(log, [makeBatch({ values: [Buffer.from('z')], baseTimestampMs: t + 2000 })]);
+        await appendBatches(log, [makeBatch({ values: [Buffer.from('w'), Buffer.from('v')], baseTimestampMs: t + 1000 })]);
+        assert.deepEqual(await log.offsetForTimestamp(0), { offset: 0, timestampMs: t + 500 });
+        assert.deepEqual(await log.offsetForTimestamp(t + 500), { offset: 0, timestampMs: t + 500 });
+        assert.deepEqual(await log.offsetForTimestamp(t + 501), { offset: 2, timestampMs: t + 2000 });
+        assert.deepEqual(await log.offsetForTimestamp(t + 2000), { offset: 2, timestampMs: t + 2000 });
+        assert.equal(await log.offsetForTimestamp(t + 2001), null);
+        assert.deepEqual(log.maxTimestamp(), { offset: 2, timestampMs: t + 2000 });
+      }));
+
+    it('finds timestamps across many appends', () =>
+      withLog(async (log) => {
+        const t = 1_700_000_000_000;
+        for (let i = 0; i < 200; i++) await appendBatches(log, [makeSeededBatch(i, 2, 100, t + i * 10)]);
+        for (const i of [0, 1, 57, 130, 199]) {
+          assert.deepEqual(await log.offsetForTimestamp(t + i * 10 - 3), { offset: i * 2, timestampMs: t + i * 10 });
+        }
+        assert.deepEqual(log.maxTimestamp(), { offset: 399, timestampMs: t + 1990 });
+      }));
+
+    it('keeps call order for concurrent appends', () =>
+      withLog(async (log) => {
+        const batches = Array.from({ length: 300 }, (_, i) => makeSeededBatch(i, 1 + (i % 7), 20 + (i % 50)));
+        const expected: Buffer[] = [];
+        const pending = [];
+        let next = 0;
+        for (const b of batches) {
+          expected.push(withBaseOffset(b, next));
+          next += batchLastOffsetDelta(b, 0) + 1;
+          pending.push(log.append(b, infosOf(b)));
+        }
+        assert.equal(log.logEndOffset, next, 'offsets are assigned synchronously');
+        const results = await Promise.all(pending);
+        let expectedBase = 0;
+        for (const [i, r] of results.entries()) {
+          assert.equal(r.baseOffset, expectedBase, `append ${i}`);
+          expectedBase = r.lastOffset + 1;
+        }
+        assert.deepEqual(await readAll(log), expected);
+        assert.deepEqual(await readAll(log, 0, 1 << 20), expected);
+      }));
+
+    it('reads back a log spanning many segments from any offset', () =>
+      withLog(async (log) => {
+        const expected: Buffer[] = [];
+        for (let i = 0; i < 150; i++) {
+          const parts = [makeSeededBatch(i * 2, 3, 150), makeSeededBatch(i * 2 + 1, 2, 90)];
+          const r = await appendBatches(log, parts);
+          expected.push(withBaseOffset(parts[0]!, r.baseOffset), withBaseOffset(parts[1]!, r.baseOffset + 3));
+        }
+        assert.deepEqual(await readAll(log), expected);
+        for (const offset of [0, 1, 3, 100, 376, 749]) {
+          const r = await log.read(offset, { maxBytes: 1, minOneBatch: true });
+          const b = batchesOf(r.chunks)[0]!;
+          assert.ok(batchBaseOffset(b, 0) <= offset && offset <= batchBaseOffset(b, 0) + batchLastOffsetDelta(b, 0));
+          assert.equal(r.bytes, batchSize(b, 0));
+        }
+      }));
+
+    it('rejects an append whose infos do not match its bytes, changing nothing', () =>
+      withLog(async (log) => {
+        const two = concatBatches([makeSeededBatch(1, 2, 10), makeSeededBatch(2, 2, 10)]);
+        await assert.rejects(log.append(two, infosOf(two).slice(0, 1)), RangeError);
+        assert.equal(log.logEndOffset, 0);
+        const r = await log.append(two, infosOf(two));
+        assert.equal(r.lastOffset, 3);
+      }));
+
+    it('saves and loads the topic catalogue', async () => {
+      const store = await makeStore();
+      try {
+        assert.deepEqual(await store.loadTopics(), []);
+        const topics: TopicRecord[] = [
+          { name: 'a', topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partitionCount: 3, configs: { 'retention.ms': '1000' } },
+          { name: 'b.c-d_e', topicId: 'BBBBBBBBBBBBBBBBBBBBBB', partitionCount: 1, configs: {} },
+        ];
+        await store.saveTopics(topics);
+        topics[0]!.configs['retention.ms'] = 'mutated by caller';
+        const loaded = await store.loadTopics();
+        assert.equal(loaded.length, 2);
+        assert.deepEqual(loaded[0], { name: 'a', topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partitionCount: 3, configs: { 'retention.ms': '1000' } });
+        await store.saveTopics([loaded[1]!]);
+        assert.deepEqual((await store.loadTopics()).map((t) => t.name), ['b.c-d_e']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps the cluster id', async () => {
+      const store = await makeStore();
+      try {
+        let calls = 0;
+        const id = await store.clusterId(() => `cluster-${++calls}`);
+        assert.equal(id, 'cluster-1');
+        assert.equal(await store.clusterId(() => `cluster-${++calls}`), 'cluster-1');
+        assert.equal(calls, 1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('deletes a partition', async () => {
+      const store = await makeStore();
+      try {
+        const log = await store.openPartition('doomed', 0, config);
+        await appendBatches(log, [makeSeededBatch(1, 5, 10)]);
+        const other = await store.openPartition('doomed', 1, config);
+        await appendBatches(other, [makeSeededBatch(2, 2, 10)]);
+        await store.deletePartition('doomed', 0);
+        const again = await store.openPartition('doomed', 0, config);
+        assert.equal(again.logEndOffset, 0);
+        assert.deepEqual(await again.read(0, { maxBytes: 100, minOneBatch: true }), { chunks: [], bytes: 0 });
+        assert.equal(other.logEndOffset, 2, 'other partitions are untouched');
+        assert.equal((await readAll(other)).length, 1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps partitions apart', async () => {
+      const store = await makeStore();
+      try {
+        const a = await store.openPartition('t', 0, config);
+        const b = await store.openPartition('t', 1, config);
+        const c = await store.openPartition('t-1', 0, config);
+        await appendBatches(a, [makeSeededBatch(1, 1, 10)]);
+        await appendBatches(b, [makeSeededBatch(2, 2, 10)]);
+        await appendBatches(c, [makeSeededBatch(3, 3, 10)]);
+        assert.deepEqual([a.logEndOffset, b.logEndOffset, c.logEndOffset], [1, 2, 3]);
+        assert.equal(await store.openPartition('t', 1, config), b, 'opening an open partition returns it');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('flush() resolves and the data stays readable', () =>
+      withLog(async (log) => {
+        await appendBatches(log, [makeSeededBatch(1, 3, 10)]);
+        await log.flush();
+        assert.equal((await readAll(log)).length, 1);
+      }));
+  });
+}
