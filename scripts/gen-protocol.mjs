@@ -330,9 +330,13 @@ function localTs(f, forEncode) {
   return `${et}[]${orNull}`;
 }
 
+/** A single-quoted TS string literal. */
+function tsString(s) {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
 class Emitter {
-  constructor(msgs) {
-    this.msgs = msgs;
+  constructor() {
     this.usesDefaultFn = new Set(); // structs needing defaultX()
     this.usesIsDefaultFn = new Set(); // structs needing isDefaultX()
     this.imports = new Set();
@@ -355,10 +359,10 @@ class Emitter {
         case 'float64':
           return d === '' ? '0' : String(Number(d));
         case 'string':
-          return d === 'null' ? 'null' : JSON.stringify(d).replace(/^"|"$/g, "'");
+          return d === 'null' ? 'null' : tsString(d);
         case 'uuid':
           this.imports.add('ZERO_UUID');
-          return d === '' ? 'ZERO_UUID' : `'${d}'`;
+          return d === '' ? 'ZERO_UUID' : tsString(d);
         case 'bytes':
           if (d === 'null') return 'null';
           this.imports.add('EMPTY_BYTES');
@@ -826,7 +830,7 @@ function emitIsDefaultFn(e, st) {
 // Modules
 
 function emitModule(msgs, title, depth) {
-  const e = new Emitter(msgs);
+  const e = new Emitter();
   const parts = [];
   for (const msg of msgs) {
     for (const st of msg.emitted) {

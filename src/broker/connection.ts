@@ -7,7 +7,8 @@
  * make the broker buffer without bound.
  */
 import type { Socket } from 'node:net';
-import { Reader, Writer, ProtocolDecodeError } from '../protocol/index.js';
+import { Reader, ProtocolDecodeError } from '../protocol/reader.js';
+import { Writer } from '../protocol/writer.js';
 import {
   apis,
   decodeRequestHeader,

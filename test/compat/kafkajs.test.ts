@@ -39,8 +39,16 @@ test('admin creates, lists, describes and deletes topics', async () => {
 });
 
 test('invalid topic names and replication factors are refused with Kafka errors', async () => {
-  await assert.rejects(admin.createTopics({ topics: [{ topic: 'bad name!', numPartitions: 1 }] }), /INVALID_TOPIC_EXCEPTION|not a valid|illegal/i);
-  await assert.rejects(admin.createTopics({ topics: [{ topic: 'rf3', numPartitions: 1, replicationFactor: 3 }] }), /replication/i);
+  const creationError = async (topic: string, replicationFactor = 1): Promise<string> => {
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor }] });
+    } catch (err) {
+      return ((err as { errors?: { type: string }[] }).errors ?? []).map((e) => e.type).join(',');
+    }
+    return 'created';
+  };
+  assert.equal(await creationError('bad name!'), 'INVALID_TOPIC_EXCEPTION');
+  assert.equal(await creationError('rf3', 3), 'INVALID_REPLICATION_FACTOR');
 });
 
 test('10,000 keyed records with gzip land on murmur2 partitions and read back in order', async () => {

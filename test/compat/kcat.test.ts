@@ -28,7 +28,8 @@ test('kcat -L lists the broker and auto-created topics', async () => {
   assert.equal(out.code, 0, out.stderr);
   const meta = JSON.parse(out.stdout);
   assert.equal(meta.brokers.length, 1);
-  assert.equal(meta.brokers[0].name, `${broker.bootstrapServers}/0`);
+  assert.equal(meta.brokers[0].id, 0);
+  assert.equal(meta.brokers[0].name, broker.bootstrapServers);
   const topic = meta.topics.find((t: { topic: string }) => t.topic === 'listed');
   assert.ok(topic, 'auto-created topic is listed');
   assert.equal(topic.partitions.length, 3);

@@ -27,7 +27,7 @@ export async function startTestBroker(options: { dataDir?: string; config?: Reco
     dataDir,
     storage: options.storage ?? 'file',
     config: options.config ?? {},
-    logLevel: 'warn',
+    logLevel: 'silent',
   });
   return Object.assign(broker, { dataDir });
 }

@@ -24,6 +24,7 @@ interface Target {
 }
 
 const READ_COMMITTED = 1;
+const EMPTY_RECORDS = Buffer.alloc(0);
 
 export const handler: ApiHandler = {
   apiKey: 1,
@@ -129,7 +130,8 @@ function partitionResponse(
     logStartOffset,
     abortedTransactions: null,
     preferredReadReplica: -1,
-    records: records ?? null,
+    // Kafka sends an empty record set, never null: librdkafka rejects a null one.
+    records: records ?? EMPTY_RECORDS,
   } as PartitionResponse;
 }
 

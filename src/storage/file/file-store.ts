@@ -104,6 +104,7 @@ export class FileLogStore implements LogStore {
   private checkpointTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private flushTimerMs = Infinity;
+  private closing: Promise<void> | null = null;
 
   constructor(private readonly options: FileLogStoreOptions) {
     this.dataDir = path.resolve(options.dataDir);
@@ -142,7 +143,7 @@ export class FileLogStore implements LogStore {
   }
 
   openPartition(topic: string, partition: number, config: LogConfig): Promise<FilePartitionLog> {
-    this.checkOpen();
+    if (this.state !== 'open') return Promise.reject(this.notOpenError());
     if (!LEGAL_TOPIC.test(topic) || topic === '.' || topic === '..' || !Number.isInteger(partition) || partition < 0) {
       return Promise.reject(new Error(`illegal partition name ${topic}-${partition}`));
     }
@@ -202,11 +203,14 @@ export class FileLogStore implements LogStore {
   }
 
   /** Closes every partition (flushing), writes the checkpoint and the clean-shutdown marker. */
-  async close(): Promise<void> {
-    if (this.state !== 'open') {
-      this.state = 'closed';
-      return;
-    }
+  close(): Promise<void> {
+    if (this.state === 'new') this.state = 'closed';
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    if (this.state !== 'open') return;
     this.state = 'closed';
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
@@ -227,8 +231,8 @@ export class FileLogStore implements LogStore {
   }
 
   /** Runs the flush.ms check on every open partition now (also run by a timer). */
-  runFlushChecks(): void {
-    for (const log of this.logs.values()) log.checkFlushDue();
+  async runFlushChecks(): Promise<void> {
+    await Promise.all([...this.logs.values()].map((log) => log.checkFlushDue()));
   }
 
   /** Writes the recovery point checkpoint now (coalesced with one already being written). */
@@ -252,7 +256,11 @@ export class FileLogStore implements LogStore {
   }
 
   private checkOpen(): void {
-    if (this.state !== 'open') throw new Error(`FileLogStore(${this.dataDir}) is ${this.state === 'new' ? 'not open' : 'closed'}`);
+    if (this.state !== 'open') throw this.notOpenError();
+  }
+
+  private notOpenError(): Error {
+    return new Error(`FileLogStore(${this.dataDir}) is ${this.state === 'new' ? 'not open' : 'closed'}`);
   }
 
   private async loadLog(topic: string, partition: number, config: LogConfig): Promise<FilePartitionLog> {
@@ -260,6 +268,8 @@ export class FileLogStore implements LogStore {
     const dir = path.join(this.dataDir, partitionDirName(topic, partition));
     const isNew = !(await exists(dir));
     const recoveryPointOffset = isNew ? 0 : this.recoveryPoints.get(key) ?? (this.cleanShutdown ? Infinity : 0);
+    // One config object per partition, shared by its segments (see FilePartitionLog.updateConfig).
+    config = { ...config };
     const { segments, report } = await loadPartition({
       topic,
       partition,
@@ -339,7 +349,7 @@ export class FileLogStore implements LogStore {
     if (this.flushTimer && this.flushTimerMs <= periodMs) return;
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimerMs = periodMs;
-    this.flushTimer = setInterval(() => this.runFlushChecks(), periodMs);
+    this.flushTimer = setInterval(() => void this.runFlushChecks(), periodMs);
     this.flushTimer.unref();
   }
 

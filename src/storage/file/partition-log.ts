@@ -103,7 +103,7 @@ export class FilePartitionLog implements PartitionLog {
     private readonly deps: PartitionLogDeps,
     readonly recoveryReport: RecoveryReport,
   ) {
-    this.config = { ...config };
+    this.config = config;
     this.segments = segments;
     this.active = segments[segments.length - 1]!;
     this.nextOffset = this.active.nextOffset;
@@ -143,7 +143,10 @@ export class FilePartitionLog implements PartitionLog {
     return this.segments.map((s) => s.baseOffset);
   }
 
-  /** Applies changed topic configs; index sizes apply to segments created from now on. */
+  /**
+   * Applies changed topic configs (the config object is shared with the segments, which read
+   * indexIntervalBytes from it); index sizes apply to segments created from now on.
+   */
   updateConfig(config: LogConfig): void {
     Object.assign(this.config, config);
   }
@@ -248,10 +251,10 @@ export class FilePartitionLog implements PartitionLog {
     await this.deps.onFlushed(this.flushedOffset, true);
   }
 
-  /** Called periodically by the store: starts an fsync if flush.ms has passed. */
-  checkFlushDue(): void {
+  /** Called periodically by the store: fsyncs if flush.ms has passed (resolves when done). */
+  async checkFlushDue(): Promise<void> {
     if (this.unusable() || this.unflushedRecords === 0 || !this.flushDue()) return;
-    this.enqueue(null, null, 0, true, undefined).catch(noop);
+    await this.enqueue(null, null, 0, true, undefined).catch(noop);
   }
 
   /** Flushes, writes the active segment's closing time index entry, releases files. */
@@ -469,7 +472,8 @@ export class FilePartitionLog implements PartitionLog {
   private evictReadState(): void {
     for (let i = 0; this.lru.length > this.deps.maxOpenSegments && i < this.lru.length; ) {
       const seg = this.lru[i]!;
-      if (seg.readers === 0 && !seg.active && seg.indexFd < 0 && !seg.unsynced) {
+      // An unsynced segment may go too: its next fsync opens the files by path.
+      if (seg.readers === 0 && !seg.active && seg.indexFd < 0) {
         this.lru.splice(i, 1);
         seg.releaseReadState(this.deps.ops).catch(noop);
       } else {

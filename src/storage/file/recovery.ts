@@ -77,6 +77,8 @@ export async function recoverSegment(
     } else {
       validateFrom = walk.stopPosition;
       nextOffset = walk.nextOffset;
+      // Entries past the recovery point were dropped from memory: drop them from the files too.
+      if (walk.droppedEntries) indexesTouched = true;
     }
   }
 
@@ -134,12 +136,14 @@ async function walkTrusted(
   ops: FileOps,
   fileSize: number,
   trustedBelowOffset: number,
-): Promise<{ stopPosition: number; nextOffset: number; walkedBytes: number; failed: boolean }> {
+): Promise<{ stopPosition: number; nextOffset: number; walkedBytes: number; failed: boolean; droppedEntries: boolean }> {
   const offsetIndex = seg.offsetIndex!;
   const timeIndex = seg.timeIndex!;
   const slot = offsetIndex.slotFor(trustedBelowOffset - 1 - seg.baseOffset);
+  const entriesBefore = offsetIndex.entries + timeIndex.entries;
   offsetIndex.truncateToEntries(slot + 1);
   timeIndex.truncateBeforeOffset(trustedBelowOffset);
+  const droppedEntries = offsetIndex.entries + timeIndex.entries < entriesBefore;
   const from = slot >= 0 ? offsetIndex.positionAt(slot) : 0;
   seg.lastIndexEntryPosition = from;
   seg.maxTimestampSoFar = timeIndex.lastTimestamp;
@@ -162,7 +166,7 @@ async function walkTrusted(
   if (stopPosition < 0) stopPosition = scan.endPosition;
   // Structural garbage right at an indexed position means the index cannot be trusted either.
   const failed = scan.stopReason !== null && consumed === 0 && from > 0;
-  return { stopPosition, nextOffset, walkedBytes: stopPosition - from, failed };
+  return { stopPosition, nextOffset, walkedBytes: stopPosition - from, failed, droppedEntries };
 }
 
 /** Makes the index files hold exactly the in-memory entries. */

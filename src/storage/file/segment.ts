@@ -103,9 +103,14 @@ export class Segment {
 
   /** Opens the three files of a new, empty active segment synchronously (a roll inside append()). */
   createFilesSync(ops: FileOps): void {
-    this.logFd = ops.openSync(this.paths.log, 'w+');
-    this.indexFd = ops.openSync(this.paths.index, 'w+');
-    this.timeIndexFd = ops.openSync(this.paths.timeIndex, 'w+');
+    const fds: number[] = [];
+    try {
+      for (const p of [this.paths.log, this.paths.index, this.paths.timeIndex]) fds.push(ops.openSync(p, 'w+'));
+    } catch (err) {
+      for (const fd of fds) ops.close(fd).catch(() => undefined);
+      throw err;
+    }
+    [this.logFd, this.indexFd, this.timeIndexFd] = fds as [number, number, number];
     this.resetIndexes();
     this.active = true;
   }
