@@ -79,11 +79,13 @@ test('10,000 keyed records with gzip land on murmur2 partitions and read back in
 test('offsets by timestamp find the first record at or after the time', async () => {
   await admin.createTopics({ topics: [{ topic: 'kjs-time', numPartitions: 1 }] });
   const base = Date.now() - 100_000;
-  for (let i = 0; i < 5; i++) {
-    await producer.send({ topic: 'kjs-time', messages: [{ value: `t${i}`, timestamp: String(base + i * 1000) }] });
-  }
+  // One batch of five records: the answer must point inside the batch, not at its start.
+  const messages = Array.from({ length: 5 }, (_, i) => ({ value: `t${i}`, timestamp: String(base + i * 1000) }));
+  await producer.send({ topic: 'kjs-time', messages });
   const [atThird] = await admin.fetchTopicOffsetsByTimestamp('kjs-time', base + 2000);
   assert.equal(Number(atThird!.offset), 2);
   const [between] = await admin.fetchTopicOffsetsByTimestamp('kjs-time', base + 2500);
   assert.equal(Number(between!.offset), 3);
+  const [future] = await admin.fetchTopicOffsetsByTimestamp('kjs-time', base + 60_000);
+  assert.equal(Number(future!.offset), 5, 'no record that late: the end offset');
 });

@@ -304,6 +304,24 @@ export function runLogStoreConformance(name: string, makeStore: () => Promise<Lo
       }
     });
 
+    it('opens a closed partition again with its data', async () => {
+      const store = await makeStore();
+      try {
+        const log = await store.openPartition('reopen', 0, config);
+        const b = makeSeededBatch(1, 3, 10);
+        await log.append(b, infosOf(b));
+        await log.close();
+        await assert.rejects(appendBatches(log, [makeSeededBatch(2, 1, 10)]));
+        const again = await store.openPartition('reopen', 0, config);
+        assert.notEqual(again, log);
+        assert.equal(again.logEndOffset, 3);
+        assert.deepEqual(await readAll(again), [withBaseOffset(b, 0)]);
+        assert.equal((await appendBatches(again, [makeSeededBatch(3, 1, 10)])).baseOffset, 3);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('flush() resolves and the data stays readable', () =>
       withLog(async (log) => {
         await appendBatches(log, [makeSeededBatch(1, 3, 10)]);

@@ -160,6 +160,26 @@ describe('FileLogStore recovery', () => {
     await store.close();
   });
 
+  it('drops index entries that point past the end of the log', async () => {
+    const w = await writeLog(60);
+    const base = String(w.segments.at(-1)!).padStart(20, '0');
+    const index = path.join(w.dir, `${base}.index`);
+    const timeIndex = path.join(w.dir, `${base}.timeindex`);
+    const [indexBytes, timeBytes] = [await readFile(index), await readFile(timeIndex)];
+    // What an OS crash can leave: entries whose log bytes never reached the disk.
+    await appendFile(index, Buffer.from('00000fff00ffffff', 'hex'));
+    await appendFile(timeIndex, Buffer.from('7fffffffffffffff00000fff', 'hex'));
+    // Also without a recovery point entry: a clean shutdown marker alone trusts all the data.
+    await writeFile(path.join(w.dataDir, RECOVERY_POINT_CHECKPOINT_FILE), '0\n0\n');
+    const { store, log, report } = await reopen(w);
+    assert.deepEqual(report.truncations, []);
+    assert.deepEqual(await readFile(index), indexBytes);
+    assert.deepEqual(await readFile(timeIndex), timeBytes);
+    assert.deepEqual(await readAll(log), w.batches);
+    assert.equal(log.maxTimestamp()!.timestampMs, 1_700_000_000_000 + 59);
+    await store.close();
+  });
+
   it('validates every segment when there is no recovery point', async () => {
     const w = await writeLog(100);
     await forgetCleanShutdown(w);

@@ -6,6 +6,7 @@ import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/gen
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Partition } from '../partition.js';
+import { decodeBatches } from '../../records/record-batch.js';
 
 type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number];
 
@@ -63,10 +64,28 @@ async function find(partition: Partition, timestamp: number): Promise<{ offset: 
     default: {
       if (timestamp < 0) return null;
       const hit = await partition.log.offsetForTimestamp(timestamp);
-      if (!hit || hit.offset >= partition.highWatermark) return null;
-      return hit;
+      if (!hit) return null;
+      const exact = await firstRecordAtOrAfter(partition, hit.offset, timestamp);
+      return exact && exact.offset < partition.highWatermark ? exact : null;
     }
   }
+}
+
+/**
+ * The log finds the first batch whose max timestamp reaches the target; Kafka answers with the
+ * first record in it that does, so the batch is decoded (it may be compressed).
+ */
+async function firstRecordAtOrAfter(partition: Partition, batchOffset: number, timestamp: number): Promise<{ offset: number; timestampMs: number } | null> {
+  const read = await partition.log.read(batchOffset, { maxBytes: 1, minOneBatch: true });
+  for (const chunk of read.chunks) {
+    for (const batch of decodeBatches(chunk)) {
+      if (batch.isControl) continue;
+      for (const record of batch.records) {
+        if (record.offset >= batchOffset && record.timestampMs >= timestamp) return { offset: record.offset, timestampMs: record.timestampMs };
+      }
+    }
+  }
+  return null;
 }
 
 function failure(partitionIndex: number, errorCode: number): PartitionResponse {

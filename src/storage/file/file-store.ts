@@ -287,6 +287,7 @@ export class FileLogStore implements LogStore {
       tailCache: new TailCache(this.options.tailCacheBytes ?? 16 * MIB, this.budget),
       maxOpenSegments: this.options.maxOpenSegmentsPerPartition ?? 4,
       onFlushed: (offset, wait) => this.onFlushed(key, offset, wait),
+      onClosed: () => this.forget(key, log),
     }, report);
     // Recovery leaves everything it kept fsynced: the recovery point is now the log end.
     this.recoveryPoints.set(key, log.logEndOffset);
@@ -294,6 +295,13 @@ export class FileLogStore implements LogStore {
     this.recordRecovery(report);
     if (config.flushMs < NEVER) this.ensureFlushTimer(config.flushMs);
     return log;
+  }
+
+  /** Drops a log closed on its own from the maps (not while the store itself is closing). */
+  private forget(key: string, log: FilePartitionLog): void {
+    if (this.state !== 'open' || this.logs.get(key) !== log) return;
+    this.logs.delete(key);
+    this.opening.delete(key);
   }
 
   private async writeTopicId(topic: string, dir: string): Promise<void> {

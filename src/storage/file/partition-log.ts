@@ -52,6 +52,8 @@ export interface PartitionLogDeps {
    * file being written (flush() and close() wait, policy fsyncs do not).
    */
   onFlushed: (recoveryPointOffset: number, wait: boolean) => Promise<void>;
+  /** Told once the log is closed, so the store opens a fresh instance next time. */
+  onClosed?: () => void;
 }
 
 interface WriteItem {
@@ -286,6 +288,7 @@ export class FilePartitionLog implements PartitionLog {
       this.lru.length = 0;
       await Promise.all(this.segments.map((s) => s.closeAll(ops)));
       this.deps.tailCache.clear();
+      this.deps.onClosed?.();
     }
   }
 

@@ -71,7 +71,10 @@ export async function recoverSegment(
     indexesTouched = !loaded;
     const walk = await walkTrusted(seg, ops, fileSize, trustedBelowOffset);
     walkedBytes = walk.walkedBytes;
-    if (walk.failed) {
+    // A time index entry beyond the data (possible after an OS crash) poisons the max timestamp.
+    const timeIndex = seg.timeIndex!;
+    const timeIndexAhead = timeIndex.entries > 0 && timeIndex.lastOffset >= walk.nextOffset;
+    if (walk.failed || timeIndexAhead) {
       rebuild = indexesTouched = true;
       seg.resetIndexes();
     } else {

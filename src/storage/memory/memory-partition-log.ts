@@ -1,6 +1,7 @@
 /**
  * A partition log held entirely in memory: the appended Buffers in a BatchList (no copies), with
- * the same offset assignment and read semantics as the file store. Nothing survives the process.
+ * the same offset assignment and read semantics as the file store. Nothing survives the process;
+ * the data outlives close() (like files do) so the store can open the partition again.
  */
 import { LOG_OVERHEAD, batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
 import { BatchList } from '../batch-list.js';
@@ -15,33 +16,49 @@ import {
   type TimestampLookup,
 } from '../types.js';
 
+/** What a memory partition holds, shared by the successive log instances opened on it. */
+export class MemoryPartitionData {
+  readonly batches = new BatchList();
+  nextOffset = 0;
+  /** Kafka's NO_TIMESTAMP (-1): batches without timestamps never count as the max. */
+  maxTimestampMs = -1;
+  offsetOfMaxTimestamp = -1;
+}
+
 export class MemoryPartitionLog implements PartitionLog {
-  private readonly batches = new BatchList();
-  private nextOffset = 0;
-  private closed = false;
-  private maxTimestampMs = -1; // Kafka's NO_TIMESTAMP: batches without timestamps never count
-  private offsetOfMaxTimestamp = -1;
+  private closedFlag = false;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
+    private readonly data = new MemoryPartitionData(),
   ) {}
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** A new open log over the same data (after this one was closed). */
+  reopen(): MemoryPartitionLog {
+    return new MemoryPartitionLog(this.topic, this.partition, this.data);
+  }
 
   get logStartOffset(): number {
     return 0;
   }
 
   get logEndOffset(): number {
-    return this.nextOffset;
+    return this.data.nextOffset;
   }
 
   get sizeBytes(): number {
-    return this.batches.bytes;
+    return this.data.batches.bytes;
   }
 
   append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new StorageFailedError(`${this.topic}-${this.partition} is closed`));
-    const baseOffset = this.nextOffset;
+    if (this.closedFlag) return Promise.reject(new StorageFailedError(`${this.topic}-${this.partition} is closed`));
+    const data = this.data;
+    const baseOffset = data.nextOffset;
     let pos = 0;
     let records = 0;
     let maxTimestampMs = -1;
@@ -62,42 +79,43 @@ export class MemoryPartitionLog implements PartitionLog {
     for (const info of infos) {
       setBatchBaseOffset(batches, pos, offset);
       offset += info.recordCount;
-      if (info.maxTimestampMs > this.maxTimestampMs) {
-        this.maxTimestampMs = info.maxTimestampMs;
-        this.offsetOfMaxTimestamp = offset - 1;
-      }
       pos += batchSize(batches, pos);
+      if (info.maxTimestampMs > data.maxTimestampMs) {
+        data.maxTimestampMs = info.maxTimestampMs;
+        data.offsetOfMaxTimestamp = offset - 1;
+      }
     }
-    if (records > 0) this.batches.push(baseOffset, offset, batches, maxTimestampMs);
-    this.nextOffset = offset;
+    if (records > 0) data.batches.push(baseOffset, offset, batches, maxTimestampMs);
+    data.nextOffset = offset;
     return Promise.resolve({ baseOffset, lastOffset: offset - 1, logStartOffset: 0 });
   }
 
   async read(offset: number, options: ReadOptions): Promise<ReadResult> {
-    if (this.closed) throw new StorageFailedError(`${this.topic}-${this.partition} is closed`);
-    if (offset < 0 || offset > this.nextOffset) throw new OffsetOutOfRangeError(offset, 0, this.nextOffset);
-    if (offset === this.nextOffset || (options.maxBytes <= 0 && !options.minOneBatch)) return { chunks: [], bytes: 0 };
-    return this.batches.read(offset, options) ?? { chunks: [], bytes: 0 };
+    if (this.closedFlag) throw new StorageFailedError(`${this.topic}-${this.partition} is closed`);
+    const end = this.data.nextOffset;
+    if (offset < 0 || offset > end) throw new OffsetOutOfRangeError(offset, 0, end);
+    if (offset === end || (options.maxBytes <= 0 && !options.minOneBatch)) return { chunks: [], bytes: 0 };
+    return this.data.batches.read(offset, options) ?? { chunks: [], bytes: 0 };
   }
 
   async offsetForTimestamp(timestampMs: number): Promise<TimestampLookup | null> {
-    return this.batches.findTimestamp(timestampMs);
+    return this.data.batches.findTimestamp(timestampMs);
   }
 
   maxTimestamp(): TimestampLookup | null {
-    if (this.offsetOfMaxTimestamp < 0) return null;
-    return { offset: this.offsetOfMaxTimestamp, timestampMs: this.maxTimestampMs };
+    if (this.data.offsetOfMaxTimestamp < 0) return null;
+    return { offset: this.data.offsetOfMaxTimestamp, timestampMs: this.data.maxTimestampMs };
   }
 
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.closedFlag = true;
   }
 
   /** Drops the data (deletePartition). */
   clear(): void {
-    this.closed = true;
-    this.batches.clear();
+    this.closedFlag = true;
+    this.data.batches.clear();
   }
 }

@@ -12,8 +12,8 @@ export class MemoryLogStore implements LogStore {
   async openPartition(topic: string, partition: number, _config: LogConfig): Promise<MemoryPartitionLog> {
     const key = `${topic} ${partition}`;
     let log = this.logs.get(key);
-    if (!log) {
-      log = new MemoryPartitionLog(topic, partition);
+    if (!log || log.closed) {
+      log = log ? log.reopen() : new MemoryPartitionLog(topic, partition);
       this.logs.set(key, log);
     }
     return log;
