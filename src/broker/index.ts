@@ -47,7 +47,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const storage = options.storage ?? 'file';
   const dataDir = resolve(options.dataDir ?? config.effectiveLogDirs[0]!);
   const store: LogStore = storage === 'memory' ? new MemoryLogStore() : await FileLogStore.open({ dataDir, logger });
-  const clusterId = config.clusterId ?? (await store.clusterId(() => randomBytes(16).toString('base64url')));
+  const clusterId = await store.clusterId(() => config.clusterId ?? randomBytes(16).toString('base64url'));
+  if (config.clusterId !== null && config.clusterId !== clusterId) {
+    await store.close();
+    throw new Error(`cluster.id ${config.clusterId} does not match ${clusterId} stored in ${dataDir}/meta.properties`);
+  }
   const broker = new Broker({ settings: settingsFromConfig(config, clusterId), store, logger, ...(options.clock ? { clock: options.clock } : {}) });
   const host = options.host ?? '127.0.0.1';
   try {

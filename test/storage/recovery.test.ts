@@ -188,6 +188,7 @@ describe('FileLogStore recovery', () => {
     assert.equal(report.bytesValidated, total);
     assert.equal(report.segmentsRecovered, w.segments.length);
     assert.deepEqual(report.truncations, []);
+    assert.deepEqual(report.rebuiltIndexes, [], 'validating is not rebuilding a missing index');
     assert.equal(store.stats.bytesValidated, total);
     await store.close();
   });

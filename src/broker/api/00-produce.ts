@@ -69,7 +69,7 @@ async function produceToPartition(
   const logAppendTime = settings.timestampType === 'LogAppendTime';
   let result;
   try {
-    result = await partition.append(records, validation.infos);
+    result = await partition.append(ownBytes(records), validation.infos);
   } catch (err) {
     broker.logger.error({ topic: topicName, partition: index, err: String(err) }, 'append failed');
     return partitionError(index, ErrorCode.KAFKA_STORAGE_ERROR, 'The broker could not write to its log');
@@ -87,4 +87,13 @@ async function produceToPartition(
 
 function partitionError(index: number, errorCode: number, message: string | null): PartitionResponse {
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: message };
+}
+
+/**
+ * The log keeps appended Buffers (tail cache, write queue). A small batch sliced out of a large
+ * socket chunk would pin the whole chunk, so such a batch gets its own copy; a batch that is most
+ * of its memory (any large request) is kept as is, without a copy.
+ */
+function ownBytes(records: Buffer): Buffer {
+  return records.byteLength * 2 < records.buffer.byteLength ? Buffer.from(records) : records;
 }

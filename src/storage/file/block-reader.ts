@@ -41,16 +41,4 @@ export class BlockReader {
     this.length = n;
     return n >= need ? 0 : -1;
   }
-
-  /**
-   * Hands out the current buffer (for a caller that keeps slices of it) and starts a fresh one
-   * on the next view(), so later reads cannot overwrite what the caller kept.
-   */
-  detach(): Buffer {
-    const b = this.buf;
-    this.buf = Buffer.alloc(0);
-    this.start = 0;
-    this.length = 0;
-    return b;
-  }
 }

@@ -13,11 +13,8 @@
  *  - Only the drain loop writes files; one round at a time, items in queue order.
  *  - Reads use segment.writtenBytes as their bound; newer bytes are always in the tail cache.
  */
-import {
-  LOG_OVERHEAD,
-  batchSize,
-  setBatchBaseOffset,
-} from '../../records/batch-header.js';
+import { batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
+import { countRecords } from '../append-check.js';
 import {
   OffsetOutOfRangeError,
   StorageFailedError,
@@ -156,24 +153,14 @@ export class FilePartitionLog implements PartitionLog {
   append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
     const unusable = this.unusable();
     if (unusable) return Promise.reject(unusable);
-    let records = 0;
-    let maxTimestampMs = NO_TIMESTAMP;
-    let pos = 0;
-    for (const info of infos) {
-      if (pos + LOG_OVERHEAD > batches.length || !(info.recordCount >= 1)) {
-        pos = -1;
-        break;
-      }
-      pos += batchSize(batches, pos);
-      records += info.recordCount;
-      if (info.maxTimestampMs > maxTimestampMs) maxTimestampMs = info.maxTimestampMs;
-    }
-    if (pos !== batches.length) {
+    const records = countRecords(batches, infos);
+    if (records < 0) {
       return Promise.reject(new RangeError(`append: ${infos.length} infos do not describe ${batches.length} bytes of batches`));
     }
     const baseOffset = this.nextOffset;
-    if (infos.length === 0) return Promise.resolve({ baseOffset, lastOffset: baseOffset - 1, logStartOffset: this.logStartOffset });
     const endOffset = baseOffset + records;
+    const result: AppendResult = { baseOffset, lastOffset: endOffset - 1, logStartOffset: this.logStartOffset };
+    if (records === 0) return Promise.resolve(result);
 
     let seg = this.active;
     if (this.shouldRoll(seg, batches.length, endOffset - 1)) {
@@ -183,15 +170,30 @@ export class FilePartitionLog implements PartitionLog {
         return Promise.reject(this.fail(err));
       }
     }
+    const maxTimestampMs = this.assignOffsets(seg, batches, infos, baseOffset);
+    seg.nextOffset = endOffset;
+    this.nextOffset = endOffset;
+    this.totalBytes += batches.length;
+    this.deps.tailCache.push(baseOffset, endOffset, batches, maxTimestampMs);
+    return this.enqueue(seg, batches, records, false, result) as Promise<AppendResult>;
+  }
+
+  /**
+   * Writes each batch's base offset into the bytes and does the per-batch index bookkeeping.
+   * Returns the largest batch max timestamp of the append.
+   */
+  private assignOffsets(seg: Segment, batches: Buffer, infos: AppendInfo[], baseOffset: number): number {
     if (seg.sizeBytes === 0) seg.rollBaseMs = this.deps.clock();
     let filePos = seg.sizeBytes;
     let offset = baseOffset;
-    pos = 0;
+    let pos = 0;
+    let maxTimestampMs = NO_TIMESTAMP;
     for (const info of infos) {
       const size = batchSize(batches, pos);
       setBatchBaseOffset(batches, pos, offset);
       const last = offset + info.recordCount - 1;
       seg.indexBatch(filePos, last, info.maxTimestampMs);
+      if (info.maxTimestampMs > maxTimestampMs) maxTimestampMs = info.maxTimestampMs;
       if (info.maxTimestampMs > this.maxTimestampMs) {
         this.maxTimestampMs = info.maxTimestampMs;
         this.offsetOfMaxTimestamp = last;
@@ -201,12 +203,7 @@ export class FilePartitionLog implements PartitionLog {
       filePos += size;
     }
     seg.sizeBytes = filePos;
-    seg.nextOffset = endOffset;
-    this.nextOffset = endOffset;
-    this.totalBytes += batches.length;
-    this.deps.tailCache.push(baseOffset, endOffset, batches, maxTimestampMs);
-    const result: AppendResult = { baseOffset, lastOffset: endOffset - 1, logStartOffset: this.logStartOffset };
-    return this.enqueue(seg, batches, records, false, result) as Promise<AppendResult>;
+    return maxTimestampMs;
   }
 
   async read(offset: number, options: ReadOptions): Promise<ReadResult> {
@@ -397,6 +394,15 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   private async writeSegment(seg: Segment, bufs: Buffer[], bytes: number): Promise<void> {
+    seg.readers++; // pins the fds against LRU eviction
+    try {
+      await this.writeSegmentPinned(seg, bufs, bytes);
+    } finally {
+      seg.readers--;
+    }
+  }
+
+  private async writeSegmentPinned(seg: Segment, bufs: Buffer[], bytes: number): Promise<void> {
     const ops = this.deps.ops;
     const indexes = seg.writeIndexTails(ops);
     if (bytes > 0) {

@@ -60,63 +60,82 @@ export async function recoverSegment(
   seg.timeIndexFd = await ops.open(seg.paths.timeIndex, RW_CREATE);
   const fileSize = await ops.sizeOf(seg.logFd);
 
-  let validateFrom = 0;
-  let nextOffset = seg.baseOffset;
-  let walkedBytes = 0;
-  let indexesTouched = rebuild || trustedBelowOffset <= seg.baseOffset;
-  if (indexesTouched) {
-    seg.resetIndexes();
-  } else {
-    const loaded = await loadIndexes(seg, ops, config, fileSize);
-    indexesTouched = !loaded;
-    const walk = await walkTrusted(seg, ops, fileSize, trustedBelowOffset);
-    walkedBytes = walk.walkedBytes;
-    // A time index entry beyond the data (possible after an OS crash) poisons the max timestamp.
-    const timeIndex = seg.timeIndex!;
-    const timeIndexAhead = timeIndex.entries > 0 && timeIndex.lastOffset >= walk.nextOffset;
-    if (walk.failed || timeIndexAhead) {
-      rebuild = indexesTouched = true;
-      seg.resetIndexes();
-    } else {
-      validateFrom = walk.stopPosition;
-      nextOffset = walk.nextOffset;
-      // Entries past the recovery point were dropped from memory: drop them from the files too.
-      if (walk.droppedEntries) indexesTouched = true;
-    }
-  }
-
-  let validatedBytes = 0;
+  const start = rebuild || trustedBelowOffset <= seg.baseOffset
+    ? fromScratch(seg, 0, rebuild)
+    : await findValidationStart(seg, ops, config, fileSize, trustedBelowOffset);
   let truncation: SegmentTruncation | null = null;
-  if (validateFrom < fileSize) {
+  let validatedBytes = 0;
+  let indexesTouched = start.indexesTouched;
+  seg.sizeBytes = seg.writtenBytes = start.position;
+  seg.nextOffset = start.nextOffset;
+  if (start.position < fileSize) {
     indexesTouched = true;
-    seg.timeIndex!.truncateBeforeOffset(nextOffset);
-    const scan = await scanBatches(ops, seg.logFd, validateFrom, fileSize, nextOffset, 'validate', (b) => {
-      seg.indexBatch(b.position, b.lastOffset, b.maxTimestampMs);
-    });
-    validatedBytes = fileSize - validateFrom;
-    nextOffset = scan.nextOffset;
-    if (scan.stopReason !== null) {
-      await ops.ftruncate(seg.logFd, scan.endPosition);
-      truncation = {
-        segmentBaseOffset: seg.baseOffset,
-        file: seg.paths.log,
-        validBytes: scan.endPosition,
-        truncatedBytes: fileSize - scan.endPosition,
-        reason: scan.stopReason,
-      };
-    }
-    seg.sizeBytes = seg.writtenBytes = scan.endPosition;
-  } else {
-    seg.sizeBytes = seg.writtenBytes = validateFrom;
+    validatedBytes = fileSize - start.position;
+    truncation = await validateTail(seg, ops, start.position, fileSize);
   }
-  seg.nextOffset = nextOffset;
-
   if (indexesTouched) {
     // Kafka's recover() also records the segment's max timestamp as a final time index entry.
     seg.timeIndex!.maybeAppend(seg.maxTimestampSoFar, seg.offsetOfMaxTimestamp, true);
     await rewriteIndexTails(seg, ops);
   }
-  return { walkedBytes, validatedBytes, truncation, rebuiltIndexes: rebuild };
+  return { walkedBytes: start.walkedBytes, validatedBytes, truncation, rebuiltIndexes: start.rebuilt };
+}
+
+interface ValidationStart {
+  /** Where CRC validation starts (the end of the trusted region). */
+  position: number;
+  nextOffset: number;
+  walkedBytes: number;
+  indexesTouched: boolean;
+  rebuilt: boolean;
+}
+
+function fromScratch(seg: Segment, walkedBytes = 0, rebuilt = true): ValidationStart {
+  seg.resetIndexes();
+  return { position: 0, nextOffset: seg.baseOffset, walkedBytes, indexesTouched: true, rebuilt };
+}
+
+/** Loads the indexes and walks the trusted region; falls back to a rebuild if they disagree. */
+async function findValidationStart(
+  seg: Segment,
+  ops: FileOps,
+  config: LogConfig,
+  fileSize: number,
+  trustedBelowOffset: number,
+): Promise<ValidationStart> {
+  const intact = await loadIndexes(seg, ops, config, fileSize);
+  const walk = await walkTrusted(seg, ops, fileSize, trustedBelowOffset);
+  // A time index entry beyond the data (possible after an OS crash) poisons the max timestamp.
+  const timeIndex = seg.timeIndex!;
+  const timeIndexAhead = timeIndex.entries > 0 && timeIndex.lastOffset >= walk.nextOffset;
+  if (walk.failed || timeIndexAhead) return fromScratch(seg, walk.walkedBytes);
+  return {
+    position: walk.stopPosition,
+    nextOffset: walk.nextOffset,
+    walkedBytes: walk.walkedBytes,
+    // Entries dropped from memory (damaged, or past the recovery point) must leave the files too.
+    indexesTouched: !intact || walk.droppedEntries,
+    rebuilt: false,
+  };
+}
+
+/** Validates and re-indexes batches from `from`; cuts the file at the first bad one. */
+async function validateTail(seg: Segment, ops: FileOps, from: number, fileSize: number): Promise<SegmentTruncation | null> {
+  seg.timeIndex!.truncateBeforeOffset(seg.nextOffset);
+  const scan = await scanBatches(ops, seg.logFd, from, fileSize, seg.nextOffset, 'validate', (b) => {
+    seg.indexBatch(b.position, b.lastOffset, b.maxTimestampMs);
+  });
+  seg.nextOffset = scan.nextOffset;
+  seg.sizeBytes = seg.writtenBytes = scan.endPosition;
+  if (scan.stopReason === null) return null;
+  await ops.ftruncate(seg.logFd, scan.endPosition);
+  return {
+    segmentBaseOffset: seg.baseOffset,
+    file: seg.paths.log,
+    validBytes: scan.endPosition,
+    truncatedBytes: fileSize - scan.endPosition,
+    reason: scan.stopReason,
+  };
 }
 
 /** Loads both index files, keeping their plausible prefixes. Returns false if anything was dropped. */

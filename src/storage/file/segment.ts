@@ -44,7 +44,7 @@ export class Segment {
   active = false;
   /** Data or index bytes written since the last fsync. */
   unsynced = false;
-  /** Reads in progress; read state is only released when zero. */
+  /** Reads, writes and fsyncs in progress; fds and indexes are only released when zero. */
   readers = 0;
   private loading: Promise<void> | null = null;
 
@@ -149,11 +149,16 @@ export class Segment {
   /** fsyncs the log and index files (index files by path if their fds are closed). */
   async sync(ops: FileOps): Promise<void> {
     this.unsynced = false;
-    await Promise.all([
-      this.syncFile(ops, this.logFd, this.paths.log),
-      this.syncFile(ops, this.indexFd, this.paths.index),
-      this.syncFile(ops, this.timeIndexFd, this.paths.timeIndex),
-    ]);
+    this.readers++; // pins the fds: LRU eviction must not close them under the fsync
+    try {
+      await Promise.all([
+        this.syncFile(ops, this.logFd, this.paths.log),
+        this.syncFile(ops, this.indexFd, this.paths.index),
+        this.syncFile(ops, this.timeIndexFd, this.paths.timeIndex),
+      ]);
+    } finally {
+      this.readers--;
+    }
   }
 
   private async syncFile(ops: FileOps, fd: number, path: string): Promise<void> {
@@ -209,10 +214,6 @@ export class Segment {
     this.timeIndex = null;
     if (fd >= 0) await ops.close(fd);
     return true;
-  }
-
-  get hasReadState(): boolean {
-    return this.logFd >= 0 || this.offsetIndex !== null;
   }
 
   async closeAll(ops: FileOps): Promise<void> {

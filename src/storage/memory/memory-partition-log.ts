@@ -3,7 +3,8 @@
  * the same offset assignment and read semantics as the file store. Nothing survives the process;
  * the data outlives close() (like files do) so the store can open the partition again.
  */
-import { LOG_OVERHEAD, batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
+import { batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
+import { countRecords } from '../append-check.js';
 import { BatchList } from '../batch-list.js';
 import {
   OffsetOutOfRangeError,
@@ -59,27 +60,18 @@ export class MemoryPartitionLog implements PartitionLog {
     if (this.closedFlag) return Promise.reject(new StorageFailedError(`${this.topic}-${this.partition} is closed`));
     const data = this.data;
     const baseOffset = data.nextOffset;
-    let pos = 0;
-    let records = 0;
-    let maxTimestampMs = -1;
-    for (const info of infos) {
-      if (pos + LOG_OVERHEAD > batches.length || !(info.recordCount >= 1)) {
-        pos = -1;
-        break;
-      }
-      pos += batchSize(batches, pos);
-      records += info.recordCount;
-      if (info.maxTimestampMs > maxTimestampMs) maxTimestampMs = info.maxTimestampMs;
-    }
-    if (pos !== batches.length) {
+    const records = countRecords(batches, infos);
+    if (records < 0) {
       return Promise.reject(new RangeError(`append: ${infos.length} infos do not describe ${batches.length} bytes of batches`));
     }
+    let maxTimestampMs = -1;
     let offset = baseOffset;
-    pos = 0;
+    let pos = 0;
     for (const info of infos) {
       setBatchBaseOffset(batches, pos, offset);
       offset += info.recordCount;
       pos += batchSize(batches, pos);
+      if (info.maxTimestampMs > maxTimestampMs) maxTimestampMs = info.maxTimestampMs;
       if (info.maxTimestampMs > data.maxTimestampMs) {
         data.maxTimestampMs = info.maxTimestampMs;
         data.offsetOfMaxTimestamp = offset - 1;
