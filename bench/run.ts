@@ -1,81 +1,158 @@
 /**
- * `npm run bench`: throughput of a Brook broker measured from outside with librdkafka
- * (../shared/tools/rdperf.c), 100-byte records on one partition, acks=1 and acks=all,
- * then a consume of everything from the start. Prints a table and writes
- * bench/results/<timestamp>.json.
+ * `npm run bench`: Brook measured from outside with librdkafka (../shared/tools/rdperf.c) and a
+ * many-connection load generator, beside the machine's own limits measured in the same run.
  *
- * The broker runs in its own process (the CLI), as users run it.
+ *   W1  100 B records, acks=1, one partition
+ *   W2  1 KiB records, acks=all, 16 partitions
+ *   W3  consume from the start of a 2 GB log (catch-up read, mostly not in the broker's tail cache)
+ *   W4  end-to-end latency percentiles at fixed rates
+ *   W5  1,000 concurrent producer connections
+ *   W6  log.flush.interval.messages=1 (fsync per batch), 100 B acks=all
+ *
+ * BENCH_SCALE (default 1) scales record counts, e.g. BENCH_SCALE=0.1 for a quick run.
+ * Writes bench/results/<timestamp>.json and prints a table.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startChildBroker, freePort, tempDir, removeDir } from '../test/helpers/broker.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startChildBroker, freePort, tempDir, removeDir, type ChildBroker } from '../test/helpers/broker.js';
+import { buildRdperf, rdperf } from './lib/rdperf.js';
+import { cpuSeconds, sampleRss } from './lib/process-stats.js';
+import { measureMachineLimits, type MachineLimits } from './lib/machine-limits.js';
+import { manyProducers } from './lib/many-producers.js';
+import { repoRoot } from './lib/paths.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const rdperfSource = resolve(repo, '..', 'shared', 'tools', 'rdperf.c');
-const rdperfBinary = join(repo, 'bench', 'rdperf');
-const records = Number(process.env.BENCH_RECORDS ?? 2_000_000);
-
-function buildRdperf(): void {
-  if (existsSync(rdperfBinary)) return;
-  const gcc = spawnSync('gcc', ['-O2', '-o', rdperfBinary, rdperfSource, '-lrdkafka'], { stdio: 'inherit' });
-  if (gcc.status !== 0) {
-    throw new Error('could not build rdperf: install librdkafka-dev (apt-get install -y librdkafka-dev) and gcc');
-  }
-}
-
-function rdperf(args: string[]): Promise<Record<string, string>> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(rdperfBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`rdperf ${args.join(' ')} failed (${code}): ${err || out}`));
-      const fields: Record<string, string> = {};
-      for (const pair of out.trim().split(/\s+/)) {
-        const [k, v] = pair.split('=');
-        if (k && v !== undefined) fields[k] = v;
-      }
-      resolvePromise(fields);
-    });
-  });
-}
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const count = (n: number) => Math.max(1000, Math.round(n * scale));
 
 interface Row {
+  id: string;
   workload: string;
-  records: number;
-  recordsPerSec: number;
-  mbPerSec: number;
+  recordsPerSec?: number;
+  mbPerSec?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  p999Ms?: number;
+  cpuSecondsPerGB?: number;
+  peakRssMB: number;
+  /** The result divided by the machine limit it is bounded by. */
+  ratio?: { of: string; value: number };
 }
 
-async function main(): Promise<void> {
-  buildRdperf();
+/** Runs one workload against a broker, adding its CPU cost and peak memory. */
+async function measured(broker: ChildBroker, bytes: number, run: () => Promise<Omit<Row, 'peakRssMB' | 'cpuSecondsPerGB'>>): Promise<Row> {
+  const pid = broker.child.pid!;
+  const cpuBefore = cpuSeconds(pid);
+  const rss = sampleRss(pid);
+  const row = await run();
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  return { ...row, peakRssMB: rss.stop() / 1e6, cpuSecondsPerGB: bytes > 0 ? cpu / (bytes / 1e9) : undefined };
+}
+
+async function withBroker<T>(extraArgs: string[], body: (broker: ChildBroker) => Promise<T>): Promise<T> {
   const dataDir = tempDir('brook-bench-');
-  const broker = await startChildBroker(dataDir, await freePort(), ['--set', 'num.partitions=1', '--log-level', 'warn']);
-  const rows: Row[] = [];
+  const broker = await startChildBroker(dataDir, await freePort(), extraArgs);
   try {
-    for (const acks of ['1', 'all']) {
-      const topic = `bench-acks-${acks}`;
-      const produced = await rdperf(['produce', broker.bootstrapServers, topic, String(records), '100', acks === 'all' ? '-1' : acks]);
-      rows.push({ workload: `produce 100 B acks=${acks}`, records, recordsPerSec: Number(produced.records_per_s), mbPerSec: Number(produced.mb_per_s) });
-      const consumed = await rdperf(['consume', broker.bootstrapServers, topic, String(records), '1']);
-      rows.push({ workload: `consume 100 B (acks=${acks} log)`, records, recordsPerSec: Number(consumed.records_per_s), mbPerSec: Number(consumed.mb_per_s) });
-    }
+    return await body(broker);
   } finally {
     broker.child.kill('SIGTERM');
     await broker.exited;
     removeDir(dataDir);
   }
-  console.log('\nworkload                        records/s      MB/s');
-  for (const r of rows) console.log(`${r.workload.padEnd(30)} ${String(Math.round(r.recordsPerSec)).padStart(10)} ${r.mbPerSec.toFixed(1).padStart(9)}`);
-  const resultsDir = join(repo, 'bench', 'results');
+}
+
+async function produceRow(broker: ChildBroker, id: string, workload: string, topic: string, records: number, size: number, acks: string, limits: MachineLimits): Promise<Row> {
+  return measured(broker, records * size, async () => {
+    const r = await rdperf(['produce', broker.bootstrapServers, topic, String(records), String(size), acks]);
+    const mbPerSec = Number(r.mb_per_s);
+    return { id, workload, recordsPerSec: Number(r.records_per_s), mbPerSec, ratio: { of: 'loopback', value: mbPerSec / limits.loopbackMBps } };
+  });
+}
+
+async function consumeRow(broker: ChildBroker, id: string, workload: string, topic: string, records: number, size: number, partitions: number, limits: MachineLimits): Promise<Row> {
+  return measured(broker, records * size, async () => {
+    const r = await rdperf(['consume', broker.bootstrapServers, topic, String(records), String(partitions)]);
+    const mbPerSec = Number(r.mb_per_s);
+    return { id, workload, recordsPerSec: Number(r.records_per_s), mbPerSec, ratio: { of: 'loopback', value: mbPerSec / limits.loopbackMBps } };
+  });
+}
+
+async function main(): Promise<void> {
+  buildRdperf();
+  const scratch = tempDir('brook-bench-limits-');
+  const limits = await measureMachineLimits(scratch);
+  removeDir(scratch);
+  const rows: Row[] = [];
+
+  await withBroker(['--set', 'num.partitions=1'], async (broker) => {
+    const w1 = count(4_000_000);
+    rows.push(await produceRow(broker, 'W1', '100 B, acks=1, 1 partition', 'w1', w1, 100, '1', limits));
+    rows.push(await consumeRow(broker, 'W1c', 'consume W1 from the start', 'w1', w1, 100, 1, limits));
+  });
+
+  await withBroker(['--set', 'num.partitions=16'], async (broker) => {
+    rows.push(await produceRow(broker, 'W2', '1 KiB, acks=all, 16 partitions', 'w2', count(1_000_000), 1024, '-1', limits));
+  });
+
+  await withBroker(['--set', 'num.partitions=1'], async (broker) => {
+    const w3 = count(2_000_000);
+    await rdperf(['produce', broker.bootstrapServers, 'w3', String(w3), '1024', '1']);
+    rows.push(await consumeRow(broker, 'W3', `consume a ${((w3 * 1024) / 1e9).toFixed(1)} GB log from the start`, 'w3', w3, 1024, 1, limits));
+  });
+
+  await withBroker(['--set', 'num.partitions=1'], async (broker) => {
+    for (const rate of [1000, 10_000, 50_000]) {
+      const records = Math.max(2000, Math.round(rate * 5 * Math.min(1, scale * 2)));
+      rows.push(
+        await measured(broker, records * 100, async () => {
+          const r = await rdperf(['latency', broker.bootstrapServers, `w4-${rate}`, String(records), String(rate)]);
+          return { id: 'W4', workload: `end-to-end latency at ${rate} rec/s`, recordsPerSec: rate, p50Ms: Number(r.p50_ms), p99Ms: Number(r.p99_ms), p999Ms: Number(r.p999_ms) };
+        }),
+      );
+    }
+  });
+
+  await withBroker(['--set', 'num.partitions=1', '--set', 'max.connections=5000'], async (broker) => {
+    const durationMs = Math.max(2000, Math.round(10_000 * Math.min(1, scale)));
+    let result: Awaited<ReturnType<typeof manyProducers>> | undefined;
+    const row = await measured(broker, 0, async () => {
+      result = await manyProducers(broker.port, 'w5', 1000, durationMs);
+      return { id: 'W5', workload: '1,000 producer connections, 10 x 100 B per request', recordsPerSec: result.recordsPerSec, mbPerSec: (result.recordsPerSec * 100) / 1e6, p50Ms: result.p50Ms, p99Ms: result.p99Ms };
+    });
+    rows.push({ ...row, cpuSecondsPerGB: undefined });
+  });
+
+  await withBroker(['--set', 'num.partitions=1', '--set', 'log.flush.interval.messages=1'], async (broker) => {
+    const row = await produceRow(broker, 'W6', '100 B, acks=all, fsync per batch', 'w6', count(500_000), 100, '-1', limits);
+    rows.push(row);
+  });
+
+  print(limits, rows);
+  const resultsDir = join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, records, rows }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, scale, limits, rows }, null, 2) + '\n');
   console.log(`\nwritten to ${file}`);
+}
+
+function print(limits: MachineLimits, rows: Row[]): void {
+  const fmt = (v: number | undefined, digits = 0) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
+  console.log(`\nmachine: loopback ${limits.loopbackMBps.toFixed(0)} MB/s, disk write ${limits.diskWriteMBps.toFixed(0)} MB/s, ${limits.fsyncsPerSec.toFixed(0)} fsync/s`);
+  console.log(['id', 'workload'.padEnd(44), 'records/s'.padStart(10), 'MB/s'.padStart(7), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'CPU s/GB'.padStart(9), 'RSS MB'.padStart(7), 'vs limit'.padStart(16)].join(' '));
+  for (const r of rows) {
+    console.log(
+      [
+        r.id.padEnd(3),
+        r.workload.padEnd(44),
+        fmt(r.recordsPerSec).padStart(10),
+        fmt(r.mbPerSec, 1).padStart(7),
+        fmt(r.p50Ms, 2).padStart(7),
+        fmt(r.p99Ms, 2).padStart(7),
+        fmt(r.cpuSecondsPerGB, 2).padStart(9),
+        fmt(r.peakRssMB).padStart(7),
+        (r.ratio ? `${(r.ratio.value * 100).toFixed(0)}% ${r.ratio.of}` : '-').padStart(16),
+      ].join(' '),
+    );
+  }
 }
 
 main().catch((err) => {
