@@ -36,10 +36,14 @@ export const handler: ApiHandler = {
     }
     const targets = resolveTargets(ctx.broker, request, ctx.apiVersion);
     const deadlineMs = ctx.broker.clock() + Math.max(0, request.maxWaitMs);
+    // High watermarks seen before each read: an append that lands while the read is in flight
+    // must wake the wait that follows, not leave it sleeping until max.wait.ms.
+    let seen = highWatermarks(targets);
     let result = await readAll(ctx.broker, request, targets);
     while (result.bytes < request.minBytes && !result.anyError && ctx.broker.clock() < deadlineMs) {
-      const woken = await waitForData(targets, deadlineMs - ctx.broker.clock());
+      const woken = await waitForData(targets, seen, deadlineMs - ctx.broker.clock());
       if (!woken) break;
+      seen = highWatermarks(targets);
       result = await readAll(ctx.broker, request, targets);
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
@@ -143,8 +147,13 @@ function recordsSize(records: Buffer | Buffer[] | null | undefined): number {
   return size;
 }
 
-/** Resolves true when any target partition gets new data, false at the deadline. */
-function waitForData(targets: Target[], waitMs: number): Promise<boolean> {
+function highWatermarks(targets: Target[]): number[] {
+  return targets.map((t) => t.partition?.highWatermark ?? -1);
+}
+
+/** Resolves true when any target partition gets data past `seen`, false at the deadline. */
+function waitForData(targets: Target[], seen: number[], waitMs: number): Promise<boolean> {
+  if (targets.some((t, i) => t.partition !== null && t.partition.highWatermark !== seen[i])) return Promise.resolve(true);
   return new Promise((resolve) => {
     const partitions = targets.map((t) => t.partition).filter((p): p is Partition => p !== null);
     const finish = (woken: boolean) => {
