@@ -12,6 +12,8 @@ import { Connection } from './connection.js';
 import { TopicRegistry } from './topics.js';
 import { handlers as allHandlers } from './api/index.js';
 import type { BrokerSettings } from './settings.js';
+import { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { GroupService } from '../group/index.js';
 
 export interface BrokerDeps {
   settings: BrokerSettings;
@@ -27,6 +29,10 @@ export class Broker {
   readonly topics: TopicRegistry;
   readonly handlers: Map<number, ApiHandler>;
   readonly clock: () => number;
+  /** Request and traffic counters; read by the metrics endpoint (src/metrics). */
+  readonly metrics: BrokerMetrics;
+  /** The group coordinator (consumer groups, committed offsets) persisted in __consumer_offsets. */
+  readonly groups: GroupService;
   private readonly store: LogStore;
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
@@ -43,7 +49,13 @@ export class Broker {
       logConfigFor: (overrides) => this.config.logConfigFor(overrides),
       ...(deps.randomBytes ? { randomBytes: deps.randomBytes } : {}),
     });
+    this.metrics = new BrokerMetrics({ topicNameById: (id) => this.topics.getById(id)?.name });
+    this.groups = new GroupService({ settings: this.config.groups, topics: this.topics, logger: this.logger, clock: this.clock });
     this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
   }
 
   get nodeId(): number {
@@ -61,6 +73,7 @@ export class Broker {
 
   async start(host: string, port: number): Promise<void> {
     await this.topics.load();
+    await this.groups.load();
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -81,6 +94,7 @@ export class Broker {
   }
 
   async stop(): Promise<void> {
+    this.groups.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.close();
     await closed;

@@ -14,6 +14,8 @@ import { FileLogStore } from '../storage/file/file-store.js';
 import { MemoryLogStore } from '../storage/memory/memory-store.js';
 import { Broker } from './broker.js';
 import { settingsFromConfig } from './settings.js';
+import { startBrokerMetricsEndpoint } from '../metrics/broker-endpoint.js';
+import type { MetricsServer } from '../metrics/http-server.js';
 
 export interface StartBrokerOptions {
   /** Parsed config, or Kafka-named properties (`{ 'num.partitions': '3' }`). */
@@ -29,6 +31,13 @@ export interface StartBrokerOptions {
   /** Used when no logger is given. Default 'warn' (embedded brokers stay quiet). */
   logLevel?: LevelSetting;
   clock?: () => number;
+  /**
+   * Serve /metrics, /health and /ready on this port (0 picks a free one). Default: the Brook
+   * extension config `metrics.port`; no endpoint when neither is set.
+   */
+  metricsPort?: number;
+  /** Address of the metrics endpoint. Default: the broker's host. */
+  metricsHost?: string;
 }
 
 export interface RunningBroker {
@@ -39,6 +48,8 @@ export interface RunningBroker {
   stop(): Promise<void>;
   /** The broker itself, for tests and tools in the same process. */
   broker: Broker;
+  /** `http://host:port` of the metrics endpoint, or null when it is off. */
+  metricsUrl: string | null;
 }
 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
@@ -60,15 +71,42 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     await store.close();
     throw err;
   }
-  const { host: advertisedHost, port } = broker.advertisedListener;
   let stopping: Promise<void> | null = null;
+  let metrics: MetricsServer | null = null;
+  const metricsPort = options.metricsPort ?? configuredMetricsPort(config);
+  if (metricsPort !== null) {
+    try {
+      metrics = await startBrokerMetricsEndpoint(broker, { port: metricsPort, host: options.metricsHost ?? host, ready: () => stopping === null });
+    } catch (err) {
+      await broker.stop();
+      throw err;
+    }
+    logger.info({ url: metrics.url }, `metrics on ${metrics.url}/metrics`);
+  }
+  const { host: advertisedHost, port } = broker.advertisedListener;
   return {
     host,
     port: broker.port,
     bootstrapServers: `${advertisedHost}:${port}`,
     broker,
-    stop: () => (stopping ??= broker.stop()),
+    metricsUrl: metrics?.url ?? null,
+    stop: () => (stopping ??= stopAll(broker, metrics)),
   };
+}
+
+async function stopAll(broker: Broker, metrics: MetricsServer | null): Promise<void> {
+  // /ready already answers 503 (stopping is set); the endpoint goes last so scrapers see the stop.
+  try {
+    await broker.stop();
+  } finally {
+    await metrics?.close();
+  }
+}
+
+/** `metrics.port` (Brook extension) once src/config defines it; null when unset. */
+function configuredMetricsPort(config: BrokerConfig): number | null {
+  const value = (config as unknown as { metricsPort?: number | null }).metricsPort;
+  return typeof value === 'number' ? value : null;
 }
 
 function isParsed(config: StartBrokerOptions['config']): config is BrokerConfig {

@@ -6,6 +6,7 @@ import type { LogConfig } from '../storage/types.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { effectiveTopicConfig, toLogConfig, validateTopicConfigs } from '../config/topic-config.js';
 import { isWildcardHost } from '../config/listeners.js';
+import { groupSettingsFromConfig, type GroupSettings } from '../group/settings.js';
 
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
@@ -24,6 +25,8 @@ export interface TopicSettings {
 }
 
 export interface BrokerSettings {
+  /** The parsed Kafka-named config these settings came from (DescribeConfigs reports it). */
+  brokerConfig: BrokerConfig;
   nodeId: number;
   clusterId: string;
   rack: string | null;
@@ -36,6 +39,8 @@ export interface BrokerSettings {
   socketRequestMaxBytes: number;
   maxConnections: number;
   queuedMaxRequests: number;
+  /** The group coordinator's `group.*` / `offsets.*` settings. */
+  groups: GroupSettings;
   /** Effective settings of a topic with these overrides. */
   topicSettings(overrides: Record<string, string>): TopicSettings;
   logConfigFor(overrides: Record<string, string>): LogConfig;
@@ -49,6 +54,7 @@ export function settingsFromConfig(config: BrokerConfig, clusterId: string): Bro
   // Produce asks for a topic's settings on every request: parse each overrides object once.
   const cache = new WeakMap<Readonly<Record<string, string>>, TopicSettings>();
   return {
+    brokerConfig: config,
     nodeId: config.effectiveNodeId,
     clusterId,
     rack: config.brokerRack,
@@ -60,6 +66,7 @@ export function settingsFromConfig(config: BrokerConfig, clusterId: string): Bro
     socketRequestMaxBytes: config.socketRequestMaxBytes,
     maxConnections: config.maxConnections,
     queuedMaxRequests: config.queuedMaxRequests,
+    groups: groupSettingsFromConfig(config),
     topicSettings(overrides) {
       const cached = cache.get(overrides);
       if (cached) return cached;

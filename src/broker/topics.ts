@@ -14,7 +14,11 @@ export class Topic {
     readonly name: string,
     readonly topicId: string,
     readonly partitions: Partition[],
-    readonly configs: Record<string, string>,
+    /**
+     * Config overrides. Never mutated: a change replaces the object (the broker caches parsed
+     * settings per object, see settings.ts).
+     */
+    public configs: Readonly<Record<string, string>>,
   ) {}
 
   get internal(): boolean {
@@ -22,7 +26,7 @@ export class Topic {
   }
 
   record(): TopicRecord {
-    return { name: this.name, topicId: this.topicId, partitionCount: this.partitions.length, configs: this.configs };
+    return { name: this.name, topicId: this.topicId, partitionCount: this.partitions.length, configs: { ...this.configs } };
   }
 }
 
@@ -51,6 +55,11 @@ export class TopicRegistry {
       const topic = await this.openTopic(record);
       this.index(topic);
     }
+  }
+
+  /** The store the topics live in (DescribeLogDirs reads its data dir). */
+  get store(): LogStore {
+    return this.options.store;
   }
 
   get(name: string): Topic | undefined {
@@ -103,6 +112,44 @@ export class TopicRegistry {
       this.byId.delete(topic.topicId);
       await this.options.store.saveTopics(this.list().map((t) => t.record()));
       await Promise.all(topic.partitions.map((p) => this.options.store.deletePartition(name, p.index)));
+    });
+  }
+
+  /**
+   * Replaces a topic's config overrides (validated by the caller): persisted in the catalogue
+   * first, then applied to the open logs and made visible by swapping the configs object.
+   */
+  alterConfigs(name: string, configs: Record<string, string>): Promise<Topic> {
+    return this.serialise(async () => {
+      const topic = this.byName.get(name);
+      if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
+      const frozen = Object.freeze({ ...configs });
+      await this.options.store.saveTopics(this.list().map((t) => (t === topic ? { ...t.record(), configs: { ...frozen } } : t.record())));
+      const logConfig = this.options.logConfigFor(frozen);
+      for (const p of topic.partitions) p.log.updateConfig(logConfig);
+      topic.configs = frozen;
+      return topic;
+    });
+  }
+
+  /** CreatePartitions: grows a topic to `count` partitions (checked by the caller to be larger). */
+  addPartitions(name: string, count: number): Promise<Topic> {
+    return this.serialise(async () => {
+      const topic = this.byName.get(name);
+      if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
+      const current = topic.partitions.length;
+      if (count <= current) throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${count}.`);
+      const logConfig = this.options.logConfigFor(topic.configs);
+      const added: Partition[] = [];
+      try {
+        for (let i = current; i < count; i++) added.push(new Partition(name, i, await this.options.store.openPartition(name, i, logConfig)));
+        await this.options.store.saveTopics(this.list().map((t) => (t === topic ? { ...t.record(), partitionCount: count } : t.record())));
+      } catch (err) {
+        await Promise.all(added.map((p) => this.options.store.deletePartition(name, p.index)));
+        throw err;
+      }
+      topic.partitions.push(...added);
+      return topic;
     });
   }
 

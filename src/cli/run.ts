@@ -16,6 +16,7 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { commanderMessage, defineStartOptions, resolveStartOptions, UsageError, type StartFlags, type StartOptions, type StorageKind } from './start-args.js';
 import { readVersion } from './version.js';
+import { defineConsoleOptions, type ConsoleFlags } from '../console/console-args.js';
 
 /** What run() needs from src/broker/index.ts. */
 export interface BrokerStartOptions {
@@ -25,6 +26,8 @@ export interface BrokerStartOptions {
   dataDir: string;
   storage: StorageKind;
   logger: Logger;
+  /** Omitted when --metrics-port was not given (the broker then reads metrics.port). */
+  metricsPort?: number;
 }
 
 export interface RunningBroker {
@@ -84,6 +87,11 @@ export async function run(argv: readonly string[], overrides: Partial<RunDeps> =
   try {
     const flags = parseCommandLine(argv, deps);
     if (flags === null) return 0;
+    if ('console' in flags) {
+      // Loaded only for `brook console`, so `brook start` never loads a Kafka client library.
+      const { runConsole } = await import('../console/command.js');
+      return runConsole(flags.console, { stderr: deps.stderr, signals: deps.signals, clock: deps.clock });
+    }
     options = resolveStartOptions(flags, { cwd: deps.cwd, ...(deps.readFile ? { readFile: deps.readFile } : {}) });
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -103,8 +111,8 @@ export async function run(argv: readonly string[], overrides: Partial<RunDeps> =
   return startAndWait(options, deps);
 }
 
-/** Returns the `start` flags, or null when the command line asked for nothing to run. */
-function parseCommandLine(argv: readonly string[], deps: RunDeps): StartFlags | null {
+/** Returns the `start` (or `console`) flags, or null when the command line asked for nothing to run. */
+function parseCommandLine(argv: readonly string[], deps: RunDeps): StartFlags | { console: ConsoleFlags } | null {
   const program = new Command('brook')
     .description('An event streaming broker that speaks the Apache Kafka protocol')
     .version(deps.version, '-V, --version')
@@ -114,10 +122,14 @@ function parseCommandLine(argv: readonly string[], deps: RunDeps): StartFlags | 
       writeErr: (s) => deps.stderr.write(s),
       outputError: () => {},
     });
-  let flags: StartFlags | null = null;
+  let flags: StartFlags | { console: ConsoleFlags } | null = null;
   const start = defineStartOptions(program.command('start'));
   start.action(() => {
     flags = start.opts<StartFlags>();
+  });
+  const consoleCommand = defineConsoleOptions(program.command('console'));
+  consoleCommand.action(() => {
+    flags = { console: consoleCommand.opts<ConsoleFlags>() };
   });
   program.parse([...argv], { from: 'user' });
   return flags;
@@ -136,7 +148,8 @@ async function startAndWait(options: StartOptions, deps: RunDeps): Promise<numbe
     let broker: RunningBroker;
     try {
       const { startBroker } = await deps.loadBroker();
-      broker = await startBroker({ config, host, port, dataDir, storage, logger });
+      const metrics = options.metricsPort === null ? {} : { metricsPort: options.metricsPort };
+      broker = await startBroker({ config, host, port, dataDir, storage, logger, ...metrics });
     } catch (err) {
       logger.error({ code: (err as NodeJS.ErrnoException).code }, `startup failed: ${describeStartupError(err, host, port)}`);
       return 1;

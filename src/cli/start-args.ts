@@ -29,6 +29,8 @@ export interface StartOptions {
   storage: StorageKind;
   logFormat: LogFormat;
   logLevel: LevelSetting;
+  /** Port of the /metrics endpoint; null = metrics.port from the config, or no endpoint. */
+  metricsPort: number | null;
 }
 
 /** What commander hands over; undefined means the flag was not given. */
@@ -42,6 +44,7 @@ export interface StartFlags {
   storage: StorageKind;
   logFormat: LogFormat;
   logLevel: LevelSetting;
+  metricsPort?: number;
 }
 
 export interface StartArgsDeps {
@@ -63,6 +66,7 @@ export function defineStartOptions(cmd: Command): Command {
     .option('--data-dir <dir>', 'data directory; sets log.dirs (default: ./data)')
     .option('--config <file>', 'broker configs in a Kafka .properties file')
     .option('--set <key=value>', 'set one broker config, e.g. num.partitions=3 (repeatable; wins over --config)', collectSet)
+    .option('--metrics-port <n>', 'serve Prometheus /metrics, /health and /ready on this port (default: metrics.port; off when unset)', parsePort)
     .addOption(new Option('--storage <kind>', 'where partition data lives').choices(['file', 'memory']).default('file'))
     .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']).default('json'))
     .addOption(new Option('--log-level <level>', 'lowest level logged').choices([...LOG_LEVELS, 'silent']).default('info'));
@@ -107,6 +111,7 @@ export function resolveStartOptions(flags: StartFlags, deps: StartArgsDeps = {})
     storage: flags.storage,
     logFormat: flags.logFormat,
     logLevel: flags.logLevel,
+    metricsPort: flags.metricsPort ?? null,
   };
 }
 

@@ -264,6 +264,14 @@ export function toLogConfig(config: TopicConfig): LogConfig {
     segmentIndexBytes: config.segmentIndexBytes,
     flushMessages: config.flushMessages,
     flushMs: config.flushMs,
+    cleanupPolicy: config.cleanupPolicy,
+    retentionMs: config.retentionMs,
+    retentionBytes: config.retentionBytes,
+    fileDeleteDelayMs: config.fileDeleteDelayMs,
+    deleteRetentionMs: config.deleteRetentionMs,
+    minCleanableDirtyRatio: config.minCleanableDirtyRatio,
+    minCompactionLagMs: config.minCompactionLagMs,
+    maxCompactionLagMs: config.maxCompactionLagMs,
   };
 }
 

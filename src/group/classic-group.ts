@@ -31,7 +31,8 @@ export class ClassicGroup {
   private readonly members = new Map<string, ClassicMember>();
   private readonly memberCharges = new Map<string, number>();
   private readonly staticMembers = new Map<string, string>();
-  private readonly pendingJoinMembers = new Set<string>();
+  /** Members told MEMBER_ID_REQUIRED, with the timer that forgets them if they never rejoin. */
+  private readonly pendingJoinMembers = new Map<string, Timer | null>();
   private readonly pendingSyncMembers = new Set<string>();
   private readonly supportedProtocols = new Map<string, number>();
   private awaitingJoinCount = 0;
@@ -226,9 +227,12 @@ export class ClassicGroup {
     this.removePendingJoin(member.memberId);
   }
 
+  /** Removes a member; a JoinGroup or SyncGroup it still waits on is answered UNKNOWN_MEMBER_ID. */
   remove(memberId: string): void {
     const member = this.members.get(memberId);
     if (member) {
+      this.completeJoin(member, errorJoin('', ErrorCode.UNKNOWN_MEMBER_ID));
+      this.completeSync(member, errorSync(ErrorCode.UNKNOWN_MEMBER_ID));
       this.members.delete(memberId);
       this.countProtocols(member.protocols, -1);
       if (member.isAwaitingJoin) this.awaitingJoinCount--;
@@ -271,7 +275,7 @@ export class ClassicGroup {
     const old = this.members.get(oldMemberId);
     if (!old) throw new Error(`cannot replace unknown member ${oldMemberId}`);
     this.completeJoin(old, fencedJoin(oldMemberId));
-    this.completeSync(old, { errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: EMPTY_BYTES });
+    this.completeSync(old, errorSync(ErrorCode.FENCED_INSTANCE_ID));
     old.cancelHeartbeat();
     const replacement = new ClassicMember({ ...old, memberId: newMemberId, protocols: old.protocols, assignment: old.assignment });
     const charge = this.memberCharges.get(oldMemberId) ?? 0;
@@ -287,11 +291,11 @@ export class ClassicGroup {
     return replacement;
   }
 
-  /** A dynamic member told MEMBER_ID_REQUIRED; it must rejoin with this id. */
-  addPendingMember(memberId: string): void {
+  /** A dynamic member told MEMBER_ID_REQUIRED; it must rejoin with this id before `timer` fires. */
+  addPendingMember(memberId: string, timer: Timer | null): void {
     if (this.members.has(memberId)) throw new Error(`pending member ${memberId} is already a member`);
     if (this.pendingJoinMembers.has(memberId)) return;
-    this.pendingJoinMembers.add(memberId);
+    this.pendingJoinMembers.set(memberId, timer);
     this.budget.forceReserve(pendingBytes(memberId));
   }
 
@@ -369,7 +373,7 @@ export class ClassicGroup {
   }
 
   completeAllSyncs(errorCode: number): void {
-    for (const m of this.members.values()) this.completeSync(m, { errorCode, protocolType: null, protocolName: null, assignment: EMPTY_BYTES });
+    for (const m of this.members.values()) this.completeSync(m, errorSync(errorCode));
   }
 
   /** Cancels the group's timers and every member's session timer. */
@@ -379,18 +383,25 @@ export class ClassicGroup {
     this.syncTimer?.cancel();
     this.syncTimer = null;
     for (const m of this.members.values()) m.cancelHeartbeat();
+    for (const timer of this.pendingJoinMembers.values()) timer?.cancel();
   }
 
   /** Releases everything this group charged to the budget (the group is going away). */
   releaseAll(): void {
     for (const charge of this.memberCharges.values()) this.budget.release(charge);
     this.memberCharges.clear();
-    for (const id of this.pendingJoinMembers) this.budget.release(pendingBytes(id));
+    for (const [id, timer] of this.pendingJoinMembers) {
+      timer?.cancel();
+      this.budget.release(pendingBytes(id));
+    }
     this.pendingJoinMembers.clear();
   }
 
   private removePendingJoin(memberId: string): void {
-    if (this.pendingJoinMembers.delete(memberId)) this.budget.release(pendingBytes(memberId));
+    if (!this.pendingJoinMembers.has(memberId)) return;
+    this.pendingJoinMembers.get(memberId)?.cancel();
+    this.pendingJoinMembers.delete(memberId);
+    this.budget.release(pendingBytes(memberId));
   }
 
   private charge(memberId: string, deltaBytes: number): void {
@@ -411,6 +422,10 @@ export function pendingBytes(memberId: string): number {
 
 export function errorJoin(memberId: string, errorCode: number): JoinResult {
   return { errorCode, memberId, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, members: [] };
+}
+
+export function errorSync(errorCode: number): SyncResult {
+  return { errorCode, protocolType: null, protocolName: null, assignment: EMPTY_BYTES };
 }
 
 function fencedJoin(memberId: string): JoinResult {

@@ -1,15 +1,22 @@
 /**
- * A small structured logger with a pino-like interface, so it can later be swapped for pino:
+ * Brook's structured logger: pino underneath, behind the small interface the rest of the code
+ * uses, so callers never depend on pino directly.
  *
  *   logger.info({ port: 9092 }, 'listening');   // fields first, message second
  *   logger.warn('disk almost full');            // or just a message
  *   logger.child({ conn: 7 }).debug('frame');   // bound fields on every line
  *
- * JSON format (default) writes one object per line to stderr:
+ * JSON format (default) writes one object per line to stderr, core keys first:
  *   {"ts":"2024-05-01T12:00:00.000Z","level":"info","msg":"listening","port":9092}
  * Pretty format writes `2024-05-01T12:00:00.000Z INFO  listening port=9092` for people.
  * The output stream and clock are injectable so tests can read lines and fix the time.
+ *
+ * pino does level filtering, serialization and the write of each whole line (synchronously, to
+ * the given stream). Fields are normalised here first so Errors anywhere, BigInts and cycles
+ * print readably, and so `ts`/`level`/`msg` in fields can never shadow the real ones.
  */
+import { pino, type Logger as PinoLogger } from 'pino';
+import { formatPrettyLine } from './pretty.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,6 +26,7 @@ export type LogFormat = 'json' | 'pretty';
 export type LogFields = Record<string, unknown>;
 
 const SEVERITY: Record<LevelSetting, number> = { debug: 20, info: 30, warn: 40, error: 50, silent: Infinity };
+const CORE_KEYS = new Set(['ts', 'level', 'msg']);
 
 export interface LogFn {
   (msg: string): void;
@@ -47,22 +55,33 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return new LineLogger(
-    options.level ?? 'info',
-    options.format === 'pretty' ? formatPretty : formatJson,
-    options.stream ?? process.stderr,
-    options.clock ?? Date.now,
-    options.bindings ?? {},
+  const level = options.level ?? 'info';
+  const clock = options.clock ?? Date.now;
+  const stream = options.stream ?? process.stderr;
+  const destination = options.format === 'pretty' ? { write: (line: string) => stream.write(formatPrettyLine(line)) } : stream;
+  const backend = pino(
+    {
+      level,
+      base: null,
+      // Lines start `{"ts":...,"level":...,"msg":...`: pino writes the (cached) level prefix,
+      // then the timestamp, then our record. The level prefix is made empty (`{`), the timestamp
+      // supplies `"ts":"..."` without pino's usual leading comma, and `level` and `msg` lead the
+      // record. test/cli/logger.test.ts pins the exact output, so a pino change shows up there.
+      formatters: { level: () => ({}) },
+      timestamp: () => `"ts":"${new Date(clock()).toISOString()}"`,
+      // Errors are already plain objects (toLogValue); pino's own err serializer would relabel them.
+      serializers: { err: (value: unknown) => value },
+    },
+    destination,
   );
+  return new PinoBackedLogger(level, backend, options.bindings ?? {});
 }
 
 export function isLogLevel(value: string): value is LevelSetting {
   return Object.hasOwn(SEVERITY, value);
 }
 
-type Formatter = (timeMs: number, level: LogLevel, msg: string, fields: LogFields) => string;
-
-class LineLogger implements Logger {
+class PinoBackedLogger implements Logger {
   readonly debug: LogFn;
   readonly info: LogFn;
   readonly warn: LogFn;
@@ -71,9 +90,7 @@ class LineLogger implements Logger {
 
   constructor(
     readonly level: LevelSetting,
-    private readonly format: Formatter,
-    private readonly stream: { write(line: string): unknown },
-    private readonly clock: () => number,
+    private readonly backend: PinoLogger,
     private readonly bindings: LogFields,
   ) {
     this.threshold = SEVERITY[level];
@@ -84,7 +101,9 @@ class LineLogger implements Logger {
   }
 
   child(bindings: LogFields): Logger {
-    return new LineLogger(this.level, this.format, this.stream, this.clock, { ...this.bindings, ...bindings });
+    // Bindings are merged here rather than with pino's child(), which would repeat a key bound
+    // twice on the same line; one key, last value wins, is what log processors expect.
+    return new PinoBackedLogger(this.level, this.backend, { ...this.bindings, ...bindings });
   }
 
   isLevelEnabled(level: LogLevel): boolean {
@@ -97,7 +116,10 @@ class LineLogger implements Logger {
     return (fieldsOrMsg: LogFields | string, msg?: string) => {
       const fields = typeof fieldsOrMsg === 'string' ? {} : fieldsOrMsg;
       const text = typeof fieldsOrMsg === 'string' ? fieldsOrMsg : (msg ?? '');
-      this.stream.write(this.format(this.clock(), level, text, { ...this.bindings, ...fields }) + '\n');
+      const record: LogFields = { level, msg: text };
+      copyFields(record, this.bindings);
+      copyFields(record, fields);
+      this.backend[level](record);
     };
   }
 }
@@ -105,45 +127,27 @@ class LineLogger implements Logger {
 /** A logger that drops everything (defined after the class it instantiates). */
 export const silentLogger: Logger = createLogger({ level: 'silent' });
 
-function formatJson(timeMs: number, level: LogLevel, msg: string, fields: LogFields): string {
-  const ts = new Date(timeMs).toISOString();
-  // The core keys come first and cannot be overwritten by fields of the same name.
-  const record: LogFields = { ts, level, msg, ...fields };
-  record['ts'] = ts;
-  record['level'] = level;
-  record['msg'] = msg;
-  return safeStringify(record);
-}
-
-function formatPretty(timeMs: number, level: LogLevel, msg: string, fields: LogFields): string {
-  const parts = [new Date(timeMs).toISOString(), level.toUpperCase().padEnd(5), msg];
-  for (const [key, value] of Object.entries(fields)) parts.push(`${key}=${prettyValue(value)}`);
-  return parts.join(' ');
-}
-
-function prettyValue(value: unknown): string {
-  if (typeof value === 'string' && /^[^\s"=]+$/.test(value)) return value;
-  if (value === undefined) return 'undefined';
-  if (value instanceof Error) return JSON.stringify(value.stack ?? value.message);
-  return safeStringify(value);
-}
-
-/** JSON.stringify that shows Errors, BigInts and cycles instead of throwing or printing {}. */
-function safeStringify(value: unknown): string {
+function copyFields(target: LogFields, fields: LogFields): void {
   const seen = new WeakSet<object>();
-  try {
-    return JSON.stringify(value, (_key, v: unknown) => {
-      if (typeof v === 'bigint') return v.toString();
-      if (v instanceof Error) return serializeError(v);
-      if (typeof v === 'object' && v !== null) {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
-      }
-      return v;
-    });
-  } catch {
-    return JSON.stringify({ msg: '[unserializable log record]' });
+  for (const key of Object.keys(fields)) {
+    if (CORE_KEYS.has(key)) continue;
+    target[key] = toLogValue(fields[key], seen);
   }
+}
+
+/** A JSON-safe copy: Errors as {type, message, code, stack}, BigInts as strings, cycles marked. */
+function toLogValue(value: unknown, seen: WeakSet<object>): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  if (value instanceof Error) return serializeError(value);
+  if (Buffer.isBuffer(value)) return `<Buffer ${value.length} bytes>`;
+  if (Array.isArray(value)) return value.map((v) => toLogValue(v, seen));
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  const out: LogFields = {};
+  for (const key of Object.keys(value)) out[key] = toLogValue((value as LogFields)[key], seen);
+  return out;
 }
 
 function serializeError(err: Error): LogFields {
@@ -151,5 +155,6 @@ function serializeError(err: Error): LogFields {
   const code = (err as NodeJS.ErrnoException).code;
   if (code !== undefined) out['code'] = code;
   if (err.stack) out['stack'] = err.stack;
+  if (err.cause !== undefined) out['cause'] = err.cause instanceof Error ? serializeError(err.cause) : String(err.cause);
   return out;
 }

@@ -17,6 +17,8 @@ export class BatchList {
   private bufs: Buffer[] = [];
   /** Running max of chunk max timestamps, for a binary search by timestamp. */
   private prefixMaxTs: number[] = [];
+  /** Each chunk's own max timestamp (retention.ms in the memory store). */
+  private maxTs: number[] = [];
   private head = 0;
   /** Bytes of the chunks held. */
   bytes = 0;
@@ -39,6 +41,18 @@ export class BatchList {
     return this.head < this.bufs.length ? this.bufs[this.head]!.length : 0;
   }
 
+  /** Max timestamp of the first chunk, or -1 when empty. */
+  get firstMaxTimestampMs(): number {
+    return this.head < this.maxTs.length ? this.maxTs[this.head]! : -1;
+  }
+
+  /** [base offset, end offset, bytes, max timestamp] of chunk i (0 = first held), for retention. */
+  chunkAt(i: number): { baseOffset: number; endOffset: number; sizeBytes: number; maxTimestampMs: number } | null {
+    const j = this.head + i;
+    if (j >= this.bases.length) return null;
+    return { baseOffset: this.bases[j]!, endOffset: this.ends[j]!, sizeBytes: this.bufs[j]!.length, maxTimestampMs: this.maxTs[j]! };
+  }
+
   /** Adds a chunk covering offsets [baseOffset, endOffset). */
   push(baseOffset: number, endOffset: number, buf: Buffer, maxTimestampMs: number): void {
     const n = this.prefixMaxTs.length;
@@ -47,6 +61,7 @@ export class BatchList {
     this.ends.push(endOffset);
     this.bufs.push(buf);
     this.prefixMaxTs.push(Math.max(prevMax, maxTimestampMs));
+    this.maxTs.push(maxTimestampMs);
     this.bytes += buf.length;
   }
 
@@ -64,6 +79,7 @@ export class BatchList {
     this.ends = [];
     this.bufs = [];
     this.prefixMaxTs = [];
+    this.maxTs = [];
     this.head = 0;
     this.bytes = 0;
   }
@@ -152,6 +168,7 @@ export class BatchList {
     this.ends = this.ends.slice(this.head);
     this.bufs = this.bufs.slice(this.head);
     this.prefixMaxTs = this.prefixMaxTs.slice(this.head);
+    this.maxTs = this.maxTs.slice(this.head);
     this.head = 0;
   }
 }

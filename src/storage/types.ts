@@ -21,6 +21,32 @@ export interface LogConfig {
   flushMessages: number;
   /** `flush.ms`: fsync when unflushed data is older than this (Number.MAX_SAFE_INTEGER = never). */
   flushMs: number;
+  /** `cleanup.policy`: 'delete' (retention), 'compact' (keep the latest record per key), or both. */
+  cleanupPolicy: readonly string[];
+  /** `retention.ms`: delete segments whose newest record is older than this; -1 = no limit. */
+  retentionMs: number;
+  /** `retention.bytes`: delete oldest segments while the log stays at least this big; -1 = no limit. */
+  retentionBytes: number;
+  /** `file.delete.delay.ms`: a deleted segment's files are renamed `.deleted` and removed this much later. */
+  fileDeleteDelayMs: number;
+  /** `delete.retention.ms`: how long compaction keeps tombstones (and transaction markers). */
+  deleteRetentionMs: number;
+  /** `min.cleanable.dirty.ratio`: dirty / total bytes at which a compacted log is cleaned. */
+  minCleanableDirtyRatio: number;
+  /** `min.compaction.lag.ms`: records younger than this are never compacted. */
+  minCompactionLagMs: number;
+  /** `max.compaction.lag.ms`: a dirty record older than this makes the log cleanable whatever its ratio. */
+  maxCompactionLagMs: number;
+}
+
+/** `cleanup.policy` includes delete: segments are removed by retention.ms / retention.bytes. */
+export function deletesOldSegments(config: LogConfig): boolean {
+  return config.cleanupPolicy.includes('delete');
+}
+
+/** `cleanup.policy` includes compact. */
+export function isCompacted(config: LogConfig): boolean {
+  return config.cleanupPolicy.includes('compact');
 }
 
 export const defaultLogConfig: LogConfig = {
@@ -30,6 +56,14 @@ export const defaultLogConfig: LogConfig = {
   segmentIndexBytes: 10 * 1024 * 1024,
   flushMessages: Number.MAX_SAFE_INTEGER,
   flushMs: Number.MAX_SAFE_INTEGER,
+  cleanupPolicy: ['delete'],
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+  retentionBytes: -1,
+  fileDeleteDelayMs: 60_000,
+  deleteRetentionMs: 24 * 60 * 60 * 1000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
 };
 
 export interface AppendInfo {
@@ -87,6 +121,26 @@ export interface PartitionLog {
    */
   append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult>;
 
+  /**
+   * Applies changed topic configs (AlterConfigs) to the open log: retention, flush policy and
+   * roll limits take effect on the next append or check; index sizes apply to new segments.
+   */
+  updateConfig(config: LogConfig): void;
+
+  /**
+   * DeleteRecords: advances logStartOffset to `offset` (no-op if it is already there) and
+   * checkpoints it so it survives a restart; whole segments below it are deleted. Throws
+   * OffsetOutOfRangeError if `offset` is beyond logEndOffset. Returns the new logStartOffset.
+   */
+  deleteRecordsBefore(offset: number): Promise<number>;
+
+  /**
+   * One retention pass now (the store runs these every `log.retention.check.interval.ms`):
+   * whole segments past retention.ms / retention.bytes (cleanup.policy delete) or below the log
+   * start offset are deleted and the log start offset advances. Returns the segments deleted.
+   */
+  enforceRetention(): Promise<number>;
+
   /** Reads whole batches from the one containing `offset`. Throws OffsetOutOfRangeError. */
   read(offset: number, options: ReadOptions): Promise<ReadResult>;
 
@@ -98,6 +152,14 @@ export interface PartitionLog {
    * of that batch and its timestamp, or null for an empty log.
    */
   maxTimestamp(): TimestampLookup | null;
+
+  /**
+   * Optional: small per-partition state files kept beside the log (the producer state snapshot
+   * of src/txn). `name` is a plain file name; a write replaces the file atomically (temp, fsync,
+   * rename); the files go with the partition when it is deleted. null if the file does not exist.
+   */
+  readStateFile?(name: string): Promise<Buffer | null>;
+  writeStateFile?(name: string, data: Buffer): Promise<void>;
 
   /** Forces everything appended so far to stable storage. */
   flush(): Promise<void>;
@@ -131,6 +193,10 @@ export interface LogStore {
    * store the result of `generate()`, stored before it is returned.
    */
   clusterId(generate: () => string): Promise<string>;
+  /** Runs one retention pass on every open partition now (also run periodically by the store). */
+  enforceRetention(): Promise<void>;
+  /** Where the data lives (DescribeLogDirs), or null for a store without a directory. */
+  readonly dataDir: string | null;
   /** Closes every open partition. */
   close(): Promise<void>;
 }

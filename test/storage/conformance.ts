@@ -322,6 +322,87 @@ export function runLogStoreConformance(name: string, makeStore: () => Promise<Lo
       }
     });
 
+    it('deleteRecordsBefore advances the log start offset; reads below it are out of range', () =>
+      withLog(async (log) => {
+        for (let i = 0; i < 40; i++) await appendBatches(log, [makeSeededBatch(i, 3, 200)]);
+        assert.equal(await log.deleteRecordsBefore(61), 61);
+        assert.equal(log.logStartOffset, 61);
+        await assert.rejects(log.read(60, { maxBytes: 100, minOneBatch: true }), (err: unknown) => {
+          assert.ok(err instanceof OffsetOutOfRangeError);
+          assert.equal(err.logStartOffset, 61);
+          return true;
+        });
+        const first = await log.read(61, { maxBytes: 1, minOneBatch: true });
+        assert.equal(batchBaseOffset(first.chunks[0]!, 0), 60, 'the batch containing the log start is returned whole');
+        assert.equal(await log.deleteRecordsBefore(10), 61, 'moving it backwards is a no-op');
+        await assert.rejects(log.deleteRecordsBefore(121), OffsetOutOfRangeError);
+        const r = await appendBatches(log, [makeSeededBatch(99, 1, 10)]);
+        assert.equal(r.logStartOffset, 61);
+        const t = 1_700_000_000_000;
+        assert.equal((await log.offsetForTimestamp(0))?.offset, 61, 'timestamp lookups start at the log start');
+        assert.ok((await log.offsetForTimestamp(t + 39))!.offset >= 61);
+        assert.equal(await log.deleteRecordsBefore(log.logEndOffset), 121);
+        assert.deepEqual(await log.read(121, { maxBytes: 100, minOneBatch: true }), { chunks: [], bytes: 0 });
+      }));
+
+    it('keeps the log start offset when the partition is opened again', async () => {
+      const store = await makeStore();
+      try {
+        const log = await store.openPartition('start', 0, config);
+        for (let i = 0; i < 30; i++) await appendBatches(log, [makeSeededBatch(i, 2, 300)]);
+        await log.deleteRecordsBefore(33);
+        await log.close();
+        const again = await store.openPartition('start', 0, config);
+        assert.equal(again.logStartOffset, 33);
+        assert.equal(again.logEndOffset, 60);
+        await assert.rejects(again.read(32, { maxBytes: 100, minOneBatch: true }), OffsetOutOfRangeError);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('retention.ms deletes everything older, the log start moves to the end, appends continue', async () => {
+      const store = await makeStore();
+      try {
+        // Batch timestamps are from 2023: a day of retention makes all of them expired.
+        const log = await store.openPartition('expire', 0, { ...config, retentionMs: 24 * 3600 * 1000 });
+        for (let i = 0; i < 30; i++) await appendBatches(log, [makeSeededBatch(i, 2, 300)]);
+        assert.ok((await log.enforceRetention()) > 0);
+        assert.equal(log.logStartOffset, 60);
+        assert.equal(log.logEndOffset, 60);
+        await assert.rejects(log.read(0, { maxBytes: 100, minOneBatch: true }), OffsetOutOfRangeError);
+        assert.equal((await appendBatches(log, [makeSeededBatch(1, 1, 10)])).baseOffset, 60);
+        assert.equal((await readAll(log)).length, 1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('retention.bytes keeps at least that many bytes of the newest data; compact-only keeps all', async () => {
+      const store = await makeStore();
+      try {
+        const sized = await store.openPartition('sized', 0, { ...config, retentionBytes: 8000, retentionMs: -1 });
+        const compacted = await store.openPartition('sized', 1, { ...config, retentionBytes: 8000, retentionMs: 1, cleanupPolicy: ['compact'] });
+        for (let i = 0; i < 100; i++) {
+          await appendBatches(sized, [makeSeededBatch(i, 2, 300)]);
+          await appendBatches(compacted, [makeSeededBatch(i, 2, 300)]);
+        }
+        await sized.enforceRetention();
+        assert.ok(sized.logStartOffset > 0, 'old data went');
+        assert.ok(sized.sizeBytes >= 8000, `at least retention.bytes kept (${sized.sizeBytes})`);
+        const kept = await readAll(sized);
+        assert.equal(batchBaseOffset(kept[0]!, 0), sized.logStartOffset);
+        assert.equal(kept.length, (200 - sized.logStartOffset) / 2);
+        assert.equal(await compacted.enforceRetention(), 0);
+        assert.equal(compacted.logStartOffset, 0);
+        compacted.updateConfig({ ...config, retentionBytes: 8000, cleanupPolicy: ['compact', 'delete'] });
+        assert.ok((await compacted.enforceRetention()) > 0, 'a live config change applies to the next pass');
+        assert.ok(compacted.logStartOffset > 0);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('flush() resolves and the data stays readable', () =>
       withLog(async (log) => {
         await appendBatches(log, [makeSeededBatch(1, 3, 10)]);

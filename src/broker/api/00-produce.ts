@@ -2,7 +2,9 @@
  * Produce v3-v11. Each partition's records stay the bytes the producer sent: the batches are
  * validated in place (sizes, CRC32C, magic) and handed to the log, which writes the offsets
  * into them. acks=0 gets no response; acks=1 and acks=all are answered once the log has the
- * bytes (on a single node the leader is the whole ISR).
+ * bytes (on a single node the leader is the whole ISR). Batches with a producer id go through
+ * the partition's producer state (src/txn): duplicates are answered with their original offset,
+ * sequence gaps and stale epochs are refused.
  */
 import type { ProduceRequest, ProduceResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
@@ -10,6 +12,8 @@ import { validateBatches } from '../../records/validate.js';
 import { NO_RESPONSE, type ApiHandler, type RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
+import { appendWithProducerState } from '../../txn/idempotent-append.js';
+import { txnServices } from '../../txn/services.js';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -69,17 +73,19 @@ async function produceToPartition(
   const logAppendTime = settings.timestampType === 'LogAppendTime';
   let result;
   try {
-    result = await partition.append(ownBytes(records), validation.infos);
+    result = await appendWithProducerState(txnServices(broker).partitionStates, partition, ownBytes(records), validation.infos);
   } catch (err) {
     broker.logger.error({ topic: topicName, partition: index, err: String(err) }, 'append failed');
     return partitionError(index, ErrorCode.KAFKA_STORAGE_ERROR, 'The broker could not write to its log');
   }
+  if (result.kind === 'error') return partitionError(index, result.errorCode, result.message);
   return {
     index,
     errorCode: ErrorCode.NONE,
     baseOffset: result.baseOffset,
-    logAppendTimeMs: logAppendTime ? nowMs : -1,
-    logStartOffset: result.logStartOffset,
+    // A duplicate is answered as Kafka does: the original offset, no log append time.
+    logAppendTimeMs: logAppendTime && result.kind === 'appended' ? nowMs : -1,
+    logStartOffset: partition.logStartOffset,
     recordErrors: [],
     errorMessage: null,
   };

@@ -3,6 +3,8 @@
  * writer keeps them by reference. A fetch that finds fewer than `min.bytes` waits, registered
  * on its partitions, until an append wakes it or `max.wait.ms` passes. Fetch sessions are not
  * kept: every response carries session id 0, which tells clients to send full requests.
+ * read_committed (isolation level 1) reads up to the last stable offset and gets the aborted
+ * transactions of what it read, which the client skips (src/txn owns both).
  */
 import type { FetchRequest, FetchResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -10,6 +12,8 @@ import { OffsetOutOfRangeError } from '../../storage/types.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
+import { txnServices } from '../../txn/services.js';
+import { abortedTransactions, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
 
 type TopicResponse = FetchResponse['responses'][number];
 type PartitionResponse = TopicResponse['partitions'][number];
@@ -94,45 +98,55 @@ async function readAll(broker: Broker, request: FetchRequest, targets: Target[])
 
 async function readOne(broker: Broker, target: Target, budget: number, minOneBatch: boolean, readCommitted: boolean): Promise<PartitionResponse> {
   const partition = target.partition;
-  if (!partition) return partitionResponse(target, target.errorCode, -1, -1, null);
-  const highWatermark = partition.highWatermark;
-  const logStartOffset = partition.logStartOffset;
-  const lastStableOffset = highWatermark;
-  const upTo = readCommitted ? lastStableOffset : highWatermark;
-  if (target.fetchOffset < logStartOffset || target.fetchOffset > partition.logEndOffset) {
-    return partitionResponse(target, ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, logStartOffset, null);
+  if (!partition) return partitionResponse(target, target.errorCode, NO_OFFSETS, null);
+  const state = await producerStateFor(txnServices(broker).partitionStates, partition, readCommitted);
+  const offsets: Offsets = {
+    highWatermark: partition.highWatermark,
+    lastStableOffset: lastStableOffset(state, partition),
+    logStartOffset: partition.logStartOffset,
+    abortedTransactions: readCommitted ? [] : null,
+  };
+  // read_committed stops at the LSO: nothing of an undecided transaction is returned.
+  const upTo = readCommitted ? offsets.lastStableOffset : offsets.highWatermark;
+  if (target.fetchOffset < offsets.logStartOffset || target.fetchOffset > partition.logEndOffset) {
+    return partitionResponse(target, ErrorCode.OFFSET_OUT_OF_RANGE, offsets, null);
   }
-  if (target.fetchOffset >= upTo || budget === 0) return partitionResponse(target, ErrorCode.NONE, highWatermark, logStartOffset, null);
+  if (target.fetchOffset >= upTo || budget === 0) return partitionResponse(target, ErrorCode.NONE, offsets, null);
   try {
     const read = await partition.log.read(target.fetchOffset, {
       maxBytes: Math.min(target.maxBytes, budget),
       minOneBatch,
       maxOffset: upTo,
     });
-    return partitionResponse(target, ErrorCode.NONE, highWatermark, logStartOffset, read.chunks);
+    if (readCommitted) offsets.abortedTransactions = abortedTransactions(state, target.fetchOffset, upTo);
+    return partitionResponse(target, ErrorCode.NONE, offsets, read.chunks);
   } catch (err) {
     if (err instanceof OffsetOutOfRangeError) {
-      return partitionResponse(target, ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, partition.logStartOffset, null);
+      return partitionResponse(target, ErrorCode.OFFSET_OUT_OF_RANGE, { ...offsets, logStartOffset: partition.logStartOffset }, null);
     }
     broker.logger.error({ topic: partition.topic, partition: partition.index, err: String(err) }, 'read failed');
-    return partitionResponse(target, ErrorCode.KAFKA_STORAGE_ERROR, highWatermark, logStartOffset, null);
+    return partitionResponse(target, ErrorCode.KAFKA_STORAGE_ERROR, offsets, null);
   }
 }
 
-function partitionResponse(
-  target: Target,
-  errorCode: number,
-  highWatermark: number,
-  logStartOffset: number,
-  records: Buffer[] | null,
-): PartitionResponse {
+interface Offsets {
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  /** null for read_uncommitted, as Kafka answers. */
+  abortedTransactions: AbortedTransaction[] | null;
+}
+
+const NO_OFFSETS: Offsets = { highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null };
+
+function partitionResponse(target: Target, errorCode: number, offsets: Offsets, records: Buffer[] | null): PartitionResponse {
   return {
     partitionIndex: target.partitionIndex,
     errorCode,
-    highWatermark,
-    lastStableOffset: highWatermark,
-    logStartOffset,
-    abortedTransactions: null,
+    highWatermark: offsets.highWatermark,
+    lastStableOffset: offsets.lastStableOffset,
+    logStartOffset: offsets.logStartOffset,
+    abortedTransactions: offsets.abortedTransactions,
     preferredReadReplica: -1,
     // Kafka sends an empty record set, never null: librdkafka rejects a null one.
     records: records ?? EMPTY_RECORDS,

@@ -1,11 +1,14 @@
 /**
  * ListOffsets v0-v10: earliest (-2), latest (-1), max timestamp (-3), earliest local (-4),
  * or the first offset at or after a timestamp. v0 answers in the old offsets-array form.
+ * Under read_committed, latest is the last stable offset and lookups stop there.
  */
 import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Partition } from '../partition.js';
+import { txnServices } from '../../txn/services.js';
+import { lastStableOffset, producerStateFor } from '../../txn/stable-offset.js';
 import { decodeBatches } from '../../records/record-batch.js';
 
 type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number];
@@ -15,6 +18,7 @@ const EARLIEST = -2;
 const MAX_TIMESTAMP = -3;
 const EARLIEST_LOCAL = -4;
 const LATEST_TIERED = -5;
+const READ_COMMITTED = 1;
 
 export const handler: ApiHandler = {
   apiKey: 2,
@@ -28,7 +32,7 @@ export const handler: ApiHandler = {
           t.partitions.map((p) => {
             const partition = topic?.partitions[p.partitionIndex];
             if (!partition) return failure(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-            return lookup(partition, p.timestamp, ctx.apiVersion);
+            return lookup(ctx, partition, p.timestamp, request.isolationLevel === READ_COMMITTED);
           }),
         );
         return { name: t.name, partitions };
@@ -38,8 +42,12 @@ export const handler: ApiHandler = {
   },
 };
 
-async function lookup(partition: Partition, timestamp: number, version: number): Promise<PartitionResponse> {
-  const found = await find(partition, timestamp);
+async function lookup(ctx: RequestContext, partition: Partition, timestamp: number, readCommitted: boolean): Promise<PartitionResponse> {
+  const version = ctx.apiVersion;
+  // read_committed sees the log up to the last stable offset only (v2+ carry the isolation level).
+  const state = await producerStateFor(txnServices(ctx.broker).partitionStates, partition, readCommitted);
+  const visibleEnd = readCommitted ? lastStableOffset(state, partition) : partition.highWatermark;
+  const found = await find(partition, timestamp, visibleEnd);
   const offset = found?.offset ?? -1;
   return {
     partitionIndex: partition.index,
@@ -51,11 +59,11 @@ async function lookup(partition: Partition, timestamp: number, version: number):
   };
 }
 
-async function find(partition: Partition, timestamp: number): Promise<{ offset: number; timestampMs: number } | null> {
+async function find(partition: Partition, timestamp: number, visibleEnd: number): Promise<{ offset: number; timestampMs: number } | null> {
   switch (timestamp) {
     case LATEST:
     case LATEST_TIERED:
-      return { offset: partition.highWatermark, timestampMs: -1 };
+      return { offset: visibleEnd, timestampMs: -1 };
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { offset: partition.logStartOffset, timestampMs: -1 };
@@ -66,7 +74,7 @@ async function find(partition: Partition, timestamp: number): Promise<{ offset: 
       const hit = await partition.log.offsetForTimestamp(timestamp);
       if (!hit) return null;
       const exact = await firstRecordAtOrAfter(partition, hit.offset, timestamp);
-      return exact && exact.offset < partition.highWatermark ? exact : null;
+      return exact && exact.offset < visibleEnd ? exact : null;
     }
   }
 }

@@ -1,18 +1,22 @@
 /**
- * `recovery-point-offset-checkpoint` at the data dir root, Kafka's OffsetCheckpointFile format
- * (text, one item per line, written atomically):
+ * Offset checkpoint files at the data dir root, Kafka's OffsetCheckpointFile format (text, one
+ * item per line, written atomically):
  *
  *   0                      format version
  *   <n>                    number of entries
- *   <topic> <partition> <offset>    n lines: everything below <offset> was fsynced
+ *   <topic> <partition> <offset>    n lines
  *
- * On open, a partition's segments below its recovery point are trusted and not scanned.
+ * `recovery-point-offset-checkpoint`: everything below <offset> was fsynced; on open, a
+ * partition's segments below its recovery point are trusted and not scanned.
+ * `log-start-offset-checkpoint`: the partition's log start offset, when DeleteRecords or
+ * retention moved it past the first segment's base offset (Kafka writes only those entries).
  */
 import * as path from 'node:path';
 import type { FileOps } from './fs-ops.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
+export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
 const VERSION = 0;
 
 export type CheckpointEntries = Map<string, number>;
@@ -24,7 +28,11 @@ export function partitionKey(topic: string, partition: number): string {
 
 /** Reads the checkpoint; a missing or malformed file yields an empty map (everything is scanned). */
 export async function readRecoveryCheckpoint(dataDir: string): Promise<CheckpointEntries> {
-  const text = await readTextIfExists(path.join(dataDir, RECOVERY_POINT_CHECKPOINT_FILE));
+  return readOffsetCheckpoint(dataDir, RECOVERY_POINT_CHECKPOINT_FILE);
+}
+
+export async function readOffsetCheckpoint(dataDir: string, fileName: string): Promise<CheckpointEntries> {
+  const text = await readTextIfExists(path.join(dataDir, fileName));
   const entries: CheckpointEntries = new Map();
   if (text === null) return entries;
   const lines = text.split('\n').filter((l) => l.length > 0);
@@ -47,4 +55,45 @@ export function formatRecoveryCheckpoint(entries: CheckpointEntries): string {
 
 export async function writeRecoveryCheckpoint(ops: FileOps, dataDir: string, entries: CheckpointEntries): Promise<void> {
   await writeFileAtomic(ops, path.join(dataDir, RECOVERY_POINT_CHECKPOINT_FILE), formatRecoveryCheckpoint(entries));
+}
+
+/**
+ * One checkpoint file kept in memory and rewritten on demand. Writes never overlap: a write asked
+ * for while one runs is coalesced into a single follow-up write of the latest entries.
+ */
+export class OffsetCheckpoint {
+  readonly entries: CheckpointEntries = new Map();
+  private running: Promise<void> | null = null;
+  private again: Promise<void> | null = null;
+  writes = 0;
+
+  constructor(
+    private readonly ops: FileOps,
+    private readonly dataDir: string,
+    private readonly fileName: string,
+  ) {}
+
+  async load(): Promise<void> {
+    this.entries.clear();
+    for (const [k, v] of await readOffsetCheckpoint(this.dataDir, this.fileName)) this.entries.set(k, v);
+  }
+
+  write(): Promise<void> {
+    if (this.running) {
+      this.again ??= this.running.then(() => {
+        this.again = null;
+        return this.write();
+      });
+      return this.again;
+    }
+    const text = formatRecoveryCheckpoint(new Map(this.entries));
+    this.running = writeFileAtomic(this.ops, path.join(this.dataDir, this.fileName), text)
+      .then(() => {
+        this.writes++;
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
 }

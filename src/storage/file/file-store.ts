@@ -6,6 +6,7 @@
  *   meta.properties                    identity (meta-files.ts)
  *   brook-topics.json                  topic catalogue (catalog.ts)
  *   recovery-point-offset-checkpoint   per-partition fsynced offsets (checkpoint.ts)
+ *   log-start-offset-checkpoint        per-partition log start offsets moved by DeleteRecords/retention
  *   .kafka_cleanshutdown               present only after a clean close: `{"version":0,"brokerEpoch":-1}`
  *   <topic>-<partition>/               segments (segment-files.ts)
  *   <topic>-<partition>.<hex>-delete/  a partition being deleted (removed on the next open)
@@ -14,6 +15,11 @@
  * clean shutdown trusts all its data; otherwise it trusts what is below its checkpointed recovery
  * point and validates the rest. The checkpoint is rewritten after fsyncs (coalesced, at most once
  * per recoveryCheckpointIntervalMs unless flush()/close() ask for it) and at close.
+ *
+ * Retention: every retentionCheckIntervalMs (Kafka's log.retention.check.interval.ms) each open
+ * partition runs a retention pass (partition-log.ts, retention.ts); deleted segments are renamed
+ * `.deleted` and removed file.delete.delay.ms later (segment-deleter.ts). The log start offset
+ * is checkpointed whenever it moves, before DeleteRecords is acknowledged.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
@@ -23,11 +29,14 @@ import type { LogConfig, LogStore, TopicRecord } from '../types.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { readCatalog, writeCatalog } from './catalog.js';
 import {
+  LOG_START_OFFSET_CHECKPOINT_FILE,
+  OffsetCheckpoint,
   partitionKey,
   readRecoveryCheckpoint,
   writeRecoveryCheckpoint,
   type CheckpointEntries,
 } from './checkpoint.js';
+import { SegmentDeleter } from './segment-deleter.js';
 import { fsyncDir, nodeFileOps, type FileOps } from './fs-ops.js';
 import { DataDirLock } from './lock.js';
 import { loadPartition, type RecoveryReport } from './log-loader.js';
@@ -64,6 +73,8 @@ export interface FileLogStoreOptions {
   nodeId?: number;
   /** Where recovery reports are logged (warn when something was truncated or rebuilt). */
   logger?: Logger;
+  /** Period of the retention pass, Kafka's log.retention.check.interval.ms (default 300000). */
+  retentionCheckIntervalMs?: number;
 }
 
 export interface FileLogStoreStats {
@@ -104,13 +115,20 @@ export class FileLogStore implements LogStore {
   private checkpointTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private flushTimerMs = Infinity;
+  private retentionTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
+  /** Log start offsets moved past their first segment (log-start-offset-checkpoint). */
+  private readonly logStarts: OffsetCheckpoint;
+  /** Retired segments waiting for file.delete.delay.ms. */
+  readonly deleter: SegmentDeleter;
 
   constructor(private readonly options: FileLogStoreOptions) {
     this.dataDir = path.resolve(options.dataDir);
     this.ops = options.fileOps ?? nodeFileOps;
     this.clock = options.clock ?? Date.now;
     this.budget = new TailCacheBudget(options.tailCacheTotalBytes ?? 256 * MIB);
+    this.logStarts = new OffsetCheckpoint(this.ops, this.dataDir, LOG_START_OFFSET_CHECKPOINT_FILE);
+    this.deleter = new SegmentDeleter(this.ops, this.clock);
   }
 
   static async open(options: FileLogStoreOptions): Promise<FileLogStore> {
@@ -128,6 +146,7 @@ export class FileLogStore implements LogStore {
       const marker = path.join(this.dataDir, CLEAN_SHUTDOWN_FILE);
       this.cleanShutdown = (await readTextIfExists(marker)) !== null;
       this.recoveryPoints = await readRecoveryCheckpoint(this.dataDir);
+      await this.logStarts.load();
       if (this.cleanShutdown) {
         // From now on the data can change: the marker must not outlive this moment.
         await unlink(marker);
@@ -136,6 +155,7 @@ export class FileLogStore implements LogStore {
       await this.removeDeletedPartitions();
       this.meta = (await readMetaProperties(this.dataDir)) ?? {};
       this.state = 'open';
+      this.startRetentionTimer();
     } catch (err) {
       await this.lock.release();
       throw err;
@@ -168,6 +188,7 @@ export class FileLogStore implements LogStore {
       await log?.closeForDelete();
     }
     this.recoveryPoints.delete(key);
+    if (this.logStarts.entries.delete(key)) await this.logStarts.write();
     const dir = path.join(this.dataDir, partitionDirName(topic, partition));
     if (await exists(dir)) {
       // Rename first (atomic), so a crash mid-delete never leaves a half-deleted live partition.
@@ -214,12 +235,14 @@ export class FileLogStore implements LogStore {
     this.state = 'closed';
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     let clean = true;
     try {
       const logs = await Promise.all([...this.opening.values()].map((p) => p.catch(() => null)));
       await Promise.all(logs.map((log) => log?.close().catch(() => (clean = false))));
       if (logs.some((log) => log?.failed)) clean = false;
       await this.writeCheckpointNow();
+      await this.deleter.runAll().catch(() => undefined);
       if (clean) {
         await writeFileAtomic(this.ops, path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '{"version":0,"brokerEpoch":-1}');
       }
@@ -233,6 +256,39 @@ export class FileLogStore implements LogStore {
   /** Runs the flush.ms check on every open partition now (also run by a timer). */
   async runFlushChecks(): Promise<void> {
     await Promise.all([...this.logs.values()].map((log) => log.checkFlushDue()));
+  }
+
+  /**
+   * One retention pass on every open partition, then removes retired segment files whose
+   * file.delete.delay.ms has passed (also run by a timer every retentionCheckIntervalMs).
+   */
+  async enforceRetention(): Promise<void> {
+    if (this.state !== 'open') return;
+    await Promise.all([...this.logs.values()].map((log) =>
+      log.enforceRetention().catch((err: unknown) => {
+        this.options.logger?.error({ topic: log.topic, partition: log.partition, err: String(err) }, 'retention pass failed');
+        return 0;
+      }),
+    ));
+    await this.deleter.runDue();
+  }
+
+  /** The log start offsets checkpoint, as last written or about to be (tests). */
+  get logStartOffsetCheckpoint(): ReadonlyMap<string, number> {
+    return this.logStarts.entries;
+  }
+
+  private startRetentionTimer(): void {
+    const periodMs = this.options.retentionCheckIntervalMs ?? 300_000;
+    if (!(periodMs > 0) || periodMs >= NEVER) return;
+    this.retentionTimer = setInterval(() => void this.enforceRetention().catch(() => undefined), periodMs);
+    this.retentionTimer.unref();
+  }
+
+  private async onLogStartOffsetChanged(key: string, log: FilePartitionLog, offset: number): Promise<void> {
+    if (this.state !== 'open' || this.logs.get(key) !== log) return;
+    this.logStarts.entries.set(key, offset);
+    await this.logStarts.write();
   }
 
   /** Writes the recovery point checkpoint now (coalesced with one already being written). */
@@ -281,13 +337,19 @@ export class FileLogStore implements LogStore {
       cleanShutdown: this.cleanShutdown,
     });
     if (isNew) await this.writeTopicId(topic, dir);
-    const log = new FilePartitionLog(topic, partition, dir, config, segments, {
+    const log: FilePartitionLog = new FilePartitionLog(topic, partition, dir, config, segments, {
       ops: this.ops,
       clock: this.clock,
       tailCache: new TailCache(this.options.tailCacheBytes ?? 16 * MIB, this.budget),
       maxOpenSegments: this.options.maxOpenSegmentsPerPartition ?? 4,
       onFlushed: (offset, wait) => this.onFlushed(key, offset, wait),
       onClosed: () => this.forget(key, log),
+      initialLogStartOffset: isNew ? 0 : this.logStarts.entries.get(key) ?? 0,
+      onLogStartOffsetChanged: (offset): Promise<void> => this.onLogStartOffsetChanged(key, log, offset),
+      deleter: this.deleter,
+      onConfigChanged: (c) => {
+        if (c.flushMs < NEVER) this.ensureFlushTimer(c.flushMs);
+      },
     }, report);
     // Recovery leaves everything it kept fsynced: the recovery point is now the log end.
     this.recoveryPoints.set(key, log.logEndOffset);

@@ -17,6 +17,7 @@ import { TIME_INDEX_ENTRY_BYTES } from './time-index.js';
 import { recoverSegment, type SegmentTruncation } from './recovery.js';
 import { Segment } from './segment.js';
 import { parseSegmentFileName, segmentPaths } from './segment-files.js';
+import { completeSwaps } from '../cleaner/segment-cleaner.js';
 
 export interface RecoveryReport {
   topic: string;
@@ -132,7 +133,9 @@ export async function loadPartition(opts: LoadOptions): Promise<{ segments: Segm
 
 /** Base offsets of the segments in `dir`, sorted; removes orphan index files and stray temp files. */
 async function listSegments(dir: string): Promise<number[]> {
-  const names = await readdir(dir);
+  let names = await readdir(dir);
+  // A clean interrupted by a crash is finished or rolled back before anything else looks.
+  if (await completeSwaps(dir, names)) names = await readdir(dir);
   const logs = new Set<number>();
   const others: Array<{ name: string; baseOffset: number }> = [];
   for (const name of names) {

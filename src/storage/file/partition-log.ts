@@ -15,9 +15,11 @@
  */
 import { batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
 import { countRecords } from '../append-check.js';
+import { logStartBreaches, retentionBytesBreaches, retentionMsBreaches, type SegmentSummary } from '../retention.js';
 import {
   OffsetOutOfRangeError,
   StorageFailedError,
+  deletesOldSegments,
   type AppendInfo,
   type AppendResult,
   type LogConfig,
@@ -26,9 +28,12 @@ import {
   type ReadResult,
   type TimestampLookup,
 } from '../types.js';
+import { stat } from 'node:fs/promises';
 import { fsyncDir, writevFully, type FileOps } from './fs-ops.js';
 import type { RecoveryReport } from './log-loader.js';
 import { Segment } from './segment.js';
+import { readStateFile, writeStateFile } from './state-file.js';
+import type { SegmentDeleter } from './segment-deleter.js';
 import { findTimestampInSegment, readSegment } from './segment-reader.js';
 import type { TailCache } from './tail-cache.js';
 import { NO_TIMESTAMP } from './time-index.js';
@@ -51,6 +56,14 @@ export interface PartitionLogDeps {
   onFlushed: (recoveryPointOffset: number, wait: boolean) => Promise<void>;
   /** Told once the log is closed, so the store opens a fresh instance next time. */
   onClosed?: () => void;
+  /** The log start offset checkpointed by the previous run (DeleteRecords, retention); 0 if none. */
+  initialLogStartOffset?: number;
+  /** Told every new log start offset; resolves once it is checkpointed. */
+  onLogStartOffsetChanged?: (logStartOffset: number) => Promise<void>;
+  /** Renames retired segments `.deleted` and removes them after file.delete.delay.ms. */
+  deleter?: SegmentDeleter;
+  /** Told after updateConfig (the store adjusts its flush.ms timer). */
+  onConfigChanged?: (config: LogConfig) => void;
 }
 
 interface WriteItem {
@@ -90,8 +103,19 @@ export class FilePartitionLog implements PartitionLog {
   /** Largest batch max timestamp so far and the last offset of the first batch that had it. */
   private maxTimestampMs = -1; // Kafka's NO_TIMESTAMP: batches without timestamps never count
   private offsetOfMaxTimestamp = -1;
+  /** Kafka's logStartOffset: at or above the first segment's base offset (DeleteRecords moves it). */
+  private startOffset: number;
+  /** Retention, DeleteRecords and cleaning run one at a time, in call order. */
+  private maintenanceChain: Promise<unknown> = Promise.resolve();
   /** fsync rounds performed (each syncs every dirty file of the partition). */
   fsyncCount = 0;
+  /** Segments deleted by retention or DeleteRecords since open. */
+  segmentsDeleted = 0;
+  /**
+   * The cleaner's bookkeeping (src/storage/cleaner): offsets below firstDirtyOffset were cleaned
+   * (Kafka's cleaner-offset-checkpoint); the earliest delete horizon of a kept tombstone.
+   */
+  readonly cleanerState = { firstDirtyOffset: 0, nextDeleteHorizonMs: Infinity };
 
   constructor(
     readonly topic: string,
@@ -107,8 +131,16 @@ export class FilePartitionLog implements PartitionLog {
     this.active = segments[segments.length - 1]!;
     this.nextOffset = this.active.nextOffset;
     this.writtenOffset = this.flushedOffset = this.nextOffset;
-    for (const s of segments) {
-      this.totalBytes += s.sizeBytes;
+    for (const s of segments) this.totalBytes += s.sizeBytes;
+    this.recomputeMaxTimestamp();
+    // A checkpointed start beyond the end (the tail was lost in a crash) cannot hold: clamp it.
+    this.startOffset = Math.min(Math.max(deps.initialLogStartOffset ?? 0, segments[0]!.baseOffset), this.nextOffset);
+  }
+
+  private recomputeMaxTimestamp(): void {
+    this.maxTimestampMs = -1;
+    this.offsetOfMaxTimestamp = -1;
+    for (const s of this.segments) {
       if (s.sizeBytes > 0 && s.maxTimestampSoFar > this.maxTimestampMs) {
         this.maxTimestampMs = s.maxTimestampSoFar;
         this.offsetOfMaxTimestamp = s.offsetOfMaxTimestamp;
@@ -117,7 +149,7 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   get logStartOffset(): number {
-    return this.segments[0]!.baseOffset;
+    return this.startOffset;
   }
 
   get logEndOffset(): number {
@@ -148,6 +180,153 @@ export class FilePartitionLog implements PartitionLog {
    */
   updateConfig(config: LogConfig): void {
     Object.assign(this.config, config);
+    this.deps.onConfigChanged?.(this.config);
+  }
+
+  /** The live config object (shared with the segments). */
+  get logConfig(): Readonly<LogConfig> {
+    return this.config;
+  }
+
+  deleteRecordsBefore(offset: number): Promise<number> {
+    const unusable = this.unusable();
+    if (unusable) return Promise.reject(unusable);
+    if (!Number.isInteger(offset) || offset < 0 || offset > this.nextOffset) {
+      return Promise.reject(new OffsetOutOfRangeError(offset, this.startOffset, this.nextOffset));
+    }
+    return this.maintenance(async () => {
+      await this.advanceLogStart(offset);
+      await this.deletePrefix(logStartBreaches(this.summaries(), this.startOffset, this.writtenOffset));
+      return this.startOffset;
+    });
+  }
+
+  enforceRetention(): Promise<number> {
+    if (this.unusable()) return Promise.resolve(0);
+    return this.maintenance(async () => {
+      let deleted = 0;
+      if (deletesOldSegments(this.config)) {
+        const summaries = await this.summariesWithTimes();
+        deleted += await this.deletePrefix(retentionMsBreaches(summaries, this.config.retentionMs, this.deps.clock(), this.writtenOffset));
+        deleted += await this.deletePrefix(retentionBytesBreaches(this.summaries(), this.config.retentionBytes, this.writtenOffset));
+      }
+      deleted += await this.deletePrefix(logStartBreaches(this.summaries(), this.startOffset, this.writtenOffset));
+      return deleted;
+    });
+  }
+
+  /** Rolls the active segment now if it holds anything (Kafka's UnifiedLog.roll). */
+  rollNow(): void {
+    if (this.unusable() || this.active.sizeBytes === 0) return;
+    try {
+      this.roll();
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  /** Resolves once everything appended so far is written (sealed segments are then complete). */
+  async barrier(): Promise<void> {
+    await this.enqueue(null, null, 0, false, undefined);
+  }
+
+  /** Sealed segments, oldest first (the cleaner's candidates). */
+  sealedSegments(): Segment[] {
+    return this.segments.filter((s) => s !== this.active);
+  }
+
+  /** Runs fn with the sealed segment's fd and indexes loaded and pinned. */
+  withSegmentRead<T>(seg: Segment, fn: () => Promise<T>): Promise<T> {
+    return this.withReadState(seg, fn);
+  }
+
+  /**
+   * Puts a cleaned segment in place of `old` (same base offset), or deletes `old` when the clean
+   * kept nothing. The old segment's fds close once no read holds them. Call inside maintenance().
+   */
+  async replaceSegment(old: Segment, replacement: Segment | null): Promise<void> {
+    const i = this.segments.indexOf(old);
+    if (i < 0 || old === this.active) throw new Error(`segment ${old.baseOffset} is not a sealed segment of ${this.topic}-${this.partition}`);
+    this.dirtySegments.delete(old);
+    const j = this.lru.indexOf(old);
+    if (j >= 0) this.lru.splice(j, 1);
+    this.totalBytes -= old.sizeBytes;
+    if (replacement) {
+      this.segments[i] = replacement;
+      this.totalBytes += replacement.sizeBytes;
+      this.touch(replacement);
+      this.evictReadState();
+      this.deps.deleter?.release(old);
+    } else {
+      this.segments.splice(i, 1);
+      if (this.deps.deleter) await this.deps.deleter.retire([old], this.config.fileDeleteDelayMs);
+      else await old.closeAll(this.deps.ops);
+      if (i === 0) await this.advanceLogStart(this.segments[0]!.baseOffset);
+    }
+    this.recomputeMaxTimestamp();
+  }
+
+  /** Runs `task` after every maintenance task queued before it (retention, DeleteRecords, cleaning). */
+  maintenance<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.maintenanceChain.then(task, task);
+    this.maintenanceChain = next.catch(noop);
+    return next;
+  }
+
+  private async advanceLogStart(offset: number): Promise<void> {
+    if (offset <= this.startOffset) return;
+    this.startOffset = offset;
+    await this.deps.onLogStartOffsetChanged?.(offset);
+  }
+
+  private summaries(): SegmentSummary[] {
+    return this.segments.map((s) => ({
+      baseOffset: s.baseOffset,
+      nextOffset: s.nextOffset,
+      sizeBytes: s.sizeBytes,
+      largestTimestampMs: s.maxTimestampSoFar,
+    }));
+  }
+
+  /** Summaries with Kafka's largestTimestamp: the file's mtime for a segment without timestamps. */
+  private async summariesWithTimes(): Promise<SegmentSummary[]> {
+    const summaries = this.summaries();
+    for (const [i, s] of summaries.entries()) {
+      if (s.largestTimestampMs >= 0 || s.sizeBytes === 0) continue;
+      s.largestTimestampMs = await stat(this.segments[i]!.paths.log).then((st) => st.mtimeMs, () => this.deps.clock());
+    }
+    return summaries;
+  }
+
+  /**
+   * Deletes the `count` oldest segments (rolling first if that is all of them), moves the log
+   * start offset to the first remaining segment and checkpoints it. Returns the count deleted.
+   */
+  private async deletePrefix(count: number): Promise<number> {
+    if (count <= 0 || this.unusable()) return 0;
+    if (count >= this.segments.length) {
+      if (this.active.sizeBytes === 0) count = this.segments.length - 1;
+      else this.roll();
+    }
+    if (count <= 0) return 0;
+    // Queued writes (a sealed segment's closing index entries) must land before its files move.
+    await this.enqueue(null, null, 0, false, undefined);
+    const doomed = this.segments.splice(0, count);
+    for (const seg of doomed) {
+      this.dirtySegments.delete(seg);
+      const i = this.lru.indexOf(seg);
+      if (i >= 0) this.lru.splice(i, 1);
+      this.totalBytes -= seg.sizeBytes;
+    }
+    this.segmentsDeleted += doomed.length;
+    this.recomputeMaxTimestamp();
+    await this.advanceLogStart(this.segments[0]!.baseOffset);
+    if (this.deps.deleter) {
+      await this.deps.deleter.retire(doomed, this.config.fileDeleteDelayMs);
+    } else {
+      await Promise.all(doomed.map((s) => s.closeAll(this.deps.ops)));
+    }
+    return doomed.length;
   }
 
   append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
@@ -231,9 +410,9 @@ export class FilePartitionLog implements PartitionLog {
     // Search the files only once everything appended so far is in them.
     await this.enqueue(null, null, 0, false, undefined);
     for (const seg of [...this.segments]) {
-      if (seg.maxTimestampSoFar < timestampMs) continue;
-      const found = await this.withReadState(seg, () => findTimestampInSegment(this.deps.ops, seg, timestampMs));
-      if (found) return found;
+      if (seg.maxTimestampSoFar < timestampMs || seg.nextOffset <= this.startOffset) continue;
+      const found = await this.withReadState(seg, () => findTimestampInSegment(this.deps.ops, seg, timestampMs, this.startOffset));
+      if (found) return { offset: Math.max(found.offset, this.startOffset), timestampMs: found.timestampMs };
     }
     return null;
   }
@@ -254,6 +433,14 @@ export class FilePartitionLog implements PartitionLog {
   async checkFlushDue(): Promise<void> {
     if (this.unusable() || this.unflushedRecords === 0 || !this.flushDue()) return;
     await this.enqueue(null, null, 0, true, undefined).catch(noop);
+  }
+
+  readStateFile(name: string): Promise<Buffer | null> {
+    return readStateFile(this.dir, name);
+  }
+
+  writeStateFile(name: string, data: Buffer): Promise<void> {
+    return writeStateFile(this.deps.ops, this.dir, name, data);
   }
 
   /** Flushes, writes the active segment's closing time index entry, releases files. */

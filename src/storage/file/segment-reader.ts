@@ -75,12 +75,13 @@ export async function findTimestampInSegment(
   ops: FileOps,
   seg: Segment,
   timestampMs: number,
+  minOffset = 0,
 ): Promise<TimestampLookup | null> {
   const entry = seg.timeIndex!.lookup(timestampMs);
   const from = seg.offsetIndex!.lookup(Math.max(entry.offset, seg.baseOffset));
   let found: TimestampLookup | null = null;
   await scanBatches(ops, seg.logFd, from, seg.writtenBytes, seg.baseOffset, 'walk', (b) => {
-    if (b.maxTimestampMs < timestampMs) return true;
+    if (b.maxTimestampMs < timestampMs || b.lastOffset < minOffset) return true;
     found = { offset: b.baseOffset, timestampMs: b.maxTimestampMs };
     return false;
   });

@@ -23,7 +23,8 @@ import { segmentPaths, type SegmentPaths } from './segment-files.js';
 export const MAX_RELATIVE_OFFSET = 0x7fff_ffff;
 
 export class Segment {
-  readonly paths: SegmentPaths;
+  /** Renamed to `.deleted` names when the segment is retired (reads in flight keep working). */
+  paths: SegmentPaths;
   logFd = -1;
   indexFd = -1;
   timeIndexFd = -1;

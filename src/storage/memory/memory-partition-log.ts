@@ -2,15 +2,22 @@
  * A partition log held entirely in memory: the appended Buffers in a BatchList (no copies), with
  * the same offset assignment and read semantics as the file store. Nothing survives the process;
  * the data outlives close() (like files do) so the store can open the partition again.
+ *
+ * Retention works on appended chunks where the file store works on segments: each append's
+ * Buffer is the unit retention.ms / retention.bytes / DeleteRecords drop whole.
  */
 import { batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
 import { countRecords } from '../append-check.js';
 import { BatchList } from '../batch-list.js';
+import { logStartBreaches, retentionBytesBreaches, retentionMsBreaches, type SegmentSummary } from '../retention.js';
 import {
   OffsetOutOfRangeError,
   StorageFailedError,
+  defaultLogConfig,
+  deletesOldSegments,
   type AppendInfo,
   type AppendResult,
+  type LogConfig,
   type PartitionLog,
   type ReadOptions,
   type ReadResult,
@@ -21,31 +28,40 @@ import {
 export class MemoryPartitionData {
   readonly batches = new BatchList();
   nextOffset = 0;
+  /** Kafka's logStartOffset (DeleteRecords and retention move it). */
+  startOffset = 0;
   /** Kafka's NO_TIMESTAMP (-1): batches without timestamps never count as the max. */
   maxTimestampMs = -1;
   offsetOfMaxTimestamp = -1;
+  /** PartitionLog.readStateFile / writeStateFile contents, by name. */
+  readonly stateFiles = new Map<string, Buffer>();
 }
 
 export class MemoryPartitionLog implements PartitionLog {
   private closedFlag = false;
+  private config: LogConfig;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
     private readonly data = new MemoryPartitionData(),
-  ) {}
+    config: LogConfig = defaultLogConfig,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.config = { ...config };
+  }
 
   get closed(): boolean {
     return this.closedFlag;
   }
 
   /** A new open log over the same data (after this one was closed). */
-  reopen(): MemoryPartitionLog {
-    return new MemoryPartitionLog(this.topic, this.partition, this.data);
+  reopen(config: LogConfig = this.config): MemoryPartitionLog {
+    return new MemoryPartitionLog(this.topic, this.partition, this.data, config, this.clock);
   }
 
   get logStartOffset(): number {
-    return 0;
+    return this.data.startOffset;
   }
 
   get logEndOffset(): number {
@@ -54,6 +70,10 @@ export class MemoryPartitionLog implements PartitionLog {
 
   get sizeBytes(): number {
     return this.data.batches.bytes;
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = { ...config };
   }
 
   append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
@@ -79,24 +99,75 @@ export class MemoryPartitionLog implements PartitionLog {
     }
     if (records > 0) data.batches.push(baseOffset, offset, batches, maxTimestampMs);
     data.nextOffset = offset;
-    return Promise.resolve({ baseOffset, lastOffset: offset - 1, logStartOffset: 0 });
+    return Promise.resolve({ baseOffset, lastOffset: offset - 1, logStartOffset: data.startOffset });
   }
 
   async read(offset: number, options: ReadOptions): Promise<ReadResult> {
     if (this.closedFlag) throw new StorageFailedError(`${this.topic}-${this.partition} is closed`);
+    const start = this.data.startOffset;
     const end = this.data.nextOffset;
-    if (offset < 0 || offset > end) throw new OffsetOutOfRangeError(offset, 0, end);
+    if (offset < start || offset > end) throw new OffsetOutOfRangeError(offset, start, end);
     if (offset === end || (options.maxBytes <= 0 && !options.minOneBatch)) return { chunks: [], bytes: 0 };
     return this.data.batches.read(offset, options) ?? { chunks: [], bytes: 0 };
   }
 
   async offsetForTimestamp(timestampMs: number): Promise<TimestampLookup | null> {
-    return this.data.batches.findTimestamp(timestampMs);
+    const found = this.data.batches.findTimestamp(timestampMs);
+    if (!found) return null;
+    return { offset: Math.max(found.offset, this.data.startOffset), timestampMs: found.timestampMs };
   }
 
   maxTimestamp(): TimestampLookup | null {
     if (this.data.offsetOfMaxTimestamp < 0) return null;
     return { offset: this.data.offsetOfMaxTimestamp, timestampMs: this.data.maxTimestampMs };
+  }
+
+  async deleteRecordsBefore(offset: number): Promise<number> {
+    if (this.closedFlag) throw new StorageFailedError(`${this.topic}-${this.partition} is closed`);
+    const data = this.data;
+    if (!Number.isInteger(offset) || offset < 0 || offset > data.nextOffset) {
+      throw new OffsetOutOfRangeError(offset, data.startOffset, data.nextOffset);
+    }
+    if (offset > data.startOffset) data.startOffset = offset;
+    this.dropChunks(logStartBreaches(this.summaries(), data.startOffset, data.nextOffset));
+    return data.startOffset;
+  }
+
+  async enforceRetention(): Promise<number> {
+    if (this.closedFlag) return 0;
+    let dropped = 0;
+    if (deletesOldSegments(this.config)) {
+      dropped += this.dropChunks(retentionMsBreaches(this.summaries(), this.config.retentionMs, this.clock(), this.data.nextOffset));
+      dropped += this.dropChunks(retentionBytesBreaches(this.summaries(), this.config.retentionBytes, this.data.nextOffset));
+    }
+    dropped += this.dropChunks(logStartBreaches(this.summaries(), this.data.startOffset, this.data.nextOffset));
+    return dropped;
+  }
+
+  /** Chunks as segments; a trailing empty "active segment" at the log end, as a file log has. */
+  private summaries(): SegmentSummary[] {
+    const out: SegmentSummary[] = [];
+    for (let i = 0, c = this.data.batches.chunkAt(0); c; c = this.data.batches.chunkAt(++i)) {
+      out.push({ baseOffset: c.baseOffset, nextOffset: c.endOffset, sizeBytes: c.sizeBytes, largestTimestampMs: c.maxTimestampMs });
+    }
+    out.push({ baseOffset: this.data.nextOffset, nextOffset: this.data.nextOffset, sizeBytes: 0, largestTimestampMs: -1 });
+    return out;
+  }
+
+  private dropChunks(count: number): number {
+    const data = this.data;
+    for (let i = 0; i < count; i++) data.batches.shift();
+    if (count > 0) data.startOffset = Math.max(data.startOffset, Math.min(data.batches.firstOffset, data.nextOffset));
+    return count;
+  }
+
+  async readStateFile(name: string): Promise<Buffer | null> {
+    const data = this.data.stateFiles.get(name);
+    return data ? Buffer.from(data) : null;
+  }
+
+  async writeStateFile(name: string, data: Buffer): Promise<void> {
+    this.data.stateFiles.set(name, Buffer.from(data));
   }
 
   async flush(): Promise<void> {}
@@ -109,5 +180,6 @@ export class MemoryPartitionLog implements PartitionLog {
   clear(): void {
     this.closedFlag = true;
     this.data.batches.clear();
+    this.data.stateFiles.clear();
   }
 }

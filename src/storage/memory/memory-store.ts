@@ -5,18 +5,41 @@
 import type { LogConfig, LogStore, TopicRecord } from '../types.js';
 import { MemoryPartitionLog } from './memory-partition-log.js';
 
+export interface MemoryLogStoreOptions {
+  /** Milliseconds clock for retention.ms (default Date.now). */
+  clock?: () => number;
+  /** Period of the retention pass (log.retention.check.interval.ms, default 300000). */
+  retentionCheckIntervalMs?: number;
+}
+
 export class MemoryLogStore implements LogStore {
+  readonly dataDir = null;
   private readonly logs = new Map<string, MemoryPartitionLog>();
   private topics: TopicRecord[] = [];
+  private readonly clock: () => number;
+  private retentionTimer: NodeJS.Timeout | null = null;
 
-  async openPartition(topic: string, partition: number, _config: LogConfig): Promise<MemoryPartitionLog> {
+  constructor(options: MemoryLogStoreOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    const periodMs = options.retentionCheckIntervalMs ?? 300_000;
+    if (periodMs > 0 && periodMs < Number.MAX_SAFE_INTEGER) {
+      this.retentionTimer = setInterval(() => void this.enforceRetention(), periodMs);
+      this.retentionTimer.unref();
+    }
+  }
+
+  async openPartition(topic: string, partition: number, config: LogConfig): Promise<MemoryPartitionLog> {
     const key = `${topic} ${partition}`;
     let log = this.logs.get(key);
     if (!log || log.closed) {
-      log = log ? log.reopen() : new MemoryPartitionLog(topic, partition);
+      log = log ? log.reopen(config) : new MemoryPartitionLog(topic, partition, undefined, config, this.clock);
       this.logs.set(key, log);
     }
     return log;
+  }
+
+  async enforceRetention(): Promise<void> {
+    for (const log of this.logs.values()) await log.enforceRetention();
   }
 
   async deletePartition(topic: string, partition: number): Promise<void> {
@@ -41,6 +64,7 @@ export class MemoryLogStore implements LogStore {
   }
 
   async close(): Promise<void> {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     for (const log of this.logs.values()) await log.close();
     this.logs.clear();
   }

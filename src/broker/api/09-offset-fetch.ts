@@ -1,0 +1,46 @@
+/**
+ * OffsetFetch v0-v9: committed offsets (-1 where none). v2+ a null topic list means every
+ * committed offset of the group and errors are top-level; v0-v1 put them on each partition.
+ * v8+ fetch several groups in one request.
+ */
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import type { FetchResult } from '../../group/offset-manager.js';
+
+type TopicRequest = { name: string; partitionIndexes: number[] };
+
+export const handler: ApiHandler = {
+  apiKey: 9,
+  minVersion: 0,
+  maxVersion: 9,
+  handle(ctx: RequestContext, request: OffsetFetchRequest): OffsetFetchResponse {
+    const coordinator = ctx.broker.groups.coordinator;
+    if (ctx.apiVersion >= 8) {
+      const groups = (request.groups ?? []).map((g) => {
+        const result = coordinator.fetchOffsets(g.groupId, g.topics);
+        return { groupId: g.groupId, errorCode: result.errorCode, topics: result.topics };
+      });
+      return { throttleTimeMs: 0, groups };
+    }
+    const topics: TopicRequest[] | null = request.topics ?? (ctx.apiVersion >= 2 ? null : []);
+    const result = coordinator.fetchOffsets(request.groupId ?? '', topics);
+    if (ctx.apiVersion >= 2) return { throttleTimeMs: 0, errorCode: result.errorCode, topics: result.topics };
+    return { throttleTimeMs: 0, topics: withPartitionErrors(result, topics ?? []) };
+  },
+};
+
+/** v0-v1 have no top-level error: a group error goes on every requested partition. */
+function withPartitionErrors(result: FetchResult, requested: TopicRequest[]): FetchResult['topics'] {
+  if (result.errorCode === ErrorCode.NONE) return result.topics;
+  return requested.map((t) => ({
+    name: t.name,
+    partitions: t.partitionIndexes.map((partitionIndex) => ({
+      partitionIndex,
+      committedOffset: -1,
+      committedLeaderEpoch: -1,
+      metadata: '',
+      errorCode: result.errorCode,
+    })),
+  }));
+}

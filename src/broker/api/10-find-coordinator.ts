@@ -1,0 +1,49 @@
+/**
+ * FindCoordinator v0-v4 (batched keys from v4). This single broker coordinates every group
+ * (key type 0) and every transactional id (key type 1). For groups, __consumer_offsets is
+ * created on first use, as Kafka does; if that fails the answer is COORDINATOR_NOT_AVAILABLE.
+ */
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+type Coordinator = NonNullable<FindCoordinatorResponse['coordinators']>[number];
+
+const GROUP_KEY_TYPE = 0;
+const TRANSACTION_KEY_TYPE = 1;
+
+export const handler: ApiHandler = {
+  apiKey: 10,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(ctx: RequestContext, request: FindCoordinatorRequest): Promise<FindCoordinatorResponse> {
+    const keyType = ctx.apiVersion >= 1 ? (request.keyType ?? GROUP_KEY_TYPE) : GROUP_KEY_TYPE;
+    const keys = ctx.apiVersion >= 4 ? (request.coordinatorKeys ?? []) : [request.key ?? ''];
+    const errorCode = await coordinatorError(ctx, keyType);
+    const coordinators = keys.map((key) => coordinator(ctx, key, errorCode));
+    if (ctx.apiVersion >= 4) return { throttleTimeMs: 0, coordinators };
+    const only = coordinators[0]!;
+    return { throttleTimeMs: 0, errorCode: only.errorCode, errorMessage: only.errorMessage, nodeId: only.nodeId, host: only.host, port: only.port };
+  },
+};
+
+async function coordinatorError(ctx: RequestContext, keyType: number): Promise<number> {
+  if (keyType === TRANSACTION_KEY_TYPE) return ErrorCode.NONE;
+  if (keyType !== GROUP_KEY_TYPE) return ErrorCode.INVALID_REQUEST;
+  try {
+    await ctx.broker.groups.ensureOffsetsTopic();
+    return ErrorCode.NONE;
+  } catch (err) {
+    ctx.broker.logger.warn({ err: String(err) }, 'cannot create the group coordinator topic');
+    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  }
+}
+
+function coordinator(ctx: RequestContext, key: string, errorCode: number): Coordinator {
+  if (errorCode !== ErrorCode.NONE) {
+    const message = errorCode === ErrorCode.INVALID_REQUEST ? 'Unknown coordinator key type' : 'The coordinator is not available.';
+    return { key, nodeId: -1, host: '', port: -1, errorCode, errorMessage: message };
+  }
+  const { host, port } = ctx.broker.advertisedListener;
+  return { key, nodeId: ctx.broker.nodeId, host, port, errorCode, errorMessage: null };
+}

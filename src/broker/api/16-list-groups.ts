@@ -1,0 +1,15 @@
+/** ListGroups v0-v5: v4+ filter by state (any case), v5+ by type (only "classic" groups exist here). */
+import type { ListGroupsRequest, ListGroupsResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const handler: ApiHandler = {
+  apiKey: 16,
+  minVersion: 0,
+  maxVersion: 5,
+  handle(ctx: RequestContext, request: ListGroupsRequest): ListGroupsResponse {
+    const states = ctx.apiVersion >= 4 ? (request.statesFilter ?? []) : [];
+    const types = ctx.apiVersion >= 5 ? (request.typesFilter ?? []) : [];
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: ctx.broker.groups.coordinator.listGroups(states, types) };
+  },
+};

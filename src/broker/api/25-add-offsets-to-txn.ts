@@ -1,0 +1,29 @@
+/**
+ * AddOffsetsToTxn v0-v4: puts the group's __consumer_offsets partition into the transaction,
+ * so the transaction's markers reach the offsets committed with TxnOffsetCommit.
+ */
+import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { txnServices } from '../../txn/services.js';
+import { offsetsPartitionFor, OFFSETS_TOPIC_NAME } from '../../txn/group-offsets.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const handler: ApiHandler = {
+  apiKey: 25,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(ctx: RequestContext, request: AddOffsetsToTxnRequest): Promise<AddOffsetsToTxnResponse> {
+    const services = txnServices(ctx.broker);
+    try {
+      await services.start();
+      const partition = await offsetsPartitionFor(ctx.broker, request.groupId);
+      const errorCode = await services.coordinator.addPartitions(request.transactionalId, request.producerId, request.producerEpoch, [
+        { topic: OFFSETS_TOPIC_NAME, partition },
+      ]);
+      return { throttleTimeMs: 0, errorCode };
+    } catch (err) {
+      ctx.broker.logger.warn({ err: String(err) }, 'AddOffsetsToTxn failed');
+      return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
+    }
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * EndTxn v0-v4: commit or abort. The coordinator writes PrepareCommit/PrepareAbort, the markers
+ * to every partition of the transaction, then CompleteCommit/CompleteAbort, and answers after
+ * all of it (v5, the KIP-890 epoch bump per transaction, is not offered).
+ */
+import type { EndTxnRequest, EndTxnResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { txnServices } from '../../txn/services.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const handler: ApiHandler = {
+  apiKey: 26,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(ctx: RequestContext, request: EndTxnRequest): Promise<EndTxnResponse> {
+    const services = txnServices(ctx.broker);
+    try {
+      await services.start();
+      const errorCode = await services.coordinator.endTxn(request.transactionalId, request.producerId, request.producerEpoch, request.committed);
+      return { throttleTimeMs: 0, errorCode };
+    } catch (err) {
+      ctx.broker.logger.warn({ err: String(err) }, 'EndTxn failed');
+      return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
+    }
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * IncrementalAlterConfigs v0-v1: per-key SET, DELETE, APPEND and SUBTRACT (the last two only
+ * on list configs such as cleanup.policy) applied to a topic's current overrides; the result is
+ * validated as a whole (INVALID_CONFIG naming the key), persisted and applied live.
+ */
+import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { formatConfigValue } from '../../config/config-def.js';
+import { topicConfigDefs, topicConfigKeyByName } from '../../config/topic-config.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import type { Broker } from '../broker.js';
+import {
+  ResourceError,
+  ResourceType,
+  applyTopicOverrides,
+  brokerResource,
+  duplicateKeys,
+  errorCodeOf,
+  rejectBrokerAlter,
+  resourceKey,
+  topicResource,
+} from './config-resources.js';
+
+type Resource = IncrementalAlterConfigsRequest['resources'][number];
+type AlterableConfig = Resource['configs'][number];
+type Response = IncrementalAlterConfigsResponse['responses'][number];
+
+/** Kafka's AlterConfigOp.OpType ids. */
+const SET = 0;
+const DELETE = 1;
+const APPEND = 2;
+const SUBTRACT = 3;
+
+export const handler: ApiHandler = {
+  apiKey: 44,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(ctx: RequestContext, request: IncrementalAlterConfigsRequest): Promise<IncrementalAlterConfigsResponse> {
+    const counts = new Map<string, number>();
+    for (const r of request.resources) counts.set(resourceKey(r.resourceType, r.resourceName), (counts.get(resourceKey(r.resourceType, r.resourceName)) ?? 0) + 1);
+    const responses: Response[] = [];
+    for (const r of request.resources) {
+      const duplicate = (counts.get(resourceKey(r.resourceType, r.resourceName)) ?? 0) > 1;
+      responses.push(await alterOne(ctx.broker, r, request.validateOnly, duplicate));
+    }
+    return { throttleTimeMs: 0, responses };
+  },
+};
+
+async function alterOne(broker: Broker, r: Resource, validateOnly: boolean, duplicate: boolean): Promise<Response> {
+  const response = (errorCode: number, errorMessage: string | null): Response => ({
+    errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName,
+  });
+  try {
+    if (duplicate) throw new ResourceError(ErrorCode.INVALID_REQUEST, `Duplicate resource ${r.resourceName} in the request`);
+    const dups = duplicateKeys(r.configs.map((c) => c.name));
+    if (dups.length > 0) throw new ResourceError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${dups.join(', ')}`);
+    for (const c of r.configs) checkOperation(c);
+    switch (r.resourceType) {
+      case ResourceType.TOPIC: {
+        const topic = topicResource(broker, r.resourceName);
+        const overrides: Record<string, string> = { ...topic.configs };
+        for (const c of r.configs) applyOperation(overrides, c);
+        await applyTopicOverrides(broker, topic, overrides, validateOnly);
+        break;
+      }
+      case ResourceType.BROKER:
+        brokerResource(broker, r.resourceName);
+        rejectBrokerAlter(r.configs.map((c) => c.name));
+        break;
+      default:
+        throw new ResourceError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${r.resourceType}`);
+    }
+    return response(ErrorCode.NONE, null);
+  } catch (err) {
+    const { code, message } = errorCodeOf(err);
+    return response(code, message);
+  }
+}
+
+function checkOperation(c: AlterableConfig): void {
+  if (c.configOperation < SET || c.configOperation > SUBTRACT) {
+    throw new ResourceError(ErrorCode.INVALID_REQUEST, `Unknown alter config operation ${c.configOperation} for ${c.name}`);
+  }
+  if (c.configOperation !== DELETE && c.value === null) {
+    throw new ResourceError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${c.name}`);
+  }
+}
+
+/** One operation on a topic's overrides (Kafka's ConfigAdminManager.prepareIncrementalConfigs). */
+function applyOperation(overrides: Record<string, string>, c: AlterableConfig): void {
+  switch (c.configOperation) {
+    case SET:
+      overrides[c.name] = c.value!;
+      return;
+    case DELETE:
+      delete overrides[c.name];
+      return;
+    default: {
+      const key = topicConfigKeyByName.get(c.name);
+      if (key === undefined) throw new ResourceError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`);
+      const def = topicConfigDefs[key];
+      if (def.type !== 'list') {
+        const op = c.configOperation === APPEND ? 'append' : 'subtract';
+        throw new ResourceError(ErrorCode.INVALID_CONFIG, `Config value ${op} is not allowed for config key: ${c.name}`);
+      }
+      // The current value is the override, else the topic default (not the broker's), as Kafka.
+      const current = overrides[c.name] ?? formatConfigValue(def, def.defaultValue) ?? '';
+      const items = current === '' ? [] : current.split(',').map((s) => s.trim());
+      const given = c.value!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const next = c.configOperation === APPEND
+        ? [...items, ...given.filter((g) => !items.includes(g))]
+        : items.filter((i) => !given.includes(i));
+      overrides[c.name] = next.join(',');
+    }
+  }
+}

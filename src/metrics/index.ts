@@ -1,0 +1,5 @@
+/** Broker metrics: counters kept while serving, a Prometheus registry, and the HTTP endpoint. */
+export { BrokerMetrics, type BrokerMetricsOptions } from './broker-metrics.js';
+export { createMetricsRegistry, type MetricsRegistryOptions } from './registry.js';
+export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './http-server.js';
+export type { BrokerView, TopicView, PartitionView, GroupMetricsSource, GroupSnapshot } from './broker-view.js';

@@ -1,0 +1,39 @@
+/**
+ * Writes transaction markers (Kafka's WriteTxnMarkers, done in-process on a single node): one
+ * control batch holding a COMMIT or ABORT record, appended to a partition through its producer
+ * state, which closes the producer's transaction there (the LSO moves, an abort is indexed).
+ */
+import { encodeBatch } from '../records/record-batch.js';
+import { ControlRecordType, encodeTransactionMarker } from '../records/control-record.js';
+import type { Partition } from '../broker/partition.js';
+import type { PartitionStates } from './partition-states.js';
+
+export interface Marker {
+  producerId: number;
+  producerEpoch: number;
+  commit: boolean;
+  coordinatorEpoch: number;
+}
+
+/** Resolves once the marker is written; false if the partition holds a newer epoch (stale marker). */
+export async function writeMarker(states: PartitionStates, partition: Partition, marker: Marker, nowMs: number): Promise<boolean> {
+  const txnState = states.for(partition);
+  const state = await txnState.ready();
+  // From here to the append everything is synchronous: state follows the log's call order.
+  if (!state.markerEpochValid(marker.producerId, marker.producerEpoch)) return false;
+  const record = encodeTransactionMarker(marker.commit ? ControlRecordType.Commit : ControlRecordType.Abort, marker.coordinatorEpoch);
+  const batch = encodeBatch({
+    records: [{ key: record.key, value: record.value, timestampMs: nowMs }],
+    producerId: marker.producerId,
+    producerEpoch: marker.producerEpoch,
+    baseSequence: -1,
+    transactional: true,
+    isControl: true,
+  });
+  const offset = partition.logEndOffset;
+  const written = partition.append(batch, [{ recordCount: 1, maxTimestampMs: nowMs }]);
+  state.markerAppended(marker.producerId, marker.producerEpoch, marker.commit, marker.coordinatorEpoch, offset, nowMs);
+  txnState.noteWrite(written);
+  await written;
+  return true;
+}

@@ -1,0 +1,89 @@
+/**
+ * Everything exactly-once needs, one instance per Broker (created on first use, so the broker
+ * core needs no wiring): producer state of every partition, the producer id allocator and the
+ * transaction coordinator, plus the timer that aborts timed-out transactions.
+ *
+ * Settings come from `broker.config.txn` when the broker settings carry them (see
+ * txnSettingsFromConfig), else Kafka's defaults.
+ */
+import type { Broker } from '../broker/broker.js';
+import { TransactionCoordinator } from './coordinator.js';
+import { writeMarker } from './markers.js';
+import { PartitionStates } from './partition-states.js';
+import { ProducerIdManager, stateFileProducerIdStore } from './producer-ids.js';
+import { defaultTxnSettings, type TxnSettings } from './settings.js';
+import { TxnStateLog } from './txn-log.js';
+
+const PRODUCER_ID_BLOCK_FILE = 'producer-id-block';
+
+export class TxnServices {
+  readonly settings: TxnSettings;
+  readonly partitionStates: PartitionStates;
+  readonly stateLog: TxnStateLog;
+  readonly producerIds: ProducerIdManager;
+  readonly coordinator: TransactionCoordinator;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(readonly broker: Broker, settings: TxnSettings) {
+    this.settings = settings;
+    const clock = broker.clock;
+    const logger = broker.logger;
+    this.partitionStates = new PartitionStates({
+      snapshotEveryChanges: settings.snapshotEveryChanges,
+      producerIdExpirationMs: settings.producerIdExpirationMs,
+      clock,
+      logger,
+      // A partition with open transactions after a restart: load the coordinator so their
+      // timeouts run (and Prepare* ones complete) even if no producer comes back.
+      onOpenTransactions: () => void this.start().catch(() => undefined),
+    });
+    this.stateLog = new TxnStateLog({
+      topics: broker.topics,
+      numPartitions: settings.stateLogNumPartitions,
+      segmentBytes: settings.stateLogSegmentBytes,
+      clock,
+      logger,
+    });
+    this.producerIds = new ProducerIdManager(stateFileProducerIdStore(() => this.stateLog.stateFile(PRODUCER_ID_BLOCK_FILE)), settings.producerIdBlockSize);
+    this.coordinator = new TransactionCoordinator({
+      writeState: (id, value) => this.stateLog.append(id, value),
+      loadState: (replay) => this.stateLog.load(replay),
+      writeMarker: async (tp, marker) => {
+        const partition = broker.topics.get(tp.topic)?.partitions[tp.partition];
+        if (partition) await writeMarker(this.partitionStates, partition, marker, clock());
+      },
+      allocateProducerId: () => this.producerIds.allocate(),
+      settings,
+      clock,
+      logger,
+    });
+  }
+
+  /** Loads the coordinator and starts the timeout timer (idempotent). */
+  async start(): Promise<void> {
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.coordinator.runTimeouts().catch(() => undefined), this.settings.abortTimedOutCheckIntervalMs);
+      this.timer.unref();
+    }
+    await this.coordinator.ensureLoaded();
+  }
+
+  /** Stops the timer and snapshots producer state (clean shutdown: nothing to replay next time). */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.partitionStates.snapshotAll();
+  }
+}
+
+const services = new WeakMap<Broker, TxnServices>();
+
+export function txnServices(broker: Broker): TxnServices {
+  let s = services.get(broker);
+  if (!s) {
+    const configured = (broker.config as { txn?: Partial<TxnSettings> }).txn;
+    s = new TxnServices(broker, { ...defaultTxnSettings, ...configured });
+    services.set(broker, s);
+  }
+  return s;
+}

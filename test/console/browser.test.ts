@@ -1,0 +1,94 @@
+// The console in a real headless browser (Debian chromium via playwright-core): create a topic,
+// produce a JSON message with a header, browse it, delete the topic. Screenshots of each step go
+// to test-artifacts/console/ for people to look at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { defaultAssetsDir, startConsoleServer } from '../../src/console/server.js';
+import { KafkajsClusterClient } from '../../src/console/kafkajs-client.js';
+import { startTestBroker, removeDir } from '../helpers/broker.js';
+
+const CHROMIUM = process.env['BROOK_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+// Compiled to <out>/test/console/: the repository root is three levels up.
+const artifacts = fileURLToPath(new URL('../../../test-artifacts/console/', import.meta.url));
+
+const skip = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (apt-get install chromium, or set BROOK_CHROMIUM)`;
+
+test('create a topic, produce and browse a message, delete the topic, in a real browser', { skip, timeout: 120_000 }, async () => {
+  assert.ok(existsSync(join(defaultAssetsDir, 'index.html')), `console pages not built in ${defaultAssetsDir}: run npm run build`);
+  mkdirSync(artifacts, { recursive: true });
+  const broker = await startTestBroker({ storage: 'memory' });
+  const client = new KafkajsClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const server = await startConsoleServer({ client, port: 0 });
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    page.setDefaultTimeout(15_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    const shot = (name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Cluster overview' }).waitFor();
+    await page.getByText('Under-replicated').waitFor();
+    await shot('01-overview');
+
+    await page.getByRole('link', { name: 'Topics', exact: true }).click();
+    await page.getByRole('button', { name: 'Create topic' }).click();
+    const form = page.getByRole('form', { name: 'Create topic' });
+    await form.getByLabel('Name', { exact: true }).fill('browser-orders');
+    await form.getByLabel('Partitions', { exact: true }).fill('2');
+    await shot('02-create-topic');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Topic browser-orders' }).waitFor();
+    await page.getByRole('cell', { name: '1', exact: true }).first().waitFor();
+    await shot('03-topic-partitions');
+
+    await page.getByRole('link', { name: 'Produce', exact: true }).click();
+    const produce = page.getByRole('form', { name: 'Produce a message' });
+    await produce.getByLabel('Partition', { exact: true }).selectOption('1');
+    await produce.getByLabel('Key', { exact: true }).fill('order-7');
+    await produce.getByLabel('Value', { exact: true }).fill('{"order":7,"items":[{"sku":"A-1","qty":2}]}');
+    await produce.getByLabel('Headers', { exact: true }).fill('trace-id: abc123');
+    await produce.getByRole('button', { name: 'Produce' }).click();
+    await page.getByRole('status').filter({ hasText: 'Produced to partition 1 at offset 0.' }).waitFor();
+    await shot('04-produced');
+
+    await page.getByRole('link', { name: 'Messages', exact: true }).click();
+    const browse = page.getByRole('form', { name: 'Browse messages' });
+    await browse.getByLabel('Partition', { exact: true }).selectOption('1');
+    await browse.getByRole('button', { name: 'Load messages' }).click();
+    const message = page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+    await message.first().waitFor();
+    assert.equal(await message.count(), 1);
+    const text = await message.first().innerText();
+    assert.match(text, /offset 0/);
+    assert.match(text, /order-7/);
+    assert.match(text, /"sku": "A-1"/, 'the JSON value is pretty-printed');
+    assert.match(text, /trace-id\s+abc123/);
+    await shot('05-browse');
+
+    await page.getByRole('button', { name: 'Delete topic' }).click();
+    const dialog = page.getByRole('alertdialog');
+    const confirm = dialog.getByRole('button', { name: 'Delete for good' });
+    assert.equal(await confirm.isDisabled(), true, 'disabled until the name is typed');
+    await dialog.getByLabel('Topic name', { exact: true }).fill('browser-orders');
+    await shot('06-delete-confirm');
+    await confirm.click();
+    await page.getByRole('heading', { name: 'Topics', exact: true }).waitFor();
+    await page.getByText('No topics.').waitFor();
+    await shot('07-deleted');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser?.close();
+    await server.close();
+    await client.close();
+    await broker.stop();
+    removeDir(broker.dataDir);
+  }
+});
