@@ -102,7 +102,7 @@ export class Broker {
   }
 
   connectionClosed(connection: Connection): void {
-    this.connections.delete(connection);
+    if (this.connections.delete(connection)) this.logger.debug({ connections: this.connections.size }, 'connection closed');
   }
 
   private accept(socket: net.Socket): void {
@@ -112,5 +112,6 @@ export class Broker {
       return;
     }
     this.connections.add(new Connection(socket, this));
+    this.logger.debug({ client: `${socket.remoteAddress}:${socket.remotePort}`, connections: this.connections.size }, 'connection opened');
   }
 }

@@ -16,6 +16,7 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { commanderMessage, defineStartOptions, resolveStartOptions, UsageError, type StartFlags, type StartOptions, type StorageKind } from './start-args.js';
 import { readVersion } from './version.js';
+import { TOOL_COMMANDS } from './tools/names.js';
 import { defineConsoleOptions, type ConsoleFlags } from '../console/console-args.js';
 
 /** What run() needs from src/broker/index.ts. */
@@ -82,6 +83,11 @@ function defaultDeps(): RunDeps {
 
 /** Runs `brook <argv...>` (arguments after the executable) and resolves to the exit code. */
 export async function run(argv: readonly string[], overrides: Partial<RunDeps> = {}): Promise<number> {
+  if (argv[0] !== undefined && TOOL_COMMANDS.has(argv[0])) {
+    // The client tools (topics, produce, consume, ...) have their own parser in ./tools.
+    const { runTool } = await import('./tools/index.js');
+    return runTool(argv);
+  }
   const deps: RunDeps = { ...defaultDeps(), ...overrides };
   let options: StartOptions;
   try {
@@ -127,6 +133,8 @@ function parseCommandLine(argv: readonly string[], deps: RunDeps): StartFlags | 
   start.action(() => {
     flags = start.opts<StartFlags>();
   });
+  // Listed for --help only: run() hands these to ./tools before this parser runs.
+  for (const [name, description] of TOOL_COMMANDS) program.command(name).description(description);
   const consoleCommand = defineConsoleOptions(program.command('console'));
   consoleCommand.action(() => {
     flags = { console: consoleCommand.opts<ConsoleFlags>() };

@@ -8,7 +8,9 @@
  * record handed to the user, which is what commits store (Kafka's semantics).
  */
 import { decodeBatches } from '../records/record-batch.js';
+import { abortedBatchFilter, type AbortedTransaction } from './aborted-filter.js';
 import { Api } from './apis.js';
+import { nextOffsetAfter } from './batch-scan.js';
 import { builtInAssignors, type Assignor, type TopicPartitions } from './assignors.js';
 import { Cluster } from './cluster.js';
 import { ClientClosedError, ErrorCode, isRetriable, KafkaError } from './errors.js';
@@ -47,6 +49,8 @@ export interface ConsumerOptions extends ClientOptions {
   /** Records per poll() by default. Default 500. */
   maxPollRecords?: number;
   isolationLevel?: 'read_uncommitted' | 'read_committed';
+  /** Let the broker create unknown topics on subscribe (Kafka's allow.auto.create.topics). Default true. */
+  allowAutoTopicCreation?: boolean;
 }
 
 export interface TopicPartitionOffset {
@@ -72,8 +76,12 @@ interface PartitionState {
   highWatermark: number;
 }
 
+/** Fetched bytes of one partition; decoded when first read (the next fetch is already out by then). */
 interface Chunk {
   state: PartitionState;
+  raw: Buffer | null;
+  fetchOffset: number;
+  aborted: AbortedTransaction[] | null | undefined;
   records: ConsumerRecord[];
   index: number;
   bytes: number;
@@ -99,7 +107,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private fetchError: Error | null = null;
 
   constructor(options: ConsumerOptions) {
-    this.cluster = new Cluster(resolveClientOptions(options, 'brook-consumer'));
+    this.cluster = new Cluster(resolveClientOptions(options, 'brook-consumer'), { allowAutoTopicCreation: options.allowAutoTopicCreation ?? true });
     this.options = {
       maxWaitMs: options.maxWaitMs ?? 500,
       minBytes: options.minBytes ?? 1,
@@ -227,7 +235,12 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
         this.fetchError = null;
         throw err;
       }
-      if (this.chunks.length > 0) return this.take(maxRecords);
+      if (this.chunks.length > 0) {
+        const records = this.take(maxRecords);
+        // Empty when what was buffered held only control or aborted batches.
+        if (records.length > 0) return records;
+        continue;
+      }
       this.startFetches();
       const left = deadline - clock();
       if (left <= 0) return [];
@@ -287,7 +300,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   async close(): Promise<void> {
     if (this.closed) return;
     try {
-      if (this.autoCommit && this.mode === 'subscribe' && !this.group!.needsRejoin) await this.commit().catch(() => {});
+      // A member that must rejoin no longer owns its partitions: its commit would be refused.
+      if (this.autoCommit && (this.mode === 'assign' || (this.mode === 'subscribe' && !this.group!.needsRejoin))) await this.commit().catch(() => {});
       await this.group?.leave();
     } finally {
       this.closed = true;
@@ -318,6 +332,15 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     const out: ConsumerRecord[] = [];
     while (out.length < maxRecords && this.chunks.length > 0) {
       const c = this.chunks[0]!;
+      if (c.raw !== null) {
+        c.records = this.decode(c.state, c.fetchOffset, c.raw, c.aborted);
+        c.raw = null;
+      }
+      if (c.records.length === 0) {
+        this.chunks.shift();
+        this.bufferedBytes -= c.bytes;
+        continue;
+      }
       const n = Math.min(maxRecords - out.length, c.records.length - c.index);
       for (let i = 0; i < n; i++) out.push(c.records[c.index + i]!);
       c.index += n;
@@ -435,9 +458,10 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private startFetches(): void {
     if (this.closed || this.bufferedBytes >= this.options.maxBufferedBytes) return;
     const byLeader = new Map<number, PartitionState[]>();
-    const buffered = new Set(this.chunks.map((c) => c.state));
+    // Partitions with records still buffered are fetched ahead too (their fetch position is
+    // past what is buffered): decoding and the next round trip overlap. maxBufferedBytes bounds it.
     for (const s of this.partitions.values()) {
-      if (s.paused || s.fetchPosition < 0 || buffered.has(s)) continue;
+      if (s.paused || s.fetchPosition < 0) continue;
       const leader = this.cluster.leaderOf(s.topic, s.partition);
       if (this.fetching.has(leader)) continue;
       let list = byLeader.get(leader);
@@ -448,7 +472,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       this.fetching.add(leader);
       void this.fetchFrom(leader, list).finally(() => {
         this.fetching.delete(leader);
-        if (this.chunks.length === 0) this.startFetches();
+        this.startFetches();
       });
     }
   }
@@ -507,7 +531,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
           else this.fetchError = new KafkaError(p.errorCode, `fetch ${r.s.topic}-${r.s.partition}: ${e.message}`);
         } else {
           r.s.highWatermark = p.highWatermark;
-          if (p.records && p.records.length > 0) this.buffer(r.s, r.offset, p.records);
+          if (p.records && p.records.length > 0) this.buffer(r.s, r.offset, p.records, p.abortedTransactions);
         }
       }
     }
@@ -516,21 +540,27 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     this.wake();
   }
 
-  private buffer(s: PartitionState, fetchOffset: number, bytes: Buffer): void {
-    const batches = decodeBatches(bytes);
-    if (batches.length === 0) return;
+  /** Queues a partition's fetched bytes and moves its fetch position past them (headers only). */
+  private buffer(s: PartitionState, fetchOffset: number, bytes: Buffer, aborted: AbortedTransaction[] | null | undefined): void {
+    const next = nextOffsetAfter(bytes);
+    if (next < 0) return;
+    s.fetchPosition = next;
+    this.chunks.push({ state: s, raw: bytes, fetchOffset, aborted, records: [], index: 0, bytes: bytes.length });
+    this.bufferedBytes += bytes.length;
+  }
+
+  private decode(s: PartitionState, fetchOffset: number, bytes: Buffer, aborted: AbortedTransaction[] | null | undefined): ConsumerRecord[] {
     const records: ConsumerRecord[] = [];
-    for (const b of batches) {
-      if (b.isControl) continue;
+    // Under read_uncommitted the broker sends no aborted list: only control batches are skipped.
+    const skip = abortedBatchFilter(this.isolationLevel === 1 ? aborted : null);
+    for (const b of decodeBatches(bytes)) {
+      if (skip(b)) continue;
       for (const r of b.records) {
         if (r.offset < fetchOffset) continue;
         records.push({ topic: s.topic, partition: s.partition, offset: r.offset, timestamp: r.timestampMs, key: r.key, value: r.value, headers: r.headers });
       }
     }
-    s.fetchPosition = batches[batches.length - 1]!.lastOffset + 1;
-    if (records.length === 0) return;
-    this.chunks.push({ state: s, records, index: 0, bytes: bytes.length });
-    this.bufferedBytes += bytes.length;
+    return records;
   }
 }
 

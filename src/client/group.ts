@@ -212,6 +212,7 @@ export class GroupMembership {
 
   private startHeartbeat(): void {
     this.stopHeartbeat();
+    if (this.closed) return;
     this.heartbeatTimer = setTimeout(() => void this.heartbeat(), this.options.heartbeatIntervalMs);
   }
 

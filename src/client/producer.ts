@@ -316,6 +316,8 @@ export class Producer {
     };
     let response;
     try {
+      // No leader known (topic just created, leader moving): retried after a metadata refresh.
+      if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `no leader for ${batches.map((b) => `${b.topic}-${b.partition}`).join(', ')}`);
       const conn = await this.cluster.connectionTo(leader);
       response = await conn.send(Api.produce, request, { noResponse: this.acks === 0 });
     } catch (err) {

@@ -7,13 +7,14 @@
  *   POST   /api/topics                         {name, partitions, replicationFactor?, configs?}
  *   GET    /api/topics/:name
  *   DELETE /api/topics/:name?confirm=:name     the name again, as the confirmation
- *   GET    /api/topics/:name/messages?partition=0&offset=0&limit=50
+ *   GET    /api/topics/:name/messages?partition=0&offset=0&limit=50   (or &timestamp=ms instead of offset)
  *   POST   /api/topics/:name/messages          {partition?, key?, value?, headers?: [{key, value}]}
+ *   PUT    /api/topics/:name/configs           {configs: {"retention.ms": "60000", "cleanup.policy": null}}
  *   GET    /api/groups
  *   GET    /api/groups/:id
  */
 import { ClusterRequestError, type ClusterClient } from './cluster-client.js';
-import { BadRequest, configs, headers, integer, nullableString, object, optionalInteger, topicName } from './validate.js';
+import { BadRequest, configChanges, configs, headers, integer, nullableString, object, optionalInteger, topicName } from './validate.js';
 
 export interface ApiRequest {
   method: string;
@@ -58,6 +59,12 @@ async function route(client: ClusterClient, req: ApiRequest): Promise<ApiRespons
     if (sub === undefined) {
       if (req.method === 'DELETE') return deleteTopic(client, name, req.query.get('confirm'));
       return only(req, 'GET', async () => ok(await client.topic(name)));
+    }
+    if (sub === 'configs') {
+      return only(req, 'PUT', async () => {
+        await client.alterTopicConfigs(name, configChanges(object(req.body, 'request body')['configs']));
+        return ok(await client.topic(name));
+      });
     }
     if (sub === 'messages') {
       if (req.method === 'POST') return produce(client, name, req.body);
@@ -121,7 +128,11 @@ async function browse(client: ClusterClient, topic: string, query: URLSearchPara
   const partition = integer(query.get('partition') ?? '0', 'partition', 0, MAX_PARTITIONS);
   const offset = optionalInteger(query.get('offset'), 'offset', 0, MAX_OFFSET, 0);
   const limit = optionalInteger(query.get('limit'), 'limit', 1, MAX_BROWSE_LIMIT, 50);
-  return ok(await client.browse({ topic, partition, offset, limit }));
+  const timestamp = query.get('timestamp');
+  if (timestamp === null || timestamp === '') return ok(await client.browse({ topic, partition, offset, limit }));
+  if (query.get('offset')) throw new BadRequest('give either offset or timestamp, not both');
+  const timestampMs = integer(timestamp, 'timestamp (milliseconds since the epoch)', 0, MAX_OFFSET);
+  return ok(await client.browse({ topic, partition, offset: 0, timestampMs, limit }));
 }
 
 async function produce(client: ClusterClient, topic: string, rawBody: unknown): Promise<ApiResponse> {

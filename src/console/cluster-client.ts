@@ -19,6 +19,8 @@ export interface ClusterOverview {
   partitionCount: number;
   underReplicatedPartitions: number;
   offlinePartitions: number;
+  /** Sum of all partitions' end offsets: its rate of change is the cluster's messages in per second. */
+  endOffsetTotal: number;
 }
 
 export interface TopicSummary {
@@ -43,6 +45,8 @@ export interface ConfigEntry {
   name: string;
   value: string | null;
   isDefault: boolean;
+  /** Set on this topic (not inherited from the broker or Kafka's default). */
+  isOverride: boolean;
   readOnly: boolean;
   sensitive: boolean;
 }
@@ -73,6 +77,8 @@ export interface BrowseRequest {
   partition: number;
   /** First offset to return; clamped to the partition's low watermark. */
   offset: number;
+  /** When set, start at the first record with a timestamp at or after this instead of `offset`. */
+  timestampMs?: number;
   limit: number;
 }
 
@@ -151,6 +157,8 @@ export interface ClusterClient {
   topic(name: string): Promise<TopicDetail>;
   createTopic(request: CreateTopicRequest): Promise<void>;
   deleteTopic(name: string): Promise<void>;
+  /** Sets (string) or removes (null) topic config overrides; other overrides are kept. */
+  alterTopicConfigs(name: string, changes: Record<string, string | null>): Promise<void>;
   browse(request: BrowseRequest): Promise<BrowseResult>;
   produce(request: ProduceRequest): Promise<ProduceResult>;
   listGroups(): Promise<GroupSummary[]>;

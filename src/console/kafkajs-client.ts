@@ -23,6 +23,8 @@ import {
 } from './cluster-client.js';
 
 const { Kafka, logLevel, ConfigResourceTypes } = kafkajs;
+/** DescribeConfigs source DYNAMIC_TOPIC_CONFIG: an override set on the topic. */
+const TOPIC_CONFIG_SOURCE = 1;
 
 export interface KafkajsClientOptions {
   /** `host:port[,host:port...]` */
@@ -68,6 +70,7 @@ export class KafkajsClusterClient implements ClusterClient {
   async overview(): Promise<ClusterOverview> {
     await this.connect();
     const [cluster, metadata] = await Promise.all([this.admin.describeCluster(), this.admin.fetchTopicMetadata()]);
+    const offsets = await Promise.all(metadata.topics.map((t) => this.admin.fetchTopicOffsets(t.name).catch(() => [])));
     let partitionCount = 0;
     let underReplicated = 0;
     let offline = 0;
@@ -86,6 +89,7 @@ export class KafkajsClusterClient implements ClusterClient {
       partitionCount,
       underReplicatedPartitions: underReplicated,
       offlinePartitions: offline,
+      endOffsetTotal: offsets.flat().reduce((n, o) => n + Number(o.high), 0),
     };
   }
 
@@ -132,7 +136,14 @@ export class KafkajsClusterClient implements ClusterClient {
     try {
       const result = await this.admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name }], includeSynonyms: false });
       return (result.resources[0]?.configEntries ?? [])
-        .map((c) => ({ name: c.configName, value: c.configValue, isDefault: c.isDefault, readOnly: c.readOnly, sensitive: c.isSensitive }))
+        .map((c) => ({
+          name: c.configName,
+          value: c.configValue,
+          isDefault: c.isDefault,
+          isOverride: c.configSource === undefined ? !c.isDefault : c.configSource === TOPIC_CONFIG_SOURCE,
+          readOnly: c.readOnly,
+          sensitive: c.isSensitive,
+        }))
         .sort((a, b) => a.name.localeCompare(b.name));
     } catch {
       return [];
@@ -170,6 +181,26 @@ export class KafkajsClusterClient implements ClusterClient {
     }
   }
 
+  async alterTopicConfigs(name: string, changes: Record<string, string | null>): Promise<void> {
+    await this.connect();
+    await this.requireTopic(name);
+    // kafkajs speaks AlterConfigs, which replaces a topic's whole set of overrides: send the
+    // current overrides with the changes applied so untouched overrides survive.
+    const overrides = new Map((await this.topicConfigs(name)).filter((c) => c.isOverride && !c.readOnly && c.value !== null).map((c) => [c.name, c.value!]));
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) overrides.delete(key);
+      else overrides.set(key, value);
+    }
+    try {
+      await this.admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name, configEntries: [...overrides].map(([configName, configValue]) => ({ name: configName, value: configValue })) }],
+      });
+    } catch (err) {
+      throw new ClusterRequestError(`the cluster refused the config change: ${describe(err)}`);
+    }
+  }
+
   async browse(request: BrowseRequest): Promise<BrowseResult> {
     await this.connect();
     await this.requireTopic(request.topic);
@@ -185,13 +216,20 @@ export class KafkajsClusterClient implements ClusterClient {
     const highWatermark = Number(range?.high ?? 0);
     const leader = cluster.brokers.find((b) => b.nodeId === partition.leader);
     if (!leader) throw new ClusterRequestError(`partition ${request.partition} of '${request.topic}' has no leader right now`, 503);
-    const offset = Math.max(request.offset, lowWatermark);
+    const offset = request.timestampMs === undefined ? Math.max(request.offset, lowWatermark) : await this.offsetForTime(request.topic, request.partition, request.timestampMs, highWatermark);
     const messages =
       offset >= highWatermark
         ? []
         : await fetchMessages({ host: leader.host, port: leader.port, topic: request.topic, partition: request.partition, offset, limit: request.limit }, { clientId: this.clientId, timeoutMs: this.timeoutMs });
     const last = messages[messages.length - 1];
     return { messages, lowWatermark, highWatermark, nextOffset: last ? last.offset + 1 : offset };
+  }
+
+  /** First offset at or after the time; the end of the partition when nothing is that new. */
+  private async offsetForTime(topic: string, partition: number, timestampMs: number, highWatermark: number): Promise<number> {
+    const found = (await this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs)).find((o) => o.partition === partition);
+    const offset = Number(found?.offset ?? -1);
+    return offset < 0 ? highWatermark : offset;
   }
 
   async produce(request: ProduceRequest): Promise<ProduceResult> {

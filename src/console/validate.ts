@@ -55,6 +55,23 @@ export function configs(value: unknown): Record<string, string> {
   return out;
 }
 
+/** Config changes: a value sets an override, null removes it. */
+export function configChanges(value: unknown): Record<string, string | null> {
+  const body = object(value, 'configs');
+  const out: Record<string, string | null> = {};
+  const entries = Object.entries(body);
+  if (entries.length === 0) throw new BadRequest('configs must name at least one config to change');
+  for (const [name, v] of entries) {
+    if (v === null) {
+      if (!/^[a-z0-9.]+$/.test(name)) throw new BadRequest(`config name '${name}' is not a Kafka config name`);
+      out[name] = null;
+    } else {
+      Object.assign(out, configs({ [name]: v }));
+    }
+  }
+  return out;
+}
+
 export function headers(value: unknown): { key: string; value: string | null }[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new BadRequest('headers must be a list of {key, value}');

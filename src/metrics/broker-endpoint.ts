@@ -6,6 +6,7 @@ import type { Broker } from '../broker/broker.js';
 import type { BrokerView } from './broker-view.js';
 import { createMetricsRegistry } from './registry.js';
 import { startMetricsServer, type MetricsServer } from './http-server.js';
+import { groupSourceFrom } from './group-source.js';
 
 export function brokerView(broker: Broker): BrokerView {
   return {
@@ -28,6 +29,7 @@ export interface BrokerMetricsEndpointOptions {
 }
 
 export async function startBrokerMetricsEndpoint(broker: Broker, options: BrokerMetricsEndpointOptions): Promise<MetricsServer> {
+  broker.metrics.groupSource ??= groupSourceFrom(broker.groups.coordinator);
   const registry = createMetricsRegistry(broker.metrics, brokerView(broker), options.version ? { version: options.version } : {});
   return startMetricsServer({
     registry,

@@ -13,6 +13,7 @@ import { errorByCode, isKnownErrorCode } from '../protocol/errors.js';
 import { HANDLER_EXCEPTION, LATENCY_BUCKETS_SECONDS, MAX_API_KEY } from './request-stats.js';
 import { histogramSamples, registerSnapshot, type Sample } from './snapshot-metric.js';
 import type { BrokerMetrics } from './broker-metrics.js';
+import type { TopicCounters } from './topic-traffic.js';
 import type { BrokerView, GroupMetricsSource, PartitionView } from './broker-view.js';
 
 export interface MetricsRegistryOptions {
@@ -25,7 +26,7 @@ export function createMetricsRegistry(metrics: BrokerMetrics, view: BrokerView, 
   const registry = new Registry();
   registerBrokerInfo(registry, view, options.version ?? 'unknown');
   registerRequestMetrics(registry, metrics);
-  registerTopicTraffic(registry, metrics);
+  registerTopicTraffic(registry, metrics, view);
   registerPartitionMetrics(registry, view);
   registerGroupMetrics(registry, view, () => metrics.groupSource);
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
@@ -77,9 +78,19 @@ function registerRequestMetrics(registry: Registry, metrics: BrokerMetrics): voi
   });
 }
 
-function registerTopicTraffic(registry: Registry, metrics: BrokerMetrics): void {
-  const counter = (name: string, help: string, pick: (c: { messagesIn: number; bytesIn: number; messagesOut: number; bytesOut: number }) => number) =>
-    registerSnapshot(registry, name, help, 'counter', () => [...metrics.traffic.entries()].map(([topic, c]) => ({ labels: { topic }, value: pick(c) })));
+function registerTopicTraffic(registry: Registry, metrics: BrokerMetrics, view: BrokerView): void {
+  // Counters of deleted topics are dropped at scrape time, so their series end (as in Kafka).
+  const live = () => {
+    const names = new Set([...view.topics()].map((t) => t.name));
+    const out: [string, TopicCounters][] = [];
+    for (const [topic, c] of metrics.traffic.entries()) {
+      if (names.has(topic)) out.push([topic, c]);
+      else metrics.traffic.forget(topic);
+    }
+    return out;
+  };
+  const counter = (name: string, help: string, pick: (c: TopicCounters) => number) =>
+    registerSnapshot(registry, name, help, 'counter', () => live().map(([topic, c]) => ({ labels: { topic }, value: pick(c) })));
   counter('brook_messages_in_total', 'Records appended, by topic (Kafka: MessagesInPerSec).', (c) => c.messagesIn);
   counter('brook_bytes_in_total', 'Record batch bytes appended, by topic (Kafka: BytesInPerSec).', (c) => c.bytesIn);
   counter('brook_messages_out_total', 'Records sent to fetchers, by topic (whole batches, as stored).', (c) => c.messagesOut);

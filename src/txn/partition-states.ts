@@ -85,8 +85,8 @@ export class PartitionTxnState {
 }
 
 export class PartitionStates {
+  /** Keyed by the Partition object: a deleted topic's state goes with it. */
   private readonly states = new WeakMap<Partition, PartitionTxnState>();
-  private readonly all = new Set<PartitionTxnState>();
 
   constructor(private readonly options: PartitionStatesOptions) {}
 
@@ -95,13 +95,17 @@ export class PartitionStates {
     if (!state) {
       state = new PartitionTxnState(partition, this.options);
       this.states.set(partition, state);
-      this.all.add(state);
     }
     return state;
   }
 
-  /** Snapshots every loaded partition (clean shutdown). */
-  async snapshotAll(): Promise<void> {
-    await Promise.all([...this.all].map((s) => s.snapshot().catch(() => undefined)));
+  /** Snapshots the loaded state of these partitions (clean shutdown). */
+  async snapshotAll(partitions: Iterable<Partition>): Promise<void> {
+    const work: Promise<void>[] = [];
+    for (const p of partitions) {
+      const state = this.states.get(p);
+      if (state?.now) work.push(state.snapshot().catch(() => undefined));
+    }
+    await Promise.all(work);
   }
 }

@@ -13,6 +13,8 @@ import { PartitionStates } from './partition-states.js';
 import { ProducerIdManager, stateFileProducerIdStore } from './producer-ids.js';
 import { defaultTxnSettings, type TxnSettings } from './settings.js';
 import { TxnStateLog } from './txn-log.js';
+import { PendingTxnOffsets } from './txn-offsets.js';
+import { groupOffsetsSink } from './group-offsets.js';
 
 const PRODUCER_ID_BLOCK_FILE = 'producer-id-block';
 
@@ -22,6 +24,7 @@ export class TxnServices {
   readonly stateLog: TxnStateLog;
   readonly producerIds: ProducerIdManager;
   readonly coordinator: TransactionCoordinator;
+  readonly pendingOffsets: PendingTxnOffsets;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly broker: Broker, settings: TxnSettings) {
@@ -45,9 +48,12 @@ export class TxnServices {
       logger,
     });
     this.producerIds = new ProducerIdManager(stateFileProducerIdStore(() => this.stateLog.stateFile(PRODUCER_ID_BLOCK_FILE)), settings.producerIdBlockSize);
+    this.pendingOffsets = new PendingTxnOffsets({ write: (id, group, value) => this.stateLog.appendPendingOffsets(id, group, value) }, logger);
+    const offsetsSink = groupOffsetsSink(broker);
     this.coordinator = new TransactionCoordinator({
       writeState: (id, value) => this.stateLog.append(id, value),
-      loadState: (replay) => this.stateLog.load(replay),
+      loadState: (replay) => this.stateLog.load(replay, (id, group, value) => this.pendingOffsets.replay(id, group, value)),
+      onTransactionEnd: (meta, commit) => this.pendingOffsets.complete(meta.transactionalId, meta.producerId, commit, offsetsSink),
       writeMarker: async (tp, marker) => {
         const partition = broker.topics.get(tp.topic)?.partitions[tp.partition];
         if (partition) await writeMarker(this.partitionStates, partition, marker, clock());
@@ -68,11 +74,14 @@ export class TxnServices {
     await this.coordinator.ensureLoaded();
   }
 
-  /** Stops the timer and snapshots producer state (clean shutdown: nothing to replay next time). */
+  /**
+   * Stops the timer and snapshots producer state, so the next start replays nothing. Call from
+   * Broker.stop() before the store closes.
+   */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.partitionStates.snapshotAll();
+    await this.partitionStates.snapshotAll(this.broker.topics.list().flatMap((t) => t.partitions));
   }
 }
 

@@ -68,9 +68,13 @@ for (const assignor of ['range', 'roundrobin', 'cooperative-sticky'] as const) {
     await b.subscribe({ topics: [topic], fromBeginning: true });
     // Keep both polling until the group settles at 2 + 2.
     const deadline = Date.now() + 5000;
+    const seenByA = new Set<number>();
     while (Date.now() < deadline && (a.assignment().length !== 2 || b.assignment().length !== 2)) {
       await Promise.all([a.poll({ timeoutMs: 20 }), b.poll({ timeoutMs: 20 })]);
+      seenByA.add(a.assignment().length);
     }
+    // Cooperative: a gives up only what moves, never everything at once.
+    if (assignor === 'cooperative-sticky') assert.ok(!seenByA.has(0), `a's assignment sizes: ${[...seenByA]}`);
     assert.equal(a.assignment().length, 2, `a has ${JSON.stringify(a.assignment())}`);
     assert.equal(b.assignment().length, 2);
     await produce(topic, 40);
@@ -103,4 +107,21 @@ test('admin lists and deletes groups, and resets offsets', async () => {
   assert.deepEqual(lag.map((r) => [r.currentOffset, r.logEndOffset, r.lag]), [[2, 5, 3]]);
   await admin.deleteGroups(['g-admin']);
   assert.ok(!(await admin.listGroups()).some((g) => g.groupId === 'g-admin'));
+});
+
+test('the API shape from the issue: subscribe fromBeginning, then for await', async () => {
+  await admin.createTopics({ topics: [{ topic: 'g-shape', numPartitions: 2 }] });
+  await producer.send({ topic: 'g-shape', messages: [{ key: 'a', value: 'one' }, { key: Buffer.from('b'), value: Buffer.from('two') }] });
+  const consumer = new Consumer({ bootstrapServers: broker.bootstrapServers, groupId: 'g-shape' });
+  await consumer.subscribe({ topics: ['g-shape'], fromBeginning: true });
+  const values: string[] = [];
+  for await (const record of consumer) {
+    values.push(record.value!.toString());
+    if (values.length === 2) break;
+  }
+  assert.deepEqual(values.sort(), ['one', 'two']);
+  await consumer.close();
+  // close() committed what was read.
+  const lag = await admin.describeGroupLag('g-shape');
+  assert.deepEqual(lag.map((r) => r.lag), [0, 0]);
 });

@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, CompressionTypes, Partitioners } from 'kafkajs';
-import { startBroker, Producer, Consumer, Admin, type RunningBroker, type ConsumerRecord } from '../../src/index.js';
+import { startBroker, Producer, Consumer, Admin, partitionForKey, type RunningBroker, type ConsumerRecord } from '../../src/index.js';
+import { kcat } from '../helpers/kcat.js';
 
 let broker: RunningBroker;
 let kafka: Kafka;
@@ -95,4 +96,15 @@ test('Brook writes (gzip, null and binary keys, headers), a kafkajs group consum
     assert.deepEqual(Object.keys(r.headers).sort(), Object.keys(m.headers).sort());
     for (const [k, v] of Object.entries(m.headers)) assert.deepEqual(r.headers[k], asBuffer(v));
   }
+});
+
+test('librdkafka (kcat, murmur2_random) puts keys on the partitions Brook chooses', async () => {
+  await admin.createTopics({ topics: [{ topic: 'from-kcat', numPartitions: 6 }] });
+  const keys = Array.from({ length: 40 }, (_, i) => `user-${i * 7919}`);
+  const input = keys.map((k, i) => `${k}:v${i}`).join('\n') + '\n';
+  const r = await kcat(['-b', broker.bootstrapServers, '-P', '-t', 'from-kcat', '-K', ':', '-X', 'topic.partitioner=murmur2_random'], input);
+  assert.equal(r.code, 0, r.stderr);
+  const records = await readAll('from-kcat', 6, keys.length);
+  assert.equal(records.length, keys.length);
+  for (const rec of records) assert.equal(rec.partition, partitionForKey(rec.key!, 6), `key ${rec.key}`);
 });

@@ -163,3 +163,32 @@ test('startBroker -> produce -> read back is fast (measured, asserted loosely)',
   assert.ok(elapsedMs < 1000, `took ${elapsedMs.toFixed(1)} ms`);
   process.stderr.write(`# startBroker -> produce -> read back: ${elapsedMs.toFixed(1)} ms\n`);
 });
+
+test('a producer whose broker went away fails the send after its retries, with a retriable error', async () => {
+  const b = await startBroker({ port: 0, storage: 'memory' });
+  const producer = new Producer({ bootstrapServers: b.bootstrapServers, lingerMs: 0, retries: 2, retryBackoffMs: 10, connectTimeoutMs: 500 });
+  await producer.send({ topic: 'gone', messages: [{ value: 'first' }] });
+  await b.stop();
+  const started = Date.now();
+  await assert.rejects(producer.send({ topic: 'gone', messages: [{ value: 'second' }] }), (err: unknown) => {
+    assert.equal((err as { retriable?: boolean }).retriable, true);
+    assert.match((err as Error).message, /127\.0\.0\.1/);
+    return true;
+  });
+  assert.ok(Date.now() - started < 5000);
+  await producer.close();
+});
+
+test('metadata older than metadataMaxAgeMs is refreshed on use (injected clock)', async () => {
+  await admin.createTopics({ topics: [{ topic: 'pc-grow', numPartitions: 1 }] });
+  let nowMs = 1_000_000;
+  const producer = new Producer({ bootstrapServers: broker.bootstrapServers, metadataMaxAgeMs: 60_000, clock: () => nowMs });
+  await producer.send({ topic: 'pc-grow', messages: [{ value: 'a' }] });
+  await admin.createPartitions({ topicPartitions: [{ topic: 'pc-grow', count: 4 }] });
+  await assert.rejects(producer.send({ topic: 'pc-grow', messages: [{ value: 'b', partition: 3 }] }), /partition 3 of pc-grow does not exist/);
+  nowMs += 60_001;
+  const [meta] = await producer.send({ topic: 'pc-grow', messages: [{ value: 'c', partition: 3 }] });
+  assert.equal(meta!.partition, 3);
+  assert.equal(meta!.timestamp, nowMs, 'record timestamps come from the same clock');
+  await producer.close();
+});

@@ -7,8 +7,8 @@ import { ClusterRequestError, type ClusterClient } from '../../src/console/clust
 function recordingClient() {
   const calls: string[] = [];
   const client = new Proxy({} as ClusterClient, {
-    get: (_t, name: string) => async (arg: unknown) => {
-      calls.push(`${name} ${JSON.stringify(arg ?? null)}`);
+    get: (_t, name: string) => async (arg: unknown, ...rest: unknown[]) => {
+      calls.push([name, ...[arg ?? null, ...rest].map((a) => JSON.stringify(a))].join(' '));
       if (name === 'topic' && arg === 'missing') throw new ClusterRequestError("topic 'missing' does not exist", 404);
       if (name === 'listTopics') return [{ name: 'orders' }, { name: 'payments' }, { name: 'ORDERS-dlq' }];
       return { ok: true };
@@ -74,6 +74,8 @@ test('browse: partition, offset and limit are bounded whole numbers', async () =
     ['offset=1e3', /offset must be a whole number/],
     ['limit=0', /limit must be between 1 and 500/],
     ['limit=100000', /limit must be between 1 and 500/],
+    ['offset=3&timestamp=1000', /either offset or timestamp, not both/],
+    ['timestamp=yesterday', /timestamp \(milliseconds since the epoch\) must be a whole number/],
   ] as const) {
     const res = await call('GET', `/api/topics/orders/messages?${query}`);
     assert.equal(res.status, 400, query);
@@ -82,6 +84,8 @@ test('browse: partition, offset and limit are bounded whole numbers', async () =
   }
   const ok = await call('GET', '/api/topics/orders/messages?partition=2&offset=10');
   assert.deepEqual(ok.calls, ['browse {"topic":"orders","partition":2,"offset":10,"limit":50}']);
+  const byTime = await call('GET', '/api/topics/orders/messages?timestamp=1700000000000&limit=5');
+  assert.deepEqual(byTime.calls, ['browse {"topic":"orders","partition":0,"offset":0,"timestampMs":1700000000000,"limit":5}']);
 });
 
 test('produce: key, value and headers must have the right shapes', async () => {
@@ -102,6 +106,25 @@ test('produce: key, value and headers must have the right shapes', async () => {
   const ok = await call('POST', '/api/topics/orders/messages', { value: '{"a":1}', headers: [{ key: 'trace', value: 'abc' }] });
   assert.equal(ok.status, 201);
   assert.deepEqual(ok.calls, ['produce {"topic":"orders","partition":null,"key":null,"value":"{\\"a\\":1}","headers":[{"key":"trace","value":"abc"}]}']);
+});
+
+test('config changes: names and values are checked, null removes an override', async () => {
+  for (const [body, message] of [
+    [{}, /configs must be a JSON object/],
+    [{ configs: {} }, /at least one config/],
+    [{ configs: { 'retention ms': '1' } }, /not a Kafka config name/],
+    [{ configs: { 'Bad': null } }, /not a Kafka config name/],
+    [{ configs: { 'retention.ms': [1] } }, /must be a string, number or boolean/],
+  ] as const) {
+    const res = await call('PUT', '/api/topics/orders/configs', body);
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.match(res.error!, message);
+    assert.deepEqual(res.calls, []);
+  }
+  const ok = await call('PUT', '/api/topics/orders/configs', { configs: { 'retention.ms': 60000, 'cleanup.policy': null } });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(ok.calls, ['alterTopicConfigs "orders" {"retention.ms":"60000","cleanup.policy":null}', 'topic "orders"']);
+  assert.equal((await call('GET', '/api/topics/orders/configs')).status, 405);
 });
 
 test('routing: unknown paths 404, wrong methods 405, bad names 400, cluster refusals keep their status', async () => {

@@ -10,6 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { defaultAssetsDir, startConsoleServer } from '../../src/console/server.js';
 import { KafkajsClusterClient } from '../../src/console/kafkajs-client.js';
 import { startTestBroker, removeDir } from '../helpers/broker.js';
+import { kcat } from '../helpers/kcat.js';
 
 const CHROMIUM = process.env['BROOK_CHROMIUM'] ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -49,6 +50,15 @@ test('create a topic, produce and browse a message, delete the topic, in a real 
     await page.getByRole('cell', { name: '1', exact: true }).first().waitFor();
     await shot('03-topic-partitions');
 
+    await page.getByRole('link', { name: 'Configs', exact: true }).click();
+    await page.getByRole('button', { name: 'Edit retention.ms', exact: true }).click();
+    await page.getByLabel('New value of retention.ms', { exact: true }).fill('3600000');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const retention = page.getByRole('row').filter({ has: page.getByText('retention.ms', { exact: true }) });
+    await retention.getByText('topic override').waitFor();
+    assert.match(await retention.innerText(), /3600000/);
+    await shot('03b-config-edited');
+
     await page.getByRole('link', { name: 'Produce', exact: true }).click();
     const produce = page.getByRole('form', { name: 'Produce a message' });
     await produce.getByLabel('Partition', { exact: true }).selectOption('1');
@@ -72,6 +82,15 @@ test('create a topic, produce and browse a message, delete the topic, in a real 
     assert.match(text, /"sku": "A-1"/, 'the JSON value is pretty-printed');
     assert.match(text, /trace-id\s+abc123/);
     await shot('05-browse');
+    const filter = page.getByLabel('Filter by key or value', { exact: true });
+    await filter.fill('no such text');
+    assert.equal(await message.count(), 0);
+    await filter.fill('a-1');
+    assert.equal(await message.count(), 1, 'the filter matches values case-insensitively');
+    await browse.getByLabel('Start at', { exact: true }).selectOption('time');
+    await browse.getByLabel('Time', { exact: true }).fill('2001-01-01T00:00:00');
+    await browse.getByRole('button', { name: 'Load messages' }).click();
+    await page.getByText('loaded 1, 1 match').waitFor();
 
     await page.getByRole('button', { name: 'Delete topic' }).click();
     const dialog = page.getByRole('alertdialog');
@@ -83,7 +102,50 @@ test('create a topic, produce and browse a message, delete the topic, in a real 
     await page.getByRole('heading', { name: 'Topics', exact: true }).waitFor();
     await page.getByText('No topics.').waitFor();
     await shot('07-deleted');
+    await page.setViewportSize({ width: 390, height: 760 });
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByText('Under-replicated').waitFor();
+    await shot('07b-overview-phone');
     assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser?.close();
+    await server.close();
+    await client.close();
+    await broker.stop();
+    removeDir(broker.dataDir);
+  }
+});
+
+test('a consumer group\'s lag falls as its consumer catches up', { skip, timeout: 120_000 }, async () => {
+  assert.ok(existsSync(join(defaultAssetsDir, 'index.html')), `console pages not built in ${defaultAssetsDir}: run npm run build`);
+  mkdirSync(artifacts, { recursive: true });
+  const broker = await startTestBroker({ storage: 'memory', config: { 'group.initial.rebalance.delay.ms': '0', 'num.partitions': '1' } });
+  const client = new KafkajsClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const server = await startConsoleServer({ client, port: 0 });
+  const produce = (from: number, n: number) => kcat(['-b', broker.bootstrapServers, '-P', '-t', 'lagging'], Array.from({ length: n }, (_, i) => `{"n":${from + i}}`).join('\n') + '\n');
+  const consumeAll = () => kcat(['-b', broker.bootstrapServers, '-G', 'billing', '-X', 'auto.offset.reset=earliest', '-e', '-q', 'lagging']);
+  let browser: Browser | null = null;
+  try {
+    await produce(0, 3);
+    await consumeAll();
+    await produce(3, 5);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    page.setDefaultTimeout(15_000);
+    // The lag chart polls every 5 s; a fake page clock lets the test move time instead of waiting.
+    await page.clock.install();
+    await page.goto(`${server.url}/#/groups`);
+    await page.getByRole('link', { name: 'billing', exact: true }).click();
+    const totalLag = page.locator('.stat', { hasText: 'Total lag' }).locator('.stat-value');
+    await page.getByRole('heading', { name: 'Consumer group billing' }).waitFor();
+    assert.equal(await totalLag.innerText(), '5');
+    await page.screenshot({ path: join(artifacts, '08-group-lagging.png'), fullPage: true });
+    await consumeAll();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('.stat', { hasText: 'Total lag' }).locator('.stat-value', { hasText: /^0$/ }).waitFor();
+    await page.clock.fastForward(5_000);
+    await page.getByRole('img', { name: 'Total lag: 0 messages now, peak 5' }).waitFor();
+    await page.screenshot({ path: join(artifacts, '09-group-caught-up.png'), fullPage: true });
   } finally {
     await browser?.close();
     await server.close();

@@ -42,10 +42,26 @@ test('console API end to end: create, produce, browse, describe, delete', async 
     const [m] = browsed.body.messages;
     assert.deepEqual([m.offset, m.key, m.value, m.headers], [0, 'k1', '{"total":42}', [{ key: 'trace', value: 't-1' }]]);
     assert.deepEqual((await api(base, 'GET', '/api/topics/console-orders/messages?partition=0')).body.messages, []);
+    assert.equal((await api(base, 'GET', '/api/topics/console-orders/messages?partition=1&timestamp=0')).body.messages.length, 1);
+    const future = await api(base, 'GET', `/api/topics/console-orders/messages?partition=1&timestamp=${Date.now() + 3_600_000}`);
+    assert.deepEqual([future.body.messages.length, future.body.nextOffset], [0, 1]);
     assert.equal((await api(base, 'GET', '/api/topics/console-orders/messages?partition=7')).status, 404);
 
     const detail = await api(base, 'GET', '/api/topics/console-orders');
     assert.deepEqual(detail.body.partitions.map((p: any) => [p.partition, p.leader, p.highWatermark]), [[0, broker.broker.nodeId, 0], [1, broker.broker.nodeId, 1]]);
+    const configOf = (topic: any, name: string) => topic.configs.find((c: any) => c.name === name);
+    const altered = await api(base, 'PUT', '/api/topics/console-orders/configs', { configs: { 'retention.ms': 60000 } });
+    assert.equal(altered.status, 200, JSON.stringify(altered.body));
+    assert.deepEqual([configOf(altered.body, 'retention.ms').value, configOf(altered.body, 'retention.ms').isOverride], ['60000', true]);
+    const second = await api(base, 'PUT', '/api/topics/console-orders/configs', { configs: { 'segment.ms': '3600000' } });
+    assert.equal(configOf(second.body, 'retention.ms').value, '60000', 'an earlier override survives a later change');
+    assert.equal(configOf(second.body, 'segment.ms').value, '3600000');
+    const reset = await api(base, 'PUT', '/api/topics/console-orders/configs', { configs: { 'retention.ms': null } });
+    assert.equal(configOf(reset.body, 'retention.ms').isOverride, false);
+    assert.equal(configOf(reset.body, 'segment.ms').value, '3600000');
+    const refused = await api(base, 'PUT', '/api/topics/console-orders/configs', { configs: { 'retention.ms': 'soon' } });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error, /refused the config change/);
     const listed = await api(base, 'GET', '/api/topics?search=ORDERS');
     assert.deepEqual(listed.body.map((t: any) => [t.name, t.partitions, t.messages]), [['console-orders', 2, 1]]);
     const overview = await api(base, 'GET', '/api/overview');

@@ -14,8 +14,9 @@ function batch(records: number): Buffer {
 }
 
 const emptyView: BrokerView = { nodeId: 1, clusterId: 'c1', connectionCount: () => 3, topics: () => [] };
+const ordersView: BrokerView = { ...emptyView, topics: () => [{ name: 'orders', partitions: [] }] };
 
-async function text(metrics: BrokerMetrics, view: BrokerView = emptyView): Promise<string> {
+async function text(metrics: BrokerMetrics, view: BrokerView = ordersView): Promise<string> {
   const registry: Registry = createMetricsRegistry(metrics, view, { processMetrics: false, version: '9.9.9' });
   return registry.metrics();
 }
@@ -52,6 +53,14 @@ test('fetch counts bytes and records out, resolving topic ids to names', async (
   assert.equal(sample(t, 'brook_messages_out_total', { topic: 'orders' }), 4);
   assert.equal(sample(t, 'brook_bytes_out_total', { topic: 'orders' }), chunks[0]!.length + chunks[1]!.length);
   assert.equal(sample(t, 'brook_request_errors_total', { api: 'Fetch', error: 'OFFSET_OUT_OF_RANGE' }), 1);
+});
+
+test('traffic of a deleted topic stops being reported', async () => {
+  const metrics = new BrokerMetrics();
+  metrics.requestCompleted(0, { topicData: [{ name: 'orders', partitionData: [{ index: 0, records: batch(1) }] }] }, undefined, 1);
+  assert.equal(sample(await text(metrics), 'brook_messages_in_total', { topic: 'orders' }), 1);
+  assert.equal(sample(await text(metrics, emptyView), 'brook_messages_in_total', { topic: 'orders' }), undefined);
+  assert.equal(sample(await text(metrics), 'brook_messages_in_total', { topic: 'orders' }), undefined, 'a re-created topic starts from zero');
 });
 
 test('latency histogram: cumulative buckets, sum and count per API; handler exceptions are errors', async () => {

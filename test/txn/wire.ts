@@ -55,3 +55,22 @@ export async function fetchAll(client: RawClient, topic: string, isolationLevel:
   }
   return { errorCode: p.errorCode, highWatermark: Number(p.highWatermark), lastStableOffset: Number(p.lastStableOffset), abortedTransactions: p.abortedTransactions, values, controlBatches };
 }
+
+export async function addPartitions(client: RawClient, transactionalId: string, producerId: number, producerEpoch: number, topic: string, partitions = [0]): Promise<number[]> {
+  const r = await client.request(24, 3, { v3AndBelowTransactionalId: transactionalId, v3AndBelowProducerId: producerId, v3AndBelowProducerEpoch: producerEpoch, v3AndBelowTopics: [{ name: topic, partitions }] });
+  return r.resultsByTopicV3AndBelow[0].resultsByPartition.map((p: { partitionErrorCode: number }) => p.partitionErrorCode);
+}
+
+export async function endTxn(client: RawClient, transactionalId: string, producerId: number, producerEpoch: number, committed: boolean): Promise<number> {
+  return (await client.request(26, 3, { transactionalId, producerId, producerEpoch, committed })).errorCode;
+}
+
+export async function listOffset(client: RawClient, topic: string, timestamp: number, isolationLevel: 0 | 1, partition = 0): Promise<number> {
+  const r = await client.request(2, 7, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp }] }] });
+  return Number(r.topics[0].partitions[0].offset);
+}
+
+export async function createTopic(client: RawClient, name: string, numPartitions = 1): Promise<number> {
+  const r = await client.request(19, 5, { topics: [{ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  return r.topics[0].errorCode;
+}

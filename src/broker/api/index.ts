@@ -22,6 +22,7 @@ import { handler as offsetForLeaderEpoch } from './23-offset-for-leader-epoch.js
 import { handler as addPartitionsToTxn } from './24-add-partitions-to-txn.js';
 import { handler as addOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { handler as endTxn } from './26-end-txn.js';
+import { handler as txnOffsetCommit } from './28-txn-offset-commit.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
 import { handler as describeLogDirs } from './35-describe-log-dirs.js';
@@ -30,6 +31,9 @@ import { handler as deleteGroups } from './42-delete-groups.js';
 import { handler as incrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { handler as offsetDelete } from './47-offset-delete.js';
 import { handler as describeCluster } from './60-describe-cluster.js';
+import { handler as describeProducers } from './61-describe-producers.js';
+import { handler as describeTransactions } from './65-describe-transactions.js';
+import { handler as listTransactions } from './66-list-transactions.js';
 
 export const handlers: ApiHandler[] = [
   produce,
@@ -54,6 +58,7 @@ export const handlers: ApiHandler[] = [
   addPartitionsToTxn,
   addOffsetsToTxn,
   endTxn,
+  txnOffsetCommit,
   describeConfigs,
   alterConfigs,
   describeLogDirs,
@@ -62,4 +67,7 @@ export const handlers: ApiHandler[] = [
   incrementalAlterConfigs,
   offsetDelete,
   describeCluster,
+  describeProducers,
+  describeTransactions,
+  listTransactions,
 ];

@@ -16,7 +16,7 @@
  * Each segment is rewritten inside the partition's maintenance chain, so retention and
  * DeleteRecords never see a half-swapped segment; appends and reads are never blocked.
  */
-import { BATCH_HEADER_SIZE, CONTROL_BIT, LOG_OVERHEAD, batchAttributes, batchBaseOffset, batchMaxTimestamp, batchSize } from '../../records/batch-header.js';
+import { BATCH_HEADER_SIZE, CONTROL_BIT, LOG_OVERHEAD, batchAttributes, batchMaxTimestamp, batchSize } from '../../records/batch-header.js';
 import { decodeBatches } from '../../records/record-batch.js';
 import { isCompacted } from '../types.js';
 import { BlockReader } from '../file/block-reader.js';
@@ -24,7 +24,7 @@ import type { FileOps } from '../file/fs-ops.js';
 import type { FilePartitionLog } from '../file/partition-log.js';
 import type { Segment } from '../file/segment.js';
 import { OffsetMap } from './offset-map.js';
-import { cleanSegment, type CleanStep } from './segment-cleaner.js';
+import { YIELD_BYTES, cleanSegment, yieldToEventLoop, type CleanStep } from './segment-cleaner.js';
 
 export interface LogCleanerOptions {
   ops: FileOps;
@@ -132,7 +132,7 @@ export class LogCleaner {
         const result = await log.withSegmentRead(seg, () =>
           cleanSegment(seg, { map, mapEndOffset: mapEnd, nowMs, deleteRetentionMs: config.deleteRetentionMs }, {
             ops: this.options.ops,
-            config: config as typeof config & object,
+            config,
             ioBufferBytes: this.ioBufferBytes,
             ...(this.options.onStep ? { onStep: this.options.onStep } : {}),
           }),
@@ -167,7 +167,12 @@ export class LogCleaner {
       if (seg.nextOffset <= from) continue;
       const full = await log.withSegmentRead(seg, async () => {
         const reader = new BlockReader(this.options.ops, seg.logFd, seg.writtenBytes, this.ioBufferBytes);
+        let lastYield = 0;
         for (let pos = 0; pos < seg.writtenBytes; ) {
+          if (pos - lastYield >= YIELD_BYTES) {
+            lastYield = pos;
+            await yieldToEventLoop();
+          }
           let off = await reader.view(pos, LOG_OVERHEAD);
           if (off < 0) break;
           const size = batchSize(reader.buffer, off);
@@ -208,7 +213,6 @@ async function firstBatchTimestamp(log: FilePartitionLog, seg: Segment, ops: Fil
     const reader = new BlockReader(ops, seg.logFd, seg.writtenBytes, BATCH_HEADER_SIZE);
     const off = await reader.view(0, BATCH_HEADER_SIZE);
     if (off < 0) return -1;
-    void batchBaseOffset;
     return batchMaxTimestamp(reader.buffer, off);
   });
 }

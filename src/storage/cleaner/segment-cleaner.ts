@@ -29,6 +29,7 @@ export type CleanStep = 'cleaned-written' | 'log-swapped' | 'log-committed' | 'i
 
 export interface SegmentCleanDeps {
   ops: FileOps;
+  /** The partition's live config object (the new segment shares it, as the others do). */
   config: LogConfig;
   /** Bytes read from the old segment per I/O (log.cleaner.io.buffer.size). */
   ioBufferBytes: number;
@@ -48,6 +49,12 @@ export interface SegmentCleanResult {
 
 /** Flushes the cleaned output in writes of about this size (bounds memory per segment). */
 const WRITE_CHUNK_BYTES = 1024 * 1024;
+/** Decoding is synchronous: give appends and fetches a turn after about this much input. */
+export const YIELD_BYTES = 256 * 1024;
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** Cleans `seg` (its read state must be loaded and pinned by the caller). */
 export async function cleanSegment(seg: Segment, ctx: FilterContext, deps: SegmentCleanDeps): Promise<SegmentCleanResult> {
@@ -106,6 +113,7 @@ async function copyKept(
   let recordsDropped = 0;
   let deleteHorizonMs: number | null = null;
   let pos = 0;
+  let lastYield = 0;
   const flush = async () => {
     if (pendingBytes === 0) return;
     await writevFully(deps.ops, out.logFd, pending, out.writtenBytes);
@@ -132,6 +140,10 @@ async function copyKept(
     pending.push(bytes);
     pendingBytes += bytes.length;
     if (pendingBytes >= WRITE_CHUNK_BYTES) await flush();
+    if (pos - lastYield >= YIELD_BYTES) {
+      lastYield = pos;
+      await yieldToEventLoop();
+    }
   }
   await flush();
   return { bytesRead: pos, bytesWritten: out.sizeBytes, recordsDropped, deleteHorizonMs };

@@ -7,6 +7,7 @@
  *   brook-topics.json                  topic catalogue (catalog.ts)
  *   recovery-point-offset-checkpoint   per-partition fsynced offsets (checkpoint.ts)
  *   log-start-offset-checkpoint        per-partition log start offsets moved by DeleteRecords/retention
+ *   cleaner-offset-checkpoint          per compacted partition: offsets below were cleaned (src/storage/cleaner)
  *   .kafka_cleanshutdown               present only after a clean close: `{"version":0,"brokerEpoch":-1}`
  *   <topic>-<partition>/               segments (segment-files.ts)
  *   <topic>-<partition>.<hex>-delete/  a partition being deleted (removed on the next open)
@@ -37,6 +38,8 @@ import {
   type CheckpointEntries,
 } from './checkpoint.js';
 import { SegmentDeleter } from './segment-deleter.js';
+import { LogCleaner, type CleanStats } from '../cleaner/log-cleaner.js';
+import type { CleanStep } from '../cleaner/segment-cleaner.js';
 import { fsyncDir, nodeFileOps, type FileOps } from './fs-ops.js';
 import { DataDirLock } from './lock.js';
 import { loadPartition, type RecoveryReport } from './log-loader.js';
@@ -75,6 +78,19 @@ export interface FileLogStoreOptions {
   logger?: Logger;
   /** Period of the retention pass, Kafka's log.retention.check.interval.ms (default 300000). */
   retentionCheckIntervalMs?: number;
+  /** The log cleaner for compacted topics (Kafka's log.cleaner.* configs). */
+  cleaner?: {
+    /** log.cleaner.enable (default true): run passes on a timer. runCleaner() works either way. */
+    enabled?: boolean;
+    /** log.cleaner.backoff.ms: time between passes (default 15000). */
+    backoffMs?: number;
+    /** log.cleaner.dedupe.buffer.size (default 128 MiB). */
+    dedupeBufferBytes?: number;
+    /** log.cleaner.io.buffer.size (default 512 KiB). */
+    ioBufferBytes?: number;
+    /** Test hook: throwing from it simulates a crash at that step of a segment rewrite. */
+    onStep?: (step: CleanStep, baseOffset: number) => void | Promise<void>;
+  };
 }
 
 export interface FileLogStoreStats {
@@ -121,6 +137,11 @@ export class FileLogStore implements LogStore {
   private readonly logStarts: OffsetCheckpoint;
   /** Retired segments waiting for file.delete.delay.ms. */
   readonly deleter: SegmentDeleter;
+  readonly cleaner: LogCleaner;
+  /** Per compacted partition: the offset below which the log was cleaned. */
+  private readonly cleanerOffsets: OffsetCheckpoint;
+  private cleanerTimer: NodeJS.Timeout | null = null;
+  private cleanerRunning: Promise<CleanStats | null> | null = null;
 
   constructor(private readonly options: FileLogStoreOptions) {
     this.dataDir = path.resolve(options.dataDir);
@@ -129,6 +150,21 @@ export class FileLogStore implements LogStore {
     this.budget = new TailCacheBudget(options.tailCacheTotalBytes ?? 256 * MIB);
     this.logStarts = new OffsetCheckpoint(this.ops, this.dataDir, LOG_START_OFFSET_CHECKPOINT_FILE);
     this.deleter = new SegmentDeleter(this.ops, this.clock);
+    this.cleanerOffsets = new OffsetCheckpoint(this.ops, this.dataDir, 'cleaner-offset-checkpoint');
+    const c = options.cleaner ?? {};
+    this.cleaner = new LogCleaner({
+      ops: this.ops,
+      clock: this.clock,
+      ...(c.dedupeBufferBytes !== undefined ? { dedupeBufferBytes: c.dedupeBufferBytes } : {}),
+      ...(c.ioBufferBytes !== undefined ? { ioBufferBytes: c.ioBufferBytes } : {}),
+      ...(c.onStep ? { onStep: c.onStep } : {}),
+      onCleaned: async (log, firstDirtyOffset) => {
+        const key = partitionKey(log.topic, log.partition);
+        if (this.state !== 'open' || this.logs.get(key) !== log) return;
+        this.cleanerOffsets.entries.set(key, firstDirtyOffset);
+        await this.cleanerOffsets.write();
+      },
+    });
   }
 
   static async open(options: FileLogStoreOptions): Promise<FileLogStore> {
@@ -147,6 +183,7 @@ export class FileLogStore implements LogStore {
       this.cleanShutdown = (await readTextIfExists(marker)) !== null;
       this.recoveryPoints = await readRecoveryCheckpoint(this.dataDir);
       await this.logStarts.load();
+      await this.cleanerOffsets.load();
       if (this.cleanShutdown) {
         // From now on the data can change: the marker must not outlive this moment.
         await unlink(marker);
@@ -156,6 +193,7 @@ export class FileLogStore implements LogStore {
       this.meta = (await readMetaProperties(this.dataDir)) ?? {};
       this.state = 'open';
       this.startRetentionTimer();
+      this.startCleanerTimer();
     } catch (err) {
       await this.lock.release();
       throw err;
@@ -189,6 +227,7 @@ export class FileLogStore implements LogStore {
     }
     this.recoveryPoints.delete(key);
     if (this.logStarts.entries.delete(key)) await this.logStarts.write();
+    if (this.cleanerOffsets.entries.delete(key)) await this.cleanerOffsets.write();
     const dir = path.join(this.dataDir, partitionDirName(topic, partition));
     if (await exists(dir)) {
       // Rename first (atomic), so a crash mid-delete never leaves a half-deleted live partition.
@@ -236,8 +275,10 @@ export class FileLogStore implements LogStore {
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.cleanerTimer) clearInterval(this.cleanerTimer);
     let clean = true;
     try {
+      await this.cleanerRunning?.catch(() => null);
       const logs = await Promise.all([...this.opening.values()].map((p) => p.catch(() => null)));
       await Promise.all(logs.map((log) => log?.close().catch(() => (clean = false))));
       if (logs.some((log) => log?.failed)) clean = false;
@@ -271,6 +312,29 @@ export class FileLogStore implements LogStore {
       }),
     ));
     await this.deleter.runDue();
+  }
+
+  /**
+   * One cleaner pass: cleans the filthiest compacted partition that is due (also run every
+   * cleaner.backoffMs). Passes never overlap. Returns what was done, or null if nothing was due.
+   */
+  runCleaner(): Promise<CleanStats | null> {
+    if (this.state !== 'open') return Promise.resolve(null);
+    this.cleanerRunning ??= this.cleaner.cleanFilthiest([...this.logs.values()]).finally(() => {
+      this.cleanerRunning = null;
+    });
+    return this.cleanerRunning;
+  }
+
+  private startCleanerTimer(): void {
+    const c = this.options.cleaner ?? {};
+    if (c.enabled === false) return;
+    const periodMs = c.backoffMs ?? 15_000;
+    if (!(periodMs > 0)) return;
+    this.cleanerTimer = setInterval(() => {
+      void this.runCleaner().catch((err: unknown) => this.options.logger?.error({ err: String(err) }, 'log cleaner pass failed'));
+    }, periodMs);
+    this.cleanerTimer.unref();
   }
 
   /** The log start offsets checkpoint, as last written or about to be (tests). */
@@ -351,6 +415,7 @@ export class FileLogStore implements LogStore {
         if (c.flushMs < NEVER) this.ensureFlushTimer(c.flushMs);
       },
     }, report);
+    log.cleanerState.firstDirtyOffset = isNew ? 0 : this.cleanerOffsets.entries.get(key) ?? 0;
     // Recovery leaves everything it kept fsynced: the recovery point is now the log end.
     this.recoveryPoints.set(key, log.logEndOffset);
     this.logs.set(key, log);

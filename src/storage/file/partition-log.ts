@@ -248,6 +248,8 @@ export class FilePartitionLog implements PartitionLog {
     const i = this.segments.indexOf(old);
     if (i < 0 || old === this.active) throw new Error(`segment ${old.baseOffset} is not a sealed segment of ${this.topic}-${this.partition}`);
     this.dirtySegments.delete(old);
+    // Cached batches of the old segment must not be served in place of the cleaned ones.
+    this.deps.tailCache.dropThrough(old.nextOffset);
     const j = this.lru.indexOf(old);
     if (j >= 0) this.lru.splice(j, 1);
     this.totalBytes -= old.sizeBytes;

@@ -80,6 +80,11 @@ export class TailCache {
     return true;
   }
 
+  /** Drops written chunks ending at or below `offset` (their segment was rewritten by the cleaner). */
+  dropThrough(offset: number): void {
+    while (this.list.count > 0 && this.list.firstEndOffset <= offset && this.evictOne());
+  }
+
   clear(): void {
     if (this.budget) {
       this.budget.usedBytes -= this.list.bytes;

@@ -1,9 +1,9 @@
 // Typed calls to the console's JSON API (src/console/api.ts). Errors carry the server's message.
 export interface Broker { nodeId: number; host: string; port: number; rack: string | null }
-export interface Overview { clusterId: string | null; controllerId: number | null; brokers: Broker[]; topicCount: number; partitionCount: number; underReplicatedPartitions: number; offlinePartitions: number }
+export interface Overview { clusterId: string | null; controllerId: number | null; brokers: Broker[]; topicCount: number; partitionCount: number; underReplicatedPartitions: number; offlinePartitions: number; endOffsetTotal: number }
 export interface TopicSummary { name: string; partitions: number; replicationFactor: number; internal: boolean; messages: number }
 export interface PartitionDetail { partition: number; leader: number; replicas: number[]; isr: number[]; lowWatermark: number; highWatermark: number }
-export interface ConfigEntry { name: string; value: string | null; isDefault: boolean; readOnly: boolean; sensitive: boolean }
+export interface ConfigEntry { name: string; value: string | null; isDefault: boolean; isOverride: boolean; readOnly: boolean; sensitive: boolean }
 export interface TopicDetail { name: string; internal: boolean; partitions: PartitionDetail[]; configs: ConfigEntry[] }
 export interface Header { key: string; value: string | null }
 export interface Message { partition: number; offset: number; timestampMs: number; key: string | null; value: string | null; headers: Header[] }
@@ -36,8 +36,9 @@ export const api = {
   topic: (name: string) => call<TopicDetail>('GET', `/topics/${enc(name)}`),
   createTopic: (body: { name: string; partitions: number; replicationFactor: number }) => call<unknown>('POST', '/topics', body),
   deleteTopic: (name: string) => call<unknown>('DELETE', `/topics/${enc(name)}?confirm=${enc(name)}`),
-  browse: (name: string, partition: number, offset: number, limit: number) =>
-    call<BrowseResult>('GET', `/topics/${enc(name)}/messages?partition=${partition}&offset=${offset}&limit=${limit}`),
+  alterConfigs: (name: string, configs: Record<string, string | null>) => call<TopicDetail>('PUT', `/topics/${enc(name)}/configs`, { configs }),
+  browse: (name: string, partition: number, from: { offset: number } | { timestampMs: number }, limit: number) =>
+    call<BrowseResult>('GET', `/topics/${enc(name)}/messages?partition=${partition}&${'offset' in from ? `offset=${from.offset}` : `timestamp=${from.timestampMs}`}&limit=${limit}`),
   produce: (name: string, body: { partition: number | null; key: string | null; value: string | null; headers: Header[] }) =>
     call<{ partition: number; offset: number }>('POST', `/topics/${enc(name)}/messages`, body),
   groups: () => call<GroupSummary[]>('GET', '/groups'),

@@ -2,6 +2,7 @@
 import { api } from './api';
 import { href, useLoad } from './hooks';
 import { Page, Show, Stat, formatNumber } from './ui';
+import { LineChart, useSamples } from './chart';
 
 export function GroupsPage() {
   const loaded = useLoad(() => api.groups(), []);
@@ -43,6 +44,7 @@ export function GroupsPage() {
 
 export function GroupPage(props: { id: string }) {
   const loaded = useLoad(() => api.group(props.id), [props.id]);
+  const lag = useSamples(async () => (await api.group(props.id)).totalLag, 5_000, [props.id]);
   return (
     <Page title={`Consumer group ${props.id}`} actions={<button onClick={loaded.reload}>Refresh</button>}>
       <Show loaded={loaded}>
@@ -53,6 +55,7 @@ export function GroupPage(props: { id: string }) {
               <Stat label="Members" value={g.members} />
               <Stat label="Total lag" value={formatNumber(g.totalLag)} warn={g.totalLag > 0} />
             </div>
+            <LineChart title="Total lag" unit="messages" samples={lag} />
             <h2>Lag by partition</h2>
             <table>
               <thead>
@@ -79,6 +82,7 @@ export function GroupPage(props: { id: string }) {
               </tbody>
             </table>
             <h2>Members</h2>
+            {g.membersDetail.length === 0 && <p>No active members: nothing is consuming for this group right now.</p>}
             <ul>
               {g.membersDetail.map((m) => (
                 <li key={m.memberId}>

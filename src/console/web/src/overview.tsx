@@ -2,9 +2,11 @@
 import { api } from './api';
 import { href, useLoad } from './hooks';
 import { Page, Show, Stat, formatNumber } from './ui';
+import { LineChart, rates, useSamples } from './chart';
 
 export function OverviewPage() {
   const loaded = useLoad(() => api.overview(), []);
+  const totals = useSamples(async () => (await api.overview()).endOffsetTotal, 5_000, []);
   return (
     <Page title="Cluster overview" actions={<button onClick={loaded.reload}>Refresh</button>}>
       <Show loaded={loaded}>
@@ -17,6 +19,7 @@ export function OverviewPage() {
               <Stat label="Under-replicated" value={o.underReplicatedPartitions} warn={o.underReplicatedPartitions > 0} />
               <Stat label="Offline" value={o.offlinePartitions} warn={o.offlinePartitions > 0} />
             </div>
+            <LineChart title="Messages in" unit="msg/s" samples={rates(totals)} />
             <p>
               Cluster id <code>{o.clusterId ?? 'unknown'}</code>, controller {o.controllerId ?? 'unknown'}. <a href={href('topics')}>Browse topics</a>
             </p>

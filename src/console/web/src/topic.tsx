@@ -25,7 +25,7 @@ export function TopicPage(props: { name: string; tab: string | undefined }) {
         {(topic) => (
           <>
             {tab === 'partitions' && <Partitions topic={topic} reload={loaded.reload} />}
-            {tab === 'configs' && <Configs topic={topic} />}
+            {tab === 'configs' && <Configs topic={topic} onChanged={loaded.reload} />}
             {tab === 'messages' && <MessageBrowser topic={topic} />}
             {tab === 'produce' && <ProduceForm topic={topic} onProduced={loaded.reload} />}
           </>
@@ -71,29 +71,89 @@ function Partitions(props: { topic: TopicDetail; reload: () => void }) {
   );
 }
 
-function Configs(props: { topic: TopicDetail }) {
+function Configs(props: { topic: TopicDetail; onChanged: () => void }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
   if (props.topic.configs.length === 0) return <p>The cluster did not report configs for this topic (DescribeConfigs unsupported or refused).</p>;
+  const save = async (changes: Record<string, string | null>) => {
+    setError(null);
+    try {
+      await api.alterConfigs(props.topic.name, changes);
+      setEditing(null);
+      props.onChanged();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Value</th>
-          <th scope="col">Source</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.topic.configs.map((c) => (
-          <tr key={c.name}>
-            <td>
-              <code>{c.name}</code>
-            </td>
-            <td>{c.sensitive ? '••••' : (c.value ?? <span class="muted">null</span>)}</td>
-            <td>{c.isDefault ? 'default' : 'topic override'}</td>
+    <>
+      <ErrorBox message={error} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Value</th>
+            <th scope="col">Source</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.topic.configs.map((c) => (
+            <tr key={c.name}>
+              <td>
+                <code>{c.name}</code>
+              </td>
+              <td>
+                {editing === c.name ? (
+                  <form
+                    class="inline"
+                    aria-label={`Edit ${c.name}`}
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      void save({ [c.name]: draft });
+                    }}
+                  >
+                    <input aria-label={`New value of ${c.name}`} value={draft} autoFocus onInput={(e) => setDraft(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Escape' && setEditing(null)} />
+                    <button type="submit">Save</button>
+                    <button type="button" onClick={() => setEditing(null)}>
+                      Cancel
+                    </button>
+                  </form>
+                ) : c.sensitive ? (
+                  '••••'
+                ) : (
+                  (c.value ?? <span class="muted">null</span>)
+                )}
+              </td>
+              <td>{c.isOverride ? <strong>topic override</strong> : 'default'}</td>
+              <td>
+                {!c.readOnly && editing !== c.name && (
+                  <>
+                    <button
+                      aria-label={`Edit ${c.name}`}
+                      onClick={() => {
+                        setEditing(c.name);
+                        setDraft(c.value ?? '');
+                      }}
+                    >
+                      Edit
+                    </button>{' '}
+                    {c.isOverride && (
+                      <button aria-label={`Reset ${c.name} to default`} onClick={() => void save({ [c.name]: null })}>
+                        Reset
+                      </button>
+                    )}
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -104,33 +164,39 @@ function initialPartition(): number {
 
 function MessageBrowser(props: { topic: TopicDetail }) {
   const [partition, setPartition] = useState(initialPartition);
+  const [startAt, setStartAt] = useState<'offset' | 'time'>('offset');
   const [offset, setOffset] = useState(0);
+  const [time, setTime] = useState('');
   const [limit, setLimit] = useState(50);
+  const [filter, setFilter] = useState('');
   const [result, setResult] = useState<BrowseResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const load = async (from: number) => {
+  const load = async (from: { offset: number } | { timestampMs: number }) => {
     setBusy(true);
     setError(null);
     try {
-      setResult(await api.browse(props.topic.name, partition, from, limit));
-      setOffset(from);
+      const r = await api.browse(props.topic.name, partition, from, limit);
+      setResult(r);
+      if ('offset' in from) setOffset(from.offset);
     } catch (err) {
       setError((err as Error).message);
     } finally {
       setBusy(false);
     }
   };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (startAt === 'offset') return void load({ offset });
+    const timestampMs = Date.parse(time);
+    if (Number.isNaN(timestampMs)) return setError('pick a date and time to start from');
+    void load({ timestampMs });
+  };
+  const needle = filter.trim().toLowerCase();
+  const shown = result ? result.messages.filter((m) => !needle || (m.key ?? '').toLowerCase().includes(needle) || (m.value ?? '').toLowerCase().includes(needle)) : [];
   return (
     <>
-      <form
-        class="toolbar"
-        aria-label="Browse messages"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void load(offset);
-        }}
-      >
+      <form class="toolbar" aria-label="Browse messages" onSubmit={submit}>
         <label>
           Partition{' '}
           <select name="partition" aria-label="Partition" value={partition} onChange={(e) => setPartition(Number(e.currentTarget.value))}>
@@ -140,16 +206,29 @@ function MessageBrowser(props: { topic: TopicDetail }) {
           </select>
         </label>
         <label>
-          From offset <input name="offset" type="number" min={0} value={offset} onInput={(e) => setOffset(Number(e.currentTarget.value))} />
+          Start at{' '}
+          <select name="startAt" aria-label="Start at" value={startAt} onChange={(e) => setStartAt(e.currentTarget.value as 'offset' | 'time')}>
+            <option value="offset">offset</option>
+            <option value="time">time</option>
+          </select>
         </label>
+        {startAt === 'offset' ? (
+          <label>
+            Offset <input name="offset" aria-label="Offset" type="number" min={0} value={offset} onInput={(e) => setOffset(Number(e.currentTarget.value))} />
+          </label>
+        ) : (
+          <label>
+            Time <input name="time" aria-label="Time" type="datetime-local" step={1} value={time} onInput={(e) => setTime(e.currentTarget.value)} />
+          </label>
+        )}
         <label>
-          Limit <input name="limit" type="number" min={1} max={500} value={limit} onInput={(e) => setLimit(Number(e.currentTarget.value))} />
+          Limit <input name="limit" aria-label="Limit" type="number" min={1} max={500} value={limit} onInput={(e) => setLimit(Number(e.currentTarget.value))} />
         </label>
         <button type="submit" disabled={busy}>
           Load messages
         </button>
         {result && result.nextOffset < result.highWatermark && (
-          <button type="button" onClick={() => void load(result.nextOffset)} disabled={busy}>
+          <button type="button" onClick={() => void load({ offset: result.nextOffset })} disabled={busy}>
             Next page
           </button>
         )}
@@ -157,11 +236,17 @@ function MessageBrowser(props: { topic: TopicDetail }) {
       <ErrorBox message={error} />
       {result && (
         <>
-          <p class="muted">
-            Partition {partition}: offsets {formatNumber(result.lowWatermark)} to {formatNumber(result.highWatermark)}; showing {result.messages.length}.
-          </p>
+          <div class="toolbar">
+            <span class="muted">
+              Partition {partition}: offsets {formatNumber(result.lowWatermark)} to {formatNumber(result.highWatermark)}; loaded {result.messages.length}
+              {needle ? `, ${shown.length} match` : ''}.
+            </span>
+            <label>
+              Filter <input type="search" aria-label="Filter by key or value" placeholder="key or value contains…" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+            </label>
+          </div>
           <ol class="messages" aria-label="Messages">
-            {result.messages.map((m) => (
+            {shown.map((m) => (
               <li class="message" key={m.offset}>
                 <div class="message-meta">
                   <strong>offset {m.offset}</strong> <time dateTime={new Date(m.timestampMs).toISOString()}>{new Date(m.timestampMs).toISOString()}</time>

@@ -1,0 +1,115 @@
+/**
+ * Brook's client beside kafkajs against the same broker (a `brook start --storage memory` child
+ * process, so the broker does not share the clients' event loop):
+ *
+ *   produce  N records of S bytes, acks=1, sends of 100 records with up to 64 in flight
+ *   consume  the same N records from the start of the topic
+ *
+ *   node dist/bench/client.js            (BENCH_RECORDS=200000 BENCH_RECORD_BYTES=100 by default)
+ *
+ * Prints records/sec for each client and the ratio (goal: Brook >= 3x kafkajs).
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { startChildBroker, freePort, tempDir, removeDir } from '../test/helpers/broker.js';
+import { Producer } from '../src/client/producer.js';
+import { Consumer } from '../src/client/consumer.js';
+import { Admin } from '../src/client/admin.js';
+
+const records = Number(process.env.BENCH_RECORDS ?? 200_000);
+const recordBytes = Number(process.env.BENCH_RECORD_BYTES ?? 100);
+const perSend = 100;
+const inFlight = 64;
+const partitions = 4;
+
+const value = Buffer.alloc(recordBytes, 0x61);
+const batch = Array.from({ length: perSend }, (_, i) => ({ key: `k${i}`, value }));
+
+async function pipelined(send: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  const sends = Math.ceil(records / perSend);
+  let issued = 0;
+  const worker = async () => {
+    while (issued < sends) {
+      issued++;
+      await send();
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return (sends * perSend * 1000) / (performance.now() - started);
+}
+
+async function brookProduce(bs: string, topic: string): Promise<number> {
+  const producer = new Producer({ bootstrapServers: bs, acks: 1, lingerMs: 0 });
+  await producer.connect();
+  const rate = await pipelined(() => producer.send({ topic, messages: batch }));
+  await producer.close();
+  return rate;
+}
+
+async function kafkajsProduce(kafka: Kafka, topic: string): Promise<number> {
+  const producer = kafka.producer();
+  await producer.connect();
+  const rate = await pipelined(() => producer.send({ topic, acks: 1, messages: batch }));
+  await producer.disconnect();
+  return rate;
+}
+
+async function brookConsume(bs: string, topic: string, total: number): Promise<number> {
+  const consumer = new Consumer({ bootstrapServers: bs, maxWaitMs: 100 });
+  await consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })));
+  const started = performance.now();
+  let n = 0;
+  for await (const batch of consumer.batches()) {
+    n += batch.length;
+    if (n >= total) break;
+  }
+  const rate = (n * 1000) / (performance.now() - started);
+  await consumer.close();
+  return rate;
+}
+
+async function kafkajsConsume(kafka: Kafka, topic: string, total: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let n = 0;
+  let started = 0;
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        if (started === 0) started = performance.now();
+        n += batch.messages.length;
+        if (n >= total) resolve();
+      },
+    });
+  });
+  await done;
+  const rate = (n * 1000) / (performance.now() - started);
+  await consumer.disconnect();
+  return rate;
+}
+
+const dataDir = tempDir('brook-bench-client-');
+const broker = await startChildBroker(dataDir, await freePort(), ['--storage', 'memory', '--set', 'group.initial.rebalance.delay.ms=0']);
+try {
+  const bs = broker.bootstrapServers;
+  const kafka = new Kafka({ clientId: 'bench', brokers: [bs], logLevel: logLevel.NOTHING });
+  const admin = new Admin({ bootstrapServers: bs });
+  await admin.createTopics({ topics: [{ topic: 'bench-brook', numPartitions: partitions }, { topic: 'bench-kafkajs', numPartitions: partitions }] });
+  await admin.close();
+  const produceBrook = await brookProduce(bs, 'bench-brook');
+  const produceKafkajs = await kafkajsProduce(kafka, 'bench-kafkajs');
+  const total = Math.ceil(records / perSend) * perSend;
+  const consumeBrook = await brookConsume(bs, 'bench-brook', total);
+  const consumeKafkajs = await kafkajsConsume(kafka, 'bench-kafkajs', total);
+  const row = (name: string, brook: number, kjs: number) =>
+    `${name.padEnd(8)} brook ${brook.toFixed(0).padStart(9)} rec/s   kafkajs ${kjs.toFixed(0).padStart(9)} rec/s   ratio ${(brook / kjs).toFixed(2)}x\n`;
+  process.stdout.write(`client bench: ${total} records of ${recordBytes} B, ${partitions} partitions, acks=1\n`);
+  process.stdout.write(row('produce', produceBrook, produceKafkajs));
+  process.stdout.write(row('consume', consumeBrook, consumeKafkajs));
+} finally {
+  broker.child.kill('SIGTERM');
+  await broker.exited;
+  removeDir(dataDir);
+}

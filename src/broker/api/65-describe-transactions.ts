@@ -1,0 +1,32 @@
+/** DescribeTransactions v0: the coordinator's view of transactional ids (kafka-transactions.sh describe). */
+import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { txnServices } from '../../txn/services.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const handler: ApiHandler = {
+  apiKey: 65,
+  minVersion: 0,
+  maxVersion: 0,
+  async handle(ctx: RequestContext, request: DescribeTransactionsRequest): Promise<DescribeTransactionsResponse> {
+    const services = txnServices(ctx.broker);
+    await services.start();
+    const transactionStates = request.transactionalIds.map((transactionalId) => {
+      const meta = services.coordinator.describe(transactionalId);
+      if (!meta) {
+        return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] };
+      }
+      return {
+        errorCode: ErrorCode.NONE,
+        transactionalId,
+        transactionState: meta.state,
+        transactionTimeoutMs: meta.timeoutMs,
+        transactionStartTimeMs: meta.startTimestampMs,
+        producerId: meta.producerId,
+        producerEpoch: meta.producerEpoch,
+        topics: [...meta.partitions].map(([topic, set]) => ({ topic, partitions: [...set].sort((a, b) => a - b) })),
+      };
+    });
+    return { throttleTimeMs: 0, transactionStates };
+  },
+};

@@ -1,0 +1,143 @@
+/** Transactions on the wire: LSO, aborted transaction lists, read_committed, timeouts, restarts. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBroker } from '../../src/broker/index.js';
+import { txnServices } from '../../src/txn/services.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { startTestBroker, removeDir, tempDir } from '../helpers/broker.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { addPartitions, createTopic, endTxn, fetchAll, initProducerId, listOffset, produce, producerBatch } from './wire.js';
+
+const LATEST = -1;
+
+test('read_committed stops at the LSO, then sees commits and gets the aborted transactions to skip', async () => {
+  const broker = await startTestBroker({ storage: 'memory' });
+  const client = await RawClient.connect(broker.port);
+  try {
+    await produce(client, 'rc', producerBatch(['plain0'], { producerId: -1, producerEpoch: -1, baseSequence: -1 }));
+    const { producerId, producerEpoch } = await initProducerId(client, 'tx-rc');
+    const p = { producerId, producerEpoch, transactional: true };
+    assert.deepEqual(await addPartitions(client, 'tx-rc', producerId, producerEpoch, 'rc'), [0]);
+    await produce(client, 'rc', producerBatch(['t1', 't2'], { ...p, baseSequence: 0 }), 0, 'tx-rc');
+    await produce(client, 'rc', producerBatch(['plain1'], { producerId: -1, producerEpoch: -1, baseSequence: -1 }));
+
+    let committed = await fetchAll(client, 'rc', 1);
+    assert.deepEqual([committed.highWatermark, committed.lastStableOffset], [4, 1]);
+    assert.deepEqual(committed.values, ['plain0']);
+    assert.deepEqual(committed.abortedTransactions, []);
+    assert.equal(await listOffset(client, 'rc', LATEST, 1), 1);
+    assert.equal(await listOffset(client, 'rc', LATEST, 0), 4);
+    const uncommitted = await fetchAll(client, 'rc', 0);
+    assert.deepEqual(uncommitted.values, ['plain0', 't1', 't2', 'plain1']);
+    assert.equal(uncommitted.abortedTransactions, null);
+
+    assert.equal(await endTxn(client, 'tx-rc', producerId, producerEpoch, true), ErrorCode.NONE);
+    committed = await fetchAll(client, 'rc', 1);
+    assert.deepEqual([committed.highWatermark, committed.lastStableOffset], [5, 5]);
+    assert.deepEqual(committed.values, ['plain0', 't1', 't2', 'plain1']);
+    assert.equal(committed.controlBatches, 1);
+
+    // A second transaction, aborted: its data is returned with the abort listed for skipping.
+    assert.deepEqual(await addPartitions(client, 'tx-rc', producerId, producerEpoch, 'rc'), [0]);
+    await produce(client, 'rc', producerBatch(['bad'], { ...p, baseSequence: 2 }), 0, 'tx-rc');
+    assert.equal(await endTxn(client, 'tx-rc', producerId, producerEpoch, false), ErrorCode.NONE);
+    committed = await fetchAll(client, 'rc', 1, 0, 5);
+    assert.deepEqual(committed.abortedTransactions, [{ producerId, firstOffset: 5 }]);
+    assert.equal(committed.lastStableOffset, 7);
+    assert.deepEqual((await fetchAll(client, 'rc', 1, 0, 7)).abortedTransactions, [], 'nothing aborted after offset 7');
+  } finally {
+    client.close();
+    await broker.stop();
+  }
+});
+
+test('a hung transaction is aborted after transaction.timeout.ms and its producer fenced (injected clock)', async () => {
+  let nowMs = Date.now();
+  const running = await startBroker({ host: '127.0.0.1', port: 0, storage: 'memory', logLevel: 'silent', clock: () => nowMs });
+  const client = await RawClient.connect(running.port);
+  try {
+    await createTopic(client, 'hung');
+    const { producerId, producerEpoch } = await initProducerId(client, 'hung', 10_000);
+    await addPartitions(client, 'hung', producerId, producerEpoch, 'hung');
+    await produce(client, 'hung', producerBatch(['open'], { producerId, producerEpoch, baseSequence: 0, transactional: true }, nowMs), 0, 'hung');
+    await produce(client, 'hung', producerBatch(['after'], { producerId: -1, producerEpoch: -1, baseSequence: -1 }, nowMs));
+    const coordinator = txnServices(running.broker).coordinator;
+    nowMs += 9_999;
+    await coordinator.runTimeouts();
+    assert.deepEqual((await fetchAll(client, 'hung', 1)).values, [], 'still open');
+    nowMs += 1;
+    await coordinator.runTimeouts();
+    const committed = await fetchAll(client, 'hung', 1);
+    assert.equal(committed.lastStableOffset, 3);
+    assert.deepEqual(committed.abortedTransactions, [{ producerId, firstOffset: 0 }]);
+    assert.equal(coordinator.describe('hung')!.state, 'CompleteAbort');
+    // The abandoned producer comes back: fenced on produce and on commit.
+    const zombie = await produce(client, 'hung', producerBatch(['late'], { producerId, producerEpoch, baseSequence: 1, transactional: true }, nowMs), 0, 'hung');
+    assert.equal(zombie.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
+    assert.equal(await endTxn(client, 'hung', producerId, producerEpoch, true), ErrorCode.PRODUCER_FENCED);
+  } finally {
+    client.close();
+    await running.stop();
+  }
+});
+
+test('after a restart an open transaction still holds the LSO, and a new producer instance aborts it', async () => {
+  const dataDir = tempDir();
+  try {
+    let broker = await startTestBroker({ dataDir });
+    let client = await RawClient.connect(broker.port);
+    await createTopic(client, 'rtx');
+    const first = await initProducerId(client, 'restart-tx');
+    await addPartitions(client, 'restart-tx', first.producerId, first.producerEpoch, 'rtx');
+    await produce(client, 'rtx', producerBatch(['x', 'y'], { ...first, baseSequence: 0, transactional: true }), 0, 'restart-tx');
+    client.close();
+    await broker.stop();
+
+    broker = await startTestBroker({ dataDir });
+    client = await RawClient.connect(broker.port);
+    try {
+      const held = await fetchAll(client, 'rtx', 1);
+      assert.deepEqual([held.lastStableOffset, held.values.length], [0, 0]);
+      // The new instance fences the old one: its transaction is aborted, then it gets a new epoch.
+      let next = await initProducerId(client, 'restart-tx');
+      for (let i = 0; i < 5 && next.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS; i++) next = await initProducerId(client, 'restart-tx');
+      assert.equal(next.errorCode, ErrorCode.NONE);
+      assert.equal(next.producerId, first.producerId);
+      assert.equal(next.producerEpoch, first.producerEpoch + 2);
+      const resolved = await fetchAll(client, 'rtx', 1);
+      assert.equal(resolved.lastStableOffset, 3);
+      assert.deepEqual(resolved.abortedTransactions, [{ producerId: first.producerId, firstOffset: 0 }]);
+    } finally {
+      client.close();
+      await broker.stop();
+    }
+  } finally {
+    removeDir(dataDir);
+  }
+});
+
+test('AddPartitionsToTxn: unknown partitions fail the request; v4 verifyOnly reports membership', async () => {
+  const broker = await startTestBroker({ storage: 'memory' });
+  const client = await RawClient.connect(broker.port);
+  try {
+    await produce(client, 'known', producerBatch(['k'], { producerId: -1, producerEpoch: -1, baseSequence: -1 }));
+    const { producerId, producerEpoch } = await initProducerId(client, 'tx-add');
+    const r = await client.request(24, 3, {
+      v3AndBelowTransactionalId: 'tx-add', v3AndBelowProducerId: producerId, v3AndBelowProducerEpoch: producerEpoch,
+      v3AndBelowTopics: [{ name: 'known', partitions: [0] }, { name: 'missing', partitions: [0] }],
+    });
+    assert.deepEqual(r.resultsByTopicV3AndBelow.map((t: any) => t.resultsByPartition[0].partitionErrorCode), [ErrorCode.OPERATION_NOT_ATTEMPTED, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+    assert.deepEqual(await addPartitions(client, 'tx-add', producerId, producerEpoch + 1, 'known'), [ErrorCode.PRODUCER_FENCED]);
+    assert.deepEqual(await addPartitions(client, 'tx-add', producerId, producerEpoch, 'known'), [0]);
+    const v4 = await client.request(24, 4, {
+      transactions: [
+        { transactionalId: 'tx-add', producerId, producerEpoch, verifyOnly: true, topics: [{ name: 'known', partitions: [0] }] },
+        { transactionalId: 'other', producerId: 1, producerEpoch: 0, verifyOnly: true, topics: [{ name: 'known', partitions: [0] }] },
+      ],
+    });
+    assert.deepEqual(v4.resultsByTransaction.map((t: any) => t.topicResults[0].resultsByPartition[0].partitionErrorCode), [0, ErrorCode.INVALID_TXN_STATE]);
+  } finally {
+    client.close();
+    await broker.stop();
+  }
+});
