@@ -14,6 +14,7 @@ import { handlers as allHandlers } from './api/index.js';
 import type { BrokerSettings } from './settings.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { GroupService } from '../group/index.js';
+import { TxnServices } from '../txn/services.js';
 
 export interface BrokerDeps {
   settings: BrokerSettings;
@@ -33,6 +34,8 @@ export class Broker {
   readonly metrics: BrokerMetrics;
   /** The group coordinator (consumer groups, committed offsets) persisted in __consumer_offsets. */
   readonly groups: GroupService;
+  /** Producer state, producer ids and the transaction coordinator (__transaction_state). */
+  readonly txn: TxnServices;
   private readonly store: LogStore;
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
@@ -51,6 +54,7 @@ export class Broker {
     });
     this.metrics = new BrokerMetrics({ topicNameById: (id) => this.topics.getById(id)?.name });
     this.groups = new GroupService({ settings: this.config.groups, topics: this.topics, logger: this.logger, clock: this.clock });
+    this.txn = new TxnServices(this, this.config.txn);
     this.server = net.createServer((socket) => this.accept(socket));
   }
 
@@ -74,6 +78,7 @@ export class Broker {
   async start(host: string, port: number): Promise<void> {
     await this.topics.load();
     await this.groups.load();
+    await this.txn.start();
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -98,6 +103,7 @@ export class Broker {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.close();
     await closed;
+    await this.txn.close();
     await this.store.close();
   }
 

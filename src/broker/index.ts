@@ -52,12 +52,18 @@ export interface RunningBroker {
   metricsUrl: string | null;
 }
 
+/**
+ * An embedded broker serves tests and tools in one process: groups need not wait for more members
+ * to join, so the first rebalance completes at once (`brook start` keeps Kafka's 3000 ms).
+ */
+const EMBEDDED_DEFAULTS: Record<string, string> = { 'group.initial.rebalance.delay.ms': '0' };
+
 export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
-  const config = isParsed(options.config) ? options.config : parseBrokerConfig(options.config ?? {}).config;
+  const config = isParsed(options.config) ? options.config : parseBrokerConfig({ ...EMBEDDED_DEFAULTS, ...options.config }).config;
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
   const storage = options.storage ?? 'file';
   const dataDir = resolve(options.dataDir ?? config.effectiveLogDirs[0]!);
-  const store: LogStore = storage === 'memory' ? new MemoryLogStore() : await FileLogStore.open({ dataDir, logger });
+  const store = await openStore(storage, dataDir, config, logger, options.clock);
   const clusterId = await store.clusterId(() => config.clusterId ?? randomBytes(16).toString('base64url'));
   if (config.clusterId !== null && config.clusterId !== clusterId) {
     await store.close();
@@ -107,6 +113,23 @@ async function stopAll(broker: Broker, metrics: MetricsServer | null): Promise<v
 function configuredMetricsPort(config: BrokerConfig): number | null {
   const value = (config as unknown as { metricsPort?: number | null }).metricsPort;
   return typeof value === 'number' ? value : null;
+}
+
+function openStore(storage: 'file' | 'memory', dataDir: string, config: BrokerConfig, logger: Logger, clock?: () => number): Promise<LogStore> {
+  const retentionCheckIntervalMs = config.logRetentionCheckIntervalMs;
+  if (storage === 'memory') return Promise.resolve(new MemoryLogStore({ retentionCheckIntervalMs }));
+  return FileLogStore.open({
+    dataDir,
+    logger,
+    ...(clock ? { clock } : {}),
+    retentionCheckIntervalMs,
+    cleaner: {
+      enabled: config.logCleanerEnable,
+      backoffMs: config.logCleanerBackoffMs,
+      dedupeBufferBytes: config.logCleanerDedupeBufferSize,
+      ioBufferBytes: config.logCleanerIoBufferSize,
+    },
+  });
 }
 
 function isParsed(config: StartBrokerOptions['config']): config is BrokerConfig {

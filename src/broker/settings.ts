@@ -4,6 +4,7 @@
  */
 import type { LogConfig } from '../storage/types.js';
 import type { BrokerConfig } from '../config/broker-config.js';
+import { txnSettingsFromConfig, type TxnSettings } from '../txn/settings.js';
 import { effectiveTopicConfig, toLogConfig, validateTopicConfigs } from '../config/topic-config.js';
 import { isWildcardHost } from '../config/listeners.js';
 import { groupSettingsFromConfig, type GroupSettings } from '../group/settings.js';
@@ -41,6 +42,7 @@ export interface BrokerSettings {
   queuedMaxRequests: number;
   /** The group coordinator's `group.*` / `offsets.*` settings. */
   groups: GroupSettings;
+  txn: TxnSettings;
   /** Effective settings of a topic with these overrides. */
   topicSettings(overrides: Record<string, string>): TopicSettings;
   logConfigFor(overrides: Record<string, string>): LogConfig;
@@ -67,6 +69,7 @@ export function settingsFromConfig(config: BrokerConfig, clusterId: string): Bro
     maxConnections: config.maxConnections,
     queuedMaxRequests: config.queuedMaxRequests,
     groups: groupSettingsFromConfig(config),
+    txn: txnSettingsFromConfig(config),
     topicSettings(overrides) {
       const cached = cache.get(overrides);
       if (cached) return cached;

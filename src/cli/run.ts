@@ -83,6 +83,7 @@ function defaultDeps(): RunDeps {
 
 /** Runs `brook <argv...>` (arguments after the executable) and resolves to the exit code. */
 export async function run(argv: readonly string[], overrides: Partial<RunDeps> = {}): Promise<number> {
+  if (argv[0] === 'connect') return (await import('./connect-command.js')).runConnect(argv.slice(1));
   if (argv[0] !== undefined && TOOL_COMMANDS.has(argv[0])) {
     // The client tools (topics, produce, consume, ...) have their own parser in ./tools.
     const { runTool } = await import('./tools/index.js');

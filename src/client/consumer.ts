@@ -261,7 +261,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     }
   }
 
-  /** Batches as they arrive: one array of records per partition chunk. */
+  /** The batch API: arrays of records as they arrive (everything buffered at each step). */
   async *batches(): AsyncGenerator<ConsumerRecord[]> {
     while (!this.closed) {
       let records: ConsumerRecord[];

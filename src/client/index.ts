@@ -1,8 +1,23 @@
-/** Brook's Kafka client: Producer, Consumer, Admin. */
+/**
+ * Brook's Kafka client: Producer, Consumer, Admin. Works against Brook and any Kafka broker.
+ *
+ *   const producer = new Producer({ bootstrapServers: 'localhost:9092' });
+ *   const [meta] = await producer.send({ topic: 't', messages: [{ key: 'k', value: 'v', headers: { h: 'x' } }] });
+ *
+ *   const consumer = new Consumer({ bootstrapServers: 'localhost:9092', groupId: 'g' });
+ *   await consumer.subscribe({ topics: ['t'], fromBeginning: true }); // or assign([{ topic, partition, offset }])
+ *   for await (const record of consumer) console.log(record.offset, record.value?.toString());
+ *
+ *   const admin = new Admin({ bootstrapServers: 'localhost:9092' });
+ *   await admin.createTopics({ topics: [{ topic: 't', numPartitions: 3 }] });
+ *
+ * close() on each when done; nothing is left holding the process open.
+ */
 export { Producer, type ProducerOptions, type SendRequest, type RecordMetadata, type Acks, type CompressionName } from './producer.js';
 export { Consumer, type ConsumerOptions, type TopicPartition, type TopicPartitionOffset } from './consumer.js';
 export { type ProducerMessage, type ConsumerRecord, type HeadersInput } from './messages.js';
 export { type ClientOptions } from './options.js';
+export type { RecordHeader } from '../records/record-types.js';
 export { murmur2, partitionForKey, DefaultPartitioner, type Partitioner } from './partitioner.js';
 export { rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor, type Assignor, type MemberSubscription, type GroupAssignment } from './assignors.js';
 export { KafkaError, ErrorCode, ConnectionError, RequestTimeoutError, ClientClosedError } from './errors.js';

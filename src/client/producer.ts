@@ -151,9 +151,14 @@ export class Producer {
     const { topic, messages } = request;
     const info = await this.cluster.topicWithRetries(topic);
     const numPartitions = info.partitions.length;
-    let result!: Promise<RecordMetadata[]>;
+    // Checked before anything is buffered, so a bad partition fails the whole send and sends nothing.
+    for (const m of messages) {
+      if (m.partition !== undefined && (m.partition < 0 || m.partition >= numPartitions || !Number.isInteger(m.partition))) {
+        throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${m.partition} of ${topic} does not exist`);
+      }
+    }
     let call!: SendCall;
-    result = new Promise<RecordMetadata[]>((resolve, reject) => {
+    const result = new Promise<RecordMetadata[]>((resolve, reject) => {
       call = new SendCall(messages.length, resolve, reject);
     });
     const now = this.cluster.options.clock();
@@ -168,7 +173,7 @@ export class Producer {
         if (this.bufferedBytes > 0 && this.bufferedBytes + size > this.bufferMemoryBytes) await this.waitForRoom(size);
         if (this.closed) throw new ClientClosedError('producer');
         const partition = m.partition ?? this.partitioner(topic, key, numPartitions);
-        if (partition < 0 || partition >= numPartitions) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${partition} of ${topic} does not exist`);
+        if (partition < 0 || partition >= numPartitions) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `the partitioner chose partition ${partition} of ${topic}, which does not exist`);
         this.append(topic, partition, numPartitions, { key, value, headers, timestampMs: m.timestamp ?? now }, size, call, i);
       }
     } catch (err) {

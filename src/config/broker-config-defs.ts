@@ -49,6 +49,7 @@ export const brokerConfigDefs = {
     importance: 'high',
     doc: 'Brook extension: the cluster id reported in Metadata. Null means generate one on first start and keep it.',
   }),
+  metricsPort: int('metrics.port', null, { validator: between(0, 65535), importance: 'low', doc: 'Brook extension: serve /metrics, /health, /ready on this port; null = off.' }),
   brokerRack: str('broker.rack', null, { importance: 'medium', doc: 'Rack of the broker, reported in Metadata.' }),
   listeners: str('listeners', 'PLAINTEXT://:9092', {
     importance: 'high',

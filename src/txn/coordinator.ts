@@ -182,6 +182,19 @@ export class TransactionCoordinator {
     return partitions.map((tp) => (ok && meta!.partitions.get(tp.topic)?.has(tp.partition) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE));
   }
 
+  /**
+   * Whether a transactional batch may be written to this partition (KIP-890 part 1, Kafka 3.6+
+   * `transaction.partition.verification.enable`): only while the partition is in the producer's
+   * ongoing transaction, so a late write can never open a transaction nobody will end.
+   */
+  verifyWrite(transactionalId: string, producerId: number, producerEpoch: number, tp: TopicPartition): number {
+    const meta = this.txns.get(transactionalId);
+    if (!meta || meta.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    if (producerEpoch < meta.producerEpoch) return ErrorCode.INVALID_PRODUCER_EPOCH;
+    if (producerEpoch !== meta.producerEpoch || meta.state !== 'Ongoing' || !meta.partitions.get(tp.topic)?.has(tp.partition)) return ErrorCode.INVALID_TXN_STATE;
+    return ErrorCode.NONE;
+  }
+
   /** Checks a TxnOffsetCommit's producer against the transaction (Kafka checks it in the group coordinator). */
   checkTxnProducer(transactionalId: string, producerId: number, producerEpoch: number): number {
     const meta = this.txns.get(transactionalId);

@@ -14,7 +14,11 @@ export type GuardedAppend =
   | { kind: 'duplicate'; baseOffset: number }
   | { kind: 'error'; errorCode: number; message: string };
 
-export async function appendWithProducerState(states: PartitionStates, partition: Partition, records: Buffer, infos: BatchInfo[]): Promise<GuardedAppend> {
+/**
+ * `verify` (for transactional batches) runs after the sequence checks, in the same tick as the
+ * append; a non-zero error code refuses the batch.
+ */
+export async function appendWithProducerState(states: PartitionStates, partition: Partition, records: Buffer, infos: BatchInfo[], verify?: (batch: BatchInfo) => number): Promise<GuardedAppend> {
   // Produce v3+ carries exactly one batch per partition (the validator enforces it).
   const batch = infos[0];
   if (!batch || batch.producerId < 0 || infos.length !== 1) {
@@ -30,6 +34,8 @@ export async function appendWithProducerState(states: PartitionStates, partition
     await check.written;
     return { kind: 'duplicate', baseOffset: check.firstOffset };
   }
+  const verified = verify?.(batch) ?? 0;
+  if (verified !== 0) return { kind: 'error', errorCode: verified, message: `Producer ${batch.producerId} is not in a transaction that includes ${partition.topic}-${partition.index}` };
   const baseOffset = partition.logEndOffset;
   const written = partition.append(records, infos);
   state.appended(batch, baseOffset, written);

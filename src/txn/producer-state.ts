@@ -159,11 +159,23 @@ export class ProducerStateManager {
     return first === null ? highWatermark : Math.min(first, highWatermark);
   }
 
-  /** Aborted transactions that overlap [fetchOffset, upperOffset) (Kafka's collectAbortedTxns). */
+  /**
+   * Aborted transactions that overlap [fetchOffset, upperOffset) (Kafka's collectAbortedTxns).
+   * The list is in marker order, so those ending before fetchOffset are skipped by bisection: a
+   * consumer near the end of the log looks at a few entries, not at the partition's history.
+   */
   abortedBetween(fetchOffset: number, upperOffset: number): AbortedTxn[] {
+    let lo = 0;
+    let hi = this.aborted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.aborted[mid]!.lastOffset < fetchOffset) lo = mid + 1;
+      else hi = mid;
+    }
     const out: AbortedTxn[] = [];
-    for (const txn of this.aborted) {
-      if (txn.lastOffset >= fetchOffset && txn.firstOffset < upperOffset) out.push(txn);
+    for (let i = lo; i < this.aborted.length; i++) {
+      const txn = this.aborted[i]!;
+      if (txn.firstOffset < upperOffset) out.push(txn);
     }
     return out;
   }

@@ -1,17 +1,14 @@
 /**
- * Everything exactly-once needs, one instance per Broker (created on first use, so the broker
- * core needs no wiring): producer state of every partition, the producer id allocator and the
- * transaction coordinator, plus the timer that aborts timed-out transactions.
- *
- * Settings come from `broker.config.txn` when the broker settings carry them (see
- * txnSettingsFromConfig), else Kafka's defaults.
+ * Everything exactly-once needs, owned by the Broker (`broker.txn`): producer state of every
+ * partition, the producer id allocator and the transaction coordinator, plus the timer that
+ * aborts timed-out transactions. Settings come from `broker.config.txn` (txnSettingsFromConfig).
  */
 import type { Broker } from '../broker/broker.js';
 import { TransactionCoordinator } from './coordinator.js';
 import { writeMarker } from './markers.js';
 import { PartitionStates } from './partition-states.js';
 import { ProducerIdManager, stateFileProducerIdStore } from './producer-ids.js';
-import { defaultTxnSettings, type TxnSettings } from './settings.js';
+import type { TxnSettings } from './settings.js';
 import { TxnStateLog } from './txn-log.js';
 import { PendingTxnOffsets } from './txn-offsets.js';
 import { groupOffsetsSink } from './group-offsets.js';
@@ -83,16 +80,4 @@ export class TxnServices {
     this.timer = null;
     await this.partitionStates.snapshotAll(this.broker.topics.list().flatMap((t) => t.partitions));
   }
-}
-
-const services = new WeakMap<Broker, TxnServices>();
-
-export function txnServices(broker: Broker): TxnServices {
-  let s = services.get(broker);
-  if (!s) {
-    const configured = (broker.config as { txn?: Partial<TxnSettings> }).txn;
-    s = new TxnServices(broker, { ...defaultTxnSettings, ...configured });
-    services.set(broker, s);
-  }
-  return s;
 }

@@ -14,15 +14,14 @@ export interface AbortedTransaction {
 
 /**
  * The partition's producer state. read_committed waits for it to load (after a restart the open
- * transactions must be known before anything is served); read_uncommitted does not, and meanwhile
- * reports the high watermark as the LSO.
+ * transactions must be known before anything is served); read_uncommitted does not trigger a load
+ * (a replay of the log tail) and, until a producer or a read_committed reader has loaded it, is
+ * told the high watermark as the LSO.
  */
 export async function producerStateFor(states: PartitionStates, partition: Partition, readCommitted: boolean): Promise<ProducerStateManager | null> {
   const txnState = states.for(partition);
   if (txnState.now) return txnState.now;
-  if (readCommitted) return txnState.ready();
-  void txnState.ready().catch(() => undefined);
-  return null;
+  return readCommitted ? txnState.ready() : null;
 }
 
 export function lastStableOffset(state: ProducerStateManager | null, partition: Partition): number {

@@ -242,6 +242,19 @@ describe('admin APIs', () => {
     assert.equal(policy.topics[0].partitions[0].errorCode, ErrorCode.POLICY_VIOLATION);
   });
 
+  it('retention.ms lowered on a running topic takes effect at the next retention pass', async () => {
+    await createTopic(client, 'expiring', 1, { 'segment.bytes': '1024' });
+    for (let i = 0; i < 10; i++) await produce(client, 'expiring', 0, 5, 100);
+    await broker.broker.topics.store.enforceRetention();
+    assert.equal(await earliest(client, 'expiring', 0), 0, 'a week of retention keeps everything');
+    assert.equal((await incremental(client, 'expiring', [['retention.ms', SET, '0'], ['file.delete.delay.ms', SET, '0']])).errorCode, ErrorCode.NONE);
+    await new Promise((r) => setTimeout(r, 5)); // the records are now older than 0 ms
+    await broker.broker.topics.store.enforceRetention();
+    assert.equal(await earliest(client, 'expiring', 0), 50, 'every segment went: the log start is the log end');
+    const p = await produce(client, 'expiring', 0, 1);
+    assert.deepEqual([p.errorCode, p.baseOffset, p.logStartOffset], [ErrorCode.NONE, 50, 50]);
+  });
+
   it('DescribeLogDirs reports the data dir and partition sizes', async () => {
     await createTopic(client, 'sized', 2);
     await produce(client, 'sized', 1, 10);
@@ -256,6 +269,31 @@ describe('admin APIs', () => {
     assert.ok(parts[1].partitionSize > 1000);
     const all = await client.request(35, 0, { topics: null });
     assert.ok(all.results[0].topics.some((t: any) => t.name === 'sized'));
+  });
+
+  it('answers every version of each admin API it advertises', async () => {
+    await createTopic(client, 'versions', 1);
+    const requests: Array<[number, number, number, () => unknown]> = [
+      [32, 0, 4, () => ({ resources: [{ resourceType: TOPIC, resourceName: 'versions', configurationKeys: ['retention.ms'] }], includeSynonyms: true, includeDocumentation: true })],
+      [33, 0, 2, () => ({ resources: [{ resourceType: TOPIC, resourceName: 'versions', configs: [{ name: 'retention.ms', value: '100000' }] }], validateOnly: true })],
+      [44, 0, 1, () => ({ resources: [{ resourceType: TOPIC, resourceName: 'versions', configs: [{ name: 'retention.ms', configOperation: SET, value: '100000' }] }], validateOnly: true })],
+      [37, 0, 3, () => ({ topics: [{ name: 'versions', count: 2, assignments: null }], timeoutMs: 1000, validateOnly: true })],
+      [21, 0, 2, () => ({ topics: [{ name: 'versions', partitions: [{ partitionIndex: 0, offset: 0 }] }], timeoutMs: 1000 })],
+      [35, 0, 4, () => ({ topics: [{ topic: 'versions', partitions: [0] }] })],
+      [23, 0, 4, () => ({ replicaId: -1, topics: [{ topic: 'versions', partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] })],
+    ];
+    for (const [apiKey, min, max, body] of requests) {
+      for (let v = min; v <= max; v++) {
+        const res = await client.request(apiKey, v, body());
+        const codes = JSON.stringify(res).match(/"errorCode":(\d+)/g) ?? [];
+        assert.ok(codes.every((c) => c === '"errorCode":0'), `api ${apiKey} v${v}: ${JSON.stringify(res)}`);
+      }
+    }
+    const versions = await client.request(18, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' });
+    for (const [apiKey, min, max] of requests) {
+      const k = versions.apiKeys.find((a: any) => a.apiKey === apiKey);
+      assert.deepEqual([k?.minVersion, k?.maxVersion], [min, max], `ApiVersions for ${apiKey}`);
+    }
   });
 
   it('OffsetForLeaderEpoch answers epoch 0 with the log end offset', async () => {

@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startBroker, type RunningBroker } from '../../src/broker/index.js';
 import { freePort } from '../helpers/broker.js';
+import { Consumer } from '../../src/client/consumer.js';
+import { Producer } from '../../src/client/producer.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 let broker: RunningBroker;
@@ -48,7 +50,7 @@ test('topics create, list, describe, alter and delete', async () => {
   r = await brook(['topics', 'list', '--bootstrap-server', bs]);
   assert.ok(r.stdout.split('\n').includes('cli-t'));
   r = await brook(['topics', 'describe', '--bootstrap-server', bs, '--topic', 'cli-t']);
-  assert.match(r.stdout, /^Topic: cli-t\tTopicId: \S+\tPartitionCount: 3\tReplicationFactor: 1\n/);
+  assert.match(r.stdout, /^Topic: cli-t\tTopicId: \S+\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: retention\.ms=60000\n/);
   assert.equal(r.stdout.trim().split('\n').length, 4);
   assert.match(r.stdout, /\tTopic: cli-t\tPartition: 2\tLeader: \d+\tReplicas: \d+\tIsr: \d+/);
   r = await brook(['topics', 'alter', '--bootstrap-server', bs, '--topic', 'cli-t', '--partitions', '5']);
@@ -82,13 +84,14 @@ test('produce stdin lines with keys and headers; consume prints values one per l
 
 test('consume from a timestamp', async () => {
   await brook(['topics', 'create', '--bootstrap-server', bs, '--topic', 'cli-ts', '--partitions', '1']);
-  await brook(['produce', '--bootstrap-server', bs, '--topic', 'cli-ts'], 'old\n');
-  await new Promise((r) => setTimeout(r, 20));
-  const at = Date.now();
-  await new Promise((r) => setTimeout(r, 5));
-  await brook(['produce', '--bootstrap-server', bs, '--topic', 'cli-ts'], 'new\n');
-  const r = await brook(['consume', '--bootstrap-server', bs, '--topic', 'cli-ts', '--timestamp', new Date(at).toISOString(), '--max-messages', '1']);
+  // Explicit record timestamps (the console producer stamps "now"), so no waiting between writes.
+  const producer = new Producer({ bootstrapServers: bs });
+  await producer.send({ topic: 'cli-ts', messages: [{ value: 'old', timestamp: Date.parse('2024-01-01T00:00:00Z') }, { value: 'new', timestamp: Date.parse('2024-06-01T00:00:00Z') }] });
+  await producer.close();
+  let r = await brook(['consume', '--bootstrap-server', bs, '--topic', 'cli-ts', '--timestamp', '2024-03-01T00:00:00Z', '--max-messages', '1']);
   assert.equal(r.stdout, 'new\n');
+  r = await brook(['consume', '--bootstrap-server', bs, '--topic', 'cli-ts', '--timestamp', String(Date.parse('2023-12-31T00:00:00Z')), '--max-messages', '2']);
+  assert.equal(r.stdout, 'old\nnew\n');
 });
 
 test('groups: consume with --group, then describe (Kafka columns and JSON), list, reset offsets, delete', async () => {
@@ -179,4 +182,26 @@ test('errors: unreachable broker fails within the timeout; bad flags exit 2; one
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^brook: .*no-such-topic.*\n$/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test('groups describe --members and --state show a live member', async () => {
+  await brook(['topics', 'create', '--bootstrap-server', bs, '--topic', 'cli-live', '--partitions', '2']);
+  const consumer = new Consumer({ bootstrapServers: bs, groupId: 'cli-live', assignors: ['roundrobin'], heartbeatIntervalMs: 100 });
+  await consumer.subscribe({ topics: ['cli-live'] });
+  try {
+    let r = await brook(['groups', 'describe', '--bootstrap-server', bs, '--group', 'cli-live', '--members']);
+    assert.equal(r.code, 0, r.stderr);
+    const [header, row] = r.stdout.trim().split('\n');
+    assert.deepEqual(header!.split(/\s+/), ['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS']);
+    const cells = row!.split(/\s+/);
+    assert.equal(cells[0], 'cli-live');
+    assert.equal(cells[4], '2');
+    r = await brook(['groups', 'describe', '--bootstrap-server', bs, '--group', 'cli-live', '--state', '--output', 'json']);
+    assert.deepEqual(JSON.parse(r.stdout), [{ group: 'cli-live', assignmentStrategy: 'roundrobin', state: 'Stable', members: 1 }]);
+    r = await brook(['groups', 'reset-offsets', '--bootstrap-server', bs, '--group', 'cli-live', '--all-topics', '--to-latest', '--execute']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, "brook: Assignments can only be reset if the group 'cli-live' is inactive, but the current state is Stable.\n");
+  } finally {
+    await consumer.close();
+  }
 });

@@ -108,3 +108,28 @@ test('librdkafka (kcat, murmur2_random) puts keys on the partitions Brook choose
   assert.equal(records.length, keys.length);
   for (const rec of records) assert.equal(rec.partition, partitionForKey(rec.key!, 6), `key ${rec.key}`);
 });
+
+test('read_committed skips a kafkajs transaction that was aborted; read_uncommitted sees it', async () => {
+  await admin.createTopics({ topics: [{ topic: 'from-txn', numPartitions: 1 }] });
+  const producer = kafka.producer({ transactionalId: 'compat-txn', idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  for (const [value, commit] of [['committed-1', true], ['aborted', false], ['committed-2', true]] as const) {
+    const txn = await producer.transaction();
+    await txn.send({ topic: 'from-txn', messages: [{ value }] });
+    if (commit) await txn.commit();
+    else await txn.abort();
+  }
+  await producer.disconnect();
+  const read = async (isolationLevel: 'read_committed' | 'read_uncommitted', expected: number) => {
+    const consumer = new Consumer({ bootstrapServers: broker.bootstrapServers, isolationLevel, maxWaitMs: 50 });
+    await consumer.assign([{ topic: 'from-txn', partition: 0, offset: 0 }]);
+    const out: string[] = [];
+    const deadline = Date.now() + 5000;
+    while (out.length < expected && Date.now() < deadline) out.push(...(await consumer.poll({ timeoutMs: 100 })).map((r) => r.value!.toString()));
+    out.push(...(await consumer.poll({ timeoutMs: 100 })).map((r) => r.value!.toString()));
+    await consumer.close();
+    return out;
+  };
+  assert.deepEqual(await read('read_committed', 2), ['committed-1', 'committed-2']);
+  assert.deepEqual(await read('read_uncommitted', 3), ['committed-1', 'aborted', 'committed-2']);
+});

@@ -102,14 +102,17 @@ test('offsets committed before a kill -9 of the broker process are there after i
   const args = GROUP_SETTINGS.flatMap((s) => ['--set', s]);
   let child = await startChildBroker(dataDir, port, args);
   const kafka = () => new Kafka({ clientId: 'kill9', brokers: [child.bootstrapServers], logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 50 } });
+  // Every client is disconnected in `finally`: a live kafkajs client would keep the test process running.
+  const clients: { disconnect(): Promise<void> }[] = [];
+  const track = <T extends { disconnect(): Promise<void> }>(c: T): T => (clients.push(c), c);
   try {
-    let admin = kafka().admin();
+    let admin = track(kafka().admin());
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'k9', numPartitions: 3 }] });
-    const consumer = kafka().consumer({ groupId: 'k9-group', sessionTimeout: 6000, heartbeatInterval: 100, maxWaitTimeInMs: 100 });
+    const consumer = track(kafka().consumer({ groupId: 'k9-group', sessionTimeout: 6000, heartbeatInterval: 100, maxWaitTimeInMs: 100 }));
     await consumer.connect();
     await consumer.subscribe({ topic: 'k9', fromBeginning: true });
-    const producer = kafka().producer();
+    const producer = track(kafka().producer());
     await producer.connect();
     await producer.send({ topic: 'k9', messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: String(i) })) });
     let seen = 0;
@@ -133,7 +136,7 @@ test('offsets committed before a kill -9 of the broker process are there after i
     await admin.disconnect().catch(() => undefined);
 
     child = await startChildBroker(dataDir, port, args);
-    admin = kafka().admin();
+    admin = track(kafka().admin());
     await admin.connect();
     const group = await admin.fetchOffsets({ groupId: 'k9-group', topics: ['k9'] });
     assert.equal(group[0]!.partitions.reduce((s, p) => s + Number(p.offset), 0), 30);
@@ -145,6 +148,7 @@ test('offsets committed before a kill -9 of the broker process are there after i
   } finally {
     child.child.kill('SIGKILL');
     await child.exited;
+    await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
     removeDir(dataDir);
   }
 });

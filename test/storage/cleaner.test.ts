@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { decodeBatches, encodeBatch } from '../../src/records/record-batch.js';
+import { ControlRecordType, encodeTransactionMarker } from '../../src/records/control-record.js';
 import { FileLogStore } from '../../src/storage/file/file-store.js';
 import type { FilePartitionLog } from '../../src/storage/file/partition-log.js';
 import type { CleanStep } from '../../src/storage/cleaner/segment-cleaner.js';
@@ -64,7 +65,7 @@ async function records(log: FilePartitionLog): Promise<Rec[]> {
     if (r.bytes === 0) break;
     for (const chunk of r.chunks) {
       for (const batch of decodeBatches(chunk)) {
-        for (const rec of batch.records) {
+        for (const rec of batch.isControl ? [] : batch.records) {
           if (rec.offset < offset) continue;
           out.push({ offset: rec.offset, key: rec.key!.toString(), value: rec.value ? rec.value.toString() : null });
         }
@@ -195,6 +196,93 @@ describe('log cleaner', () => {
       assert.equal(await again.runCleaner(), null, 'nothing dirty after a restart');
     } finally {
       await again.close();
+    }
+  });
+
+  it('drops aborted transactional data, keeps markers while needed, never cleans past an open transaction', async () => {
+    const dir = await tempDir();
+    const clock = fakeClock(T0);
+    const store = await openStore(dir, clock.now);
+    try {
+      const log = await store.openPartition('txn', 0, config);
+      const append = async (batch: Buffer) => log.append(batch, infosOf(batch));
+      const data = (producerId: number, kvs: Array<[string, string]>) => encodeBatch({
+        producerId, producerEpoch: 0, baseSequence: 0, transactional: true,
+        records: kvs.map(([k, v]) => ({ key: Buffer.from(k), value: Buffer.from(v), timestampMs: T0 })),
+      });
+      const marker = (producerId: number, type: typeof ControlRecordType.Abort | typeof ControlRecordType.Commit) => encodeBatch({
+        producerId, producerEpoch: 0, transactional: true, isControl: true,
+        records: [{ ...encodeTransactionMarker(type, 0), timestampMs: T0 }],
+      });
+      await update(log, 0, 10, 10, 10, T0); // offsets 0-9: k0..k9 = v0..v9
+      await append(data(7, [['k0', 'aborted'], ['k1', 'aborted']])); // 10-11
+      await append(marker(7, ControlRecordType.Abort)); // 12
+      await append(data(8, [['k2', 'committed'], ['z', 'only-here']])); // 13-14
+      await append(marker(8, ControlRecordType.Commit)); // 15
+      await update(log, 16, 10, 10, 10, T0); // 16-25: k6..k9, k0..k5 again
+      await append(data(9, [['k3', 'open']])); // 26: no marker yet
+      await update(log, 27, 10, 10, 10, T0); // 27-36: k7..k9, k0..k6
+      log.rollNow();
+      await cleanUntilIdle(store);
+      let recs = await records(log);
+      assert.ok(!recs.some((r) => r.value === 'aborted'), 'aborted data is gone');
+      assert.deepEqual(recs.filter((r) => r.offset < 16).map((r) => r.key), ['z'], 'records superseded below the open transaction are gone');
+      assert.ok(recs.some((r) => r.offset === 26 && r.value === 'open'), 'the open transaction is kept');
+      assert.equal(recs.filter((r) => r.offset >= 27).length, 10, 'nothing after an open transaction is cleaned');
+      const markers = async () => {
+        const out: number[] = [];
+        let offset = log.logStartOffset;
+        while (offset < log.logEndOffset) {
+          const r = await log.read(offset, { maxBytes: 1 << 20, minOneBatch: true });
+          if (r.bytes === 0) break;
+          for (const c of r.chunks) for (const b of decodeBatches(c)) {
+            if (b.isControl && b.lastOffset >= offset) out.push(b.baseOffset);
+            offset = Math.max(offset, b.lastOffset + 1);
+          }
+        }
+        return out;
+      };
+      assert.deepEqual(await markers(), [12, 15], 'markers are kept until their delete horizon');
+      clock.advance(DAY);
+      assert.ok(await store.runCleaner());
+      assert.deepEqual(await markers(), [15], 'the abort marker goes; the commit marker stays while its data (z) is left');
+      assert.equal((await records(log)).length, recs.length);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps each producer's last batch, emptied, so its sequence state survives", async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir, Date.now);
+    try {
+      const log = await store.openPartition('idempotent', 0, config);
+      for (const baseSequence of [0, 5]) {
+        const batch = encodeBatch({
+          producerId: 5, producerEpoch: 3, baseSequence,
+          records: Array.from({ length: 5 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`p${baseSequence + i}`), timestampMs: T0 })),
+        });
+        await log.append(batch, infosOf(batch));
+      }
+      await update(log, 10, 10, 5, 5, T0); // supersedes everything producer 5 wrote
+      log.rollNow();
+      await cleanUntilIdle(store);
+      const batches = [];
+      for (let offset = 0; offset < log.logEndOffset; ) {
+        const r = await log.read(offset, { maxBytes: 1 << 20, minOneBatch: true });
+        if (r.bytes === 0) break;
+        for (const c of r.chunks) for (const b of decodeBatches(c)) {
+          if (b.lastOffset >= offset) batches.push(b);
+          offset = Math.max(offset, b.lastOffset + 1);
+        }
+      }
+      const fromProducer = batches.filter((b) => b.producerId === 5);
+      assert.equal(fromProducer.length, 1);
+      const kept = fromProducer[0]!;
+      assert.deepEqual([kept.baseOffset, kept.lastOffset, kept.baseSequence, kept.producerEpoch, kept.records.length], [5, 9, 5, 3, 0]);
+      assert.equal(batches.flatMap((b) => b.records).length, 5);
+    } finally {
+      await store.close();
     }
   });
 

@@ -92,3 +92,20 @@ test('idle producers without an open transaction expire', () => {
   assert.equal(s.producers.has(1), false);
   assert.equal(s.producers.has(2), true);
 });
+
+test('abortedBetween finds overlapping aborted transactions among many', () => {
+  const s = new ProducerStateManager();
+  // Transaction i of producer i: data at [10i, 10i+5], abort marker at 10i+6.
+  for (let i = 0; i < 100; i++) {
+    s.appended(batch({ producerId: i, transactional: true, recordCount: 6 }), 10 * i, null);
+    s.markerAppended(i, 0, false, 0, 10 * i + 6, 1000);
+  }
+  // A long one spanning others: producer 500 from 5 to 1005.
+  s.appended(batch({ producerId: 500, transactional: true }), 5, null);
+  s.markerAppended(500, 0, false, 0, 1005, 1000);
+  const ids = (from: number, to: number) => s.abortedBetween(from, to).map((t) => t.producerId).sort((a, b) => a - b);
+  assert.deepEqual(ids(0, 10), [0, 500]);
+  assert.deepEqual(ids(503, 520), [50, 51, 500]);
+  assert.deepEqual(ids(997, 2000), [500]);
+  assert.deepEqual(ids(1006, 2000), []);
+});

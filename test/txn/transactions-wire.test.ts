@@ -2,9 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker } from '../../src/broker/index.js';
-import { txnServices } from '../../src/txn/services.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { startTestBroker, removeDir, tempDir } from '../helpers/broker.js';
+import { startTestBroker, startChildBroker, freePort, removeDir, tempDir } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { addPartitions, createTopic, endTxn, fetchAll, initProducerId, listOffset, produce, producerBatch } from './wire.js';
 
@@ -61,7 +60,7 @@ test('a hung transaction is aborted after transaction.timeout.ms and its produce
     await addPartitions(client, 'hung', producerId, producerEpoch, 'hung');
     await produce(client, 'hung', producerBatch(['open'], { producerId, producerEpoch, baseSequence: 0, transactional: true }, nowMs), 0, 'hung');
     await produce(client, 'hung', producerBatch(['after'], { producerId: -1, producerEpoch: -1, baseSequence: -1 }, nowMs));
-    const coordinator = txnServices(running.broker).coordinator;
+    const coordinator = running.broker.txn.coordinator;
     nowMs += 9_999;
     await coordinator.runTimeouts();
     assert.deepEqual((await fetchAll(client, 'hung', 1)).values, [], 'still open');
@@ -136,6 +135,126 @@ test('AddPartitionsToTxn: unknown partitions fail the request; v4 verifyOnly rep
       ],
     });
     assert.deepEqual(v4.resultsByTransaction.map((t: any) => t.topicResults[0].resultsByPartition[0].partitionErrorCode), [0, ErrorCode.INVALID_TXN_STATE]);
+  } finally {
+    client.close();
+    await broker.stop();
+  }
+});
+
+test('after a restart a hung transaction is aborted on its timeout even if its producer never returns', async () => {
+  const dataDir = tempDir();
+  let nowMs = Date.now();
+  const start = () => startBroker({ host: '127.0.0.1', port: 0, dataDir, storage: 'file', logLevel: 'silent', clock: () => nowMs });
+  try {
+    let running = await start();
+    let client = await RawClient.connect(running.port);
+    await createTopic(client, 'orphan');
+    const p = await initProducerId(client, 'orphan-tx', 20_000);
+    await addPartitions(client, 'orphan-tx', p.producerId, p.producerEpoch, 'orphan');
+    await produce(client, 'orphan', producerBatch(['o'], { ...p, baseSequence: 0, transactional: true }, nowMs), 0, 'orphan-tx');
+    client.close();
+    await running.stop();
+
+    running = await start();
+    client = await RawClient.connect(running.port);
+    try {
+      // A read_committed reader finds the open transaction, which gets the coordinator loaded.
+      assert.equal((await fetchAll(client, 'orphan', 1)).lastStableOffset, 0);
+      const services = running.broker.txn;
+      // Loading replays __transaction_state in the background: wait for it (bounded).
+      for (let i = 0; i < 1000 && !services.coordinator.loaded; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(services.coordinator.loaded, 'the coordinator loaded after the restart');
+      nowMs += 20_000;
+      await services.coordinator.runTimeouts();
+      const after = await fetchAll(client, 'orphan', 1);
+      assert.deepEqual([after.lastStableOffset, after.highWatermark], [2, 2]);
+      assert.deepEqual(after.abortedTransactions, [{ producerId: p.producerId, firstOffset: 0 }]);
+    } finally {
+      client.close();
+      await running.stop();
+    }
+  } finally {
+    removeDir(dataDir);
+  }
+});
+
+test('kill -9 in the middle of a transaction: after the restart the new instance aborts it', async () => {
+  const dataDir = tempDir();
+  const port = await freePort();
+  try {
+    const first = await startChildBroker(dataDir, port);
+    let client = await RawClient.connect(port);
+    await createTopic(client, 'k9tx');
+    const committed = await initProducerId(client, 'k9-tx');
+    await addPartitions(client, 'k9-tx', committed.producerId, committed.producerEpoch, 'k9tx');
+    await produce(client, 'k9tx', producerBatch(['kept'], { ...committed, baseSequence: 0, transactional: true }), 0, 'k9-tx');
+    assert.equal(await endTxn(client, 'k9-tx', committed.producerId, committed.producerEpoch, true), 0);
+    await addPartitions(client, 'k9-tx', committed.producerId, committed.producerEpoch, 'k9tx');
+    await produce(client, 'k9tx', producerBatch(['lost'], { ...committed, baseSequence: 1, transactional: true }), 0, 'k9-tx');
+    client.close();
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startChildBroker(dataDir, port);
+    client = await RawClient.connect(port);
+    try {
+      let next = await initProducerId(client, 'k9-tx');
+      for (let i = 0; i < 5 && next.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS; i++) next = await initProducerId(client, 'k9-tx');
+      assert.equal(next.errorCode, 0);
+      const read = await fetchAll(client, 'k9tx', 1);
+      assert.equal(read.lastStableOffset, read.highWatermark);
+      assert.deepEqual(read.abortedTransactions, [{ producerId: committed.producerId, firstOffset: 2 }]);
+      assert.deepEqual((await fetchAll(client, 'k9tx', 0)).values, ['kept', 'lost']);
+    } finally {
+      client.close();
+      second.child.kill('SIGKILL');
+      await second.exited;
+    }
+  } finally {
+    removeDir(dataDir);
+  }
+});
+
+test('transactional writes are verified: only partitions of the ongoing transaction, never after it ended', async () => {
+  const broker = await startTestBroker({ storage: 'memory' });
+  const client = await RawClient.connect(broker.port);
+  try {
+    await createTopic(client, 'verify', 2);
+    const p = await initProducerId(client, 'tx-verify');
+    const spec = (baseSequence: number) => ({ ...p, baseSequence, transactional: true });
+    assert.equal((await produce(client, 'verify', producerBatch(['early'], spec(0)), 0, 'tx-verify')).errorCode, ErrorCode.INVALID_TXN_STATE);
+    await addPartitions(client, 'tx-verify', p.producerId, p.producerEpoch, 'verify', [0]);
+    assert.equal((await produce(client, 'verify', producerBatch(['other'], spec(0)), 1, 'tx-verify')).errorCode, ErrorCode.INVALID_TXN_STATE);
+    assert.equal((await produce(client, 'verify', producerBatch(['anon'], spec(0)), 0, null)).errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    assert.equal((await produce(client, 'verify', producerBatch(['in'], spec(0)), 0, 'tx-verify')).errorCode, 0);
+    assert.equal(await endTxn(client, 'tx-verify', p.producerId, p.producerEpoch, true), 0);
+    // A late write after the commit would open a transaction nobody ends: refused.
+    assert.equal((await produce(client, 'verify', producerBatch(['late'], spec(1)), 0, 'tx-verify')).errorCode, ErrorCode.INVALID_TXN_STATE);
+    const read = await fetchAll(client, 'verify', 1);
+    assert.deepEqual([read.values, read.lastStableOffset, read.highWatermark], [['in'], 2, 2]);
+  } finally {
+    client.close();
+    await broker.stop();
+  }
+});
+
+test('WriteTxnMarkers (kafka-transactions.sh abort) ends a hanging transaction; a stale epoch is refused', async () => {
+  const broker = await startTestBroker({ storage: 'memory' });
+  const client = await RawClient.connect(broker.port);
+  try {
+    await createTopic(client, 'hang');
+    const p = await initProducerId(client, 'tx-hang');
+    await addPartitions(client, 'tx-hang', p.producerId, p.producerEpoch, 'hang');
+    await produce(client, 'hang', producerBatch(['h'], { ...p, baseSequence: 0, transactional: true }), 0, 'tx-hang');
+    assert.equal((await fetchAll(client, 'hang', 1)).lastStableOffset, 0);
+    const write = async (producerEpoch: number) => {
+      const r = await client.request(27, 1, { markers: [{ producerId: p.producerId, producerEpoch, transactionResult: false, coordinatorEpoch: 0, topics: [{ name: 'hang', partitionIndexes: [0] }] }] });
+      return r.markers[0].topics[0].partitions[0].errorCode as number;
+    };
+    assert.equal(await write(p.producerEpoch + 1), 0);
+    const read = await fetchAll(client, 'hang', 1);
+    assert.deepEqual([read.lastStableOffset, read.abortedTransactions], [2, [{ producerId: p.producerId, firstOffset: 0 }]]);
+    assert.equal(await write(p.producerEpoch), ErrorCode.INVALID_PRODUCER_EPOCH);
   } finally {
     client.close();
     await broker.stop();

@@ -12,8 +12,7 @@ import { validateBatches } from '../../records/validate.js';
 import { NO_RESPONSE, type ApiHandler, type RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
-import { appendWithProducerState } from '../../txn/idempotent-append.js';
-import { txnServices } from '../../txn/services.js';
+import { appendTransactionAware } from '../../txn/produce-guard.js';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -28,7 +27,7 @@ export const handler: ApiHandler = {
       name: topicData.name,
       partitionResponses: topicData.partitionData.map((data) =>
         validAcks
-          ? produceToPartition(ctx.broker, ctx.apiVersion, topicData.name, data.index, data.records)
+          ? produceToPartition(ctx.broker, ctx.apiVersion, request.transactionalId ?? null, topicData.name, data.index, data.records)
           : Promise.resolve(partitionError(data.index, ErrorCode.INVALID_REQUIRED_ACKS, null)),
       ),
     }));
@@ -43,6 +42,7 @@ export const handler: ApiHandler = {
 async function produceToPartition(
   broker: Broker,
   apiVersion: number,
+  transactionalId: string | null,
   topicName: string,
   index: number,
   records: Buffer | null,
@@ -73,7 +73,7 @@ async function produceToPartition(
   const logAppendTime = settings.timestampType === 'LogAppendTime';
   let result;
   try {
-    result = await appendWithProducerState(txnServices(broker).partitionStates, partition, ownBytes(records), validation.infos);
+    result = await appendTransactionAware(broker, transactionalId, partition, ownBytes(records), validation.infos);
   } catch (err) {
     broker.logger.error({ topic: topicName, partition: index, err: String(err) }, 'append failed');
     return partitionError(index, ErrorCode.KAFKA_STORAGE_ERROR, 'The broker could not write to its log');

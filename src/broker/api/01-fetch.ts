@@ -12,7 +12,6 @@ import { OffsetOutOfRangeError } from '../../storage/types.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
-import { txnServices } from '../../txn/services.js';
 import { abortedTransactions, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
 
 type TopicResponse = FetchResponse['responses'][number];
@@ -99,7 +98,7 @@ async function readAll(broker: Broker, request: FetchRequest, targets: Target[])
 async function readOne(broker: Broker, target: Target, budget: number, minOneBatch: boolean, readCommitted: boolean): Promise<PartitionResponse> {
   const partition = target.partition;
   if (!partition) return partitionResponse(target, target.errorCode, NO_OFFSETS, null);
-  const state = await producerStateFor(txnServices(broker).partitionStates, partition, readCommitted);
+  const state = await producerStateFor(broker.txn.partitionStates, partition, readCommitted);
   const offsets: Offsets = {
     highWatermark: partition.highWatermark,
     lastStableOffset: lastStableOffset(state, partition),

@@ -7,7 +7,6 @@ import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/gen
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Partition } from '../partition.js';
-import { txnServices } from '../../txn/services.js';
 import { lastStableOffset, producerStateFor } from '../../txn/stable-offset.js';
 import { decodeBatches } from '../../records/record-batch.js';
 
@@ -45,7 +44,7 @@ export const handler: ApiHandler = {
 async function lookup(ctx: RequestContext, partition: Partition, timestamp: number, readCommitted: boolean): Promise<PartitionResponse> {
   const version = ctx.apiVersion;
   // read_committed sees the log up to the last stable offset only (v2+ carry the isolation level).
-  const state = await producerStateFor(txnServices(ctx.broker).partitionStates, partition, readCommitted);
+  const state = await producerStateFor(ctx.broker.txn.partitionStates, partition, readCommitted);
   const visibleEnd = readCommitted ? lastStableOffset(state, partition) : partition.highWatermark;
   const found = await find(partition, timestamp, visibleEnd);
   const offset = found?.offset ?? -1;

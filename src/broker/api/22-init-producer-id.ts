@@ -6,7 +6,6 @@
  */
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
-import { txnServices } from '../../txn/services.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const handler: ApiHandler = {
@@ -14,7 +13,7 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 5,
   async handle(ctx: RequestContext, request: InitProducerIdRequest): Promise<InitProducerIdResponse> {
-    const services = txnServices(ctx.broker);
+    const services = ctx.broker.txn;
     try {
       if (request.transactionalId !== null) await services.start();
       const result = await services.coordinator.initProducerId(request.transactionalId, request.transactionTimeoutMs, request.producerId ?? -1, request.producerEpoch ?? -1);

@@ -7,7 +7,6 @@
  */
 import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { txnServices } from '../../txn/services.js';
 import type { TopicPartition } from '../../txn/coordinator.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
@@ -49,7 +48,7 @@ export const handler: ApiHandler = {
 };
 
 async function addToOne(broker: Broker, txn: TxnRequest): Promise<TopicResult[]> {
-  const services = txnServices(broker);
+  const services = broker.txn;
   const partitions: TopicPartition[] = txn.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
   const unknown = (tp: TopicPartition) => !broker.topics.get(tp.topic)?.partitions[tp.partition];
   let codes: number[];

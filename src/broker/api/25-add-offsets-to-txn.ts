@@ -4,7 +4,6 @@
  */
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { txnServices } from '../../txn/services.js';
 import { offsetsPartitionFor, OFFSETS_TOPIC_NAME } from '../../txn/group-offsets.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
@@ -13,7 +12,7 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 4,
   async handle(ctx: RequestContext, request: AddOffsetsToTxnRequest): Promise<AddOffsetsToTxnResponse> {
-    const services = txnServices(ctx.broker);
+    const services = ctx.broker.txn;
     try {
       await services.start();
       const partition = await offsetsPartitionFor(ctx.broker, request.groupId);

@@ -5,7 +5,6 @@
  */
 import type { EndTxnRequest, EndTxnResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { txnServices } from '../../txn/services.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const handler: ApiHandler = {
@@ -13,7 +12,7 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 4,
   async handle(ctx: RequestContext, request: EndTxnRequest): Promise<EndTxnResponse> {
-    const services = txnServices(ctx.broker);
+    const services = ctx.broker.txn;
     try {
       await services.start();
       const errorCode = await services.coordinator.endTxn(request.transactionalId, request.producerId, request.producerEpoch, request.committed);

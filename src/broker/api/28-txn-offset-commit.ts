@@ -6,7 +6,6 @@
  */
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { txnServices } from '../../txn/services.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
@@ -19,7 +18,7 @@ export const handler: ApiHandler = {
       throttleTimeMs: 0,
       topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(t.name, p.partitionIndex) })) })),
     });
-    const services = txnServices(ctx.broker);
+    const services = ctx.broker.txn;
     try {
       await services.start();
       const producerError = services.coordinator.checkTxnProducer(request.transactionalId, request.producerId, request.producerEpoch);

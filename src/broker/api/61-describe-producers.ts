@@ -5,7 +5,6 @@
  */
 import type { DescribeProducersRequest, DescribeProducersResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { txnServices } from '../../txn/services.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 type PartitionResponse = DescribeProducersResponse['topics'][number]['partitions'][number];
@@ -15,7 +14,7 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 0,
   async handle(ctx: RequestContext, request: DescribeProducersRequest): Promise<DescribeProducersResponse> {
-    const states = txnServices(ctx.broker).partitionStates;
+    const states = ctx.broker.txn.partitionStates;
     const topics = await Promise.all(
       request.topics.map(async (t) => ({
         name: t.name,

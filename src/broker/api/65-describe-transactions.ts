@@ -1,7 +1,6 @@
 /** DescribeTransactions v0: the coordinator's view of transactional ids (kafka-transactions.sh describe). */
 import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { txnServices } from '../../txn/services.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const handler: ApiHandler = {
@@ -9,7 +8,7 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 0,
   async handle(ctx: RequestContext, request: DescribeTransactionsRequest): Promise<DescribeTransactionsResponse> {
-    const services = txnServices(ctx.broker);
+    const services = ctx.broker.txn;
     await services.start();
     const transactionStates = request.transactionalIds.map((transactionalId) => {
       const meta = services.coordinator.describe(transactionalId);

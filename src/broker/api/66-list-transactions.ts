@@ -4,7 +4,6 @@
  */
 import type { ListTransactionsRequest, ListTransactionsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { txnServices } from '../../txn/services.js';
 import { TXN_STATE_IDS, type TxnState } from '../../txn/coordinator.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
@@ -13,7 +12,7 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 1,
   async handle(ctx: RequestContext, request: ListTransactionsRequest): Promise<ListTransactionsResponse> {
-    const services = txnServices(ctx.broker);
+    const services = ctx.broker.txn;
     await services.start();
     const known = new Set(Object.keys(TXN_STATE_IDS));
     const unknownStateFilters = request.stateFilters.filter((s) => !known.has(s));

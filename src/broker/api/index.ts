@@ -22,6 +22,7 @@ import { handler as offsetForLeaderEpoch } from './23-offset-for-leader-epoch.js
 import { handler as addPartitionsToTxn } from './24-add-partitions-to-txn.js';
 import { handler as addOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { handler as endTxn } from './26-end-txn.js';
+import { handler as writeTxnMarkers } from './27-write-txn-markers.js';
 import { handler as txnOffsetCommit } from './28-txn-offset-commit.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
@@ -58,6 +59,7 @@ export const handlers: ApiHandler[] = [
   addPartitionsToTxn,
   addOffsetsToTxn,
   endTxn,
+  writeTxnMarkers,
   txnOffsetCommit,
   describeConfigs,
   alterConfigs,

@@ -6,6 +6,7 @@ import { withAdmin } from './topics.js';
 
 interface GroupFlags extends ConnectionFlags {
   group?: string[];
+  members?: boolean;
   allGroups?: boolean;
   state?: boolean;
   output: 'text' | 'json';
@@ -43,12 +44,18 @@ export function groupsCommand(io: ToolIO, run: (fn: () => Promise<void>) => void
   sub('describe', 'committed offsets, log end offsets and lag per partition, with the owning member')
     .option('--group <id>', 'group to describe (repeatable)', collect)
     .option('--all-groups', 'describe every group')
+    .option('--members', 'list the members instead of the partitions')
+    .option('--state', 'print the group state instead of the partitions')
     .addOption(outputOption())
     .action((flags: GroupFlags) =>
       run(() =>
         withAdmin(flags, io, async (admin) => {
           const ids = flags.allGroups ? (await admin.listGroups()).map((g) => g.groupId) : flags.group;
           if (!ids || ids.length === 0) throw new InvalidArgumentError('give --group <id> or --all-groups');
+          if (flags.members || flags.state) {
+            await describeMembersOrState(admin, ids, flags, io);
+            return;
+          }
           const all: Array<PartitionLag & { group: string }> = [];
           for (const id of ids) {
             const [description] = await admin.describeGroups([id]);
@@ -140,4 +147,23 @@ async function resetOffsets(admin: Admin, flags: GroupFlags, io: ToolIO): Promis
   if (flags.execute) await admin.setGroupOffsets(groupId, offsets);
   if (flags.output === 'json') io.stdout.write(JSON.stringify(offsets.map((o) => ({ group: groupId, ...o }))) + '\n');
   else io.stdout.write(formatTable(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], offsets.map((o) => [groupId, o.topic, o.partition, o.offset])));
+}
+
+/** `--members` (GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS) and `--state` (GROUP ASSIGNMENT-STRATEGY STATE #MEMBERS). */
+async function describeMembersOrState(admin: Admin, ids: string[], flags: GroupFlags, io: ToolIO): Promise<void> {
+  const groups = await admin.describeGroups(ids);
+  if (flags.state) {
+    if (flags.output === 'json') {
+      io.stdout.write(JSON.stringify(groups.map((g) => ({ group: g.groupId, assignmentStrategy: g.protocol, state: g.state, members: g.members.length }))) + '\n');
+      return;
+    }
+    io.stdout.write(formatTable(['GROUP', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'], groups.map((g) => [g.groupId, g.protocol || '-', g.state, g.members.length])));
+    return;
+  }
+  const rows = groups.flatMap((g) => g.members.map((m) => ({ group: g.groupId, consumerId: m.memberId, host: m.clientHost, clientId: m.clientId, partitions: m.assignment.reduce((n, tp) => n + tp.partitions.length, 0) })));
+  if (flags.output === 'json') {
+    io.stdout.write(JSON.stringify(rows) + '\n');
+    return;
+  }
+  io.stdout.write(formatTable(['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], rows.map((r) => [r.group, r.consumerId, r.host, r.clientId, r.partitions])));
 }

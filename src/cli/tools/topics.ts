@@ -59,9 +59,10 @@ export function topicsCommand(io: ToolIO, run: (fn: () => Promise<void>) => void
             io.stdout.write(JSON.stringify(infos.map((t) => ({ topic: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })) }))) + '\n');
             return;
           }
+          const overrides = await topicOverrides(admin, infos.map((t) => t.name));
           for (const t of infos) {
             const rf = t.partitions[0]?.replicas.length ?? 0;
-            io.stdout.write(`Topic: ${t.name}\tTopicId: ${t.topicId}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${rf}\n`);
+            io.stdout.write(`Topic: ${t.name}\tTopicId: ${t.topicId}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${rf}\tConfigs: ${overrides.get(t.name) ?? ''}\n`);
             for (const p of t.partitions) {
               io.stdout.write(`\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}\n`);
             }
@@ -110,4 +111,17 @@ export async function withAdmin(flags: ConnectionFlags, io: ToolIO, fn: (admin: 
   } finally {
     await admin.close();
   }
+}
+
+/** `k=v,...` of each topic's non-default configs, as kafka-topics prints them ('' when the broker cannot say). */
+async function topicOverrides(admin: Admin, topics: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (topics.length === 0) return out;
+  try {
+    const results = await admin.describeConfigs({ resources: topics.map((name) => ({ type: 'topic' as const, name })) });
+    for (const r of results) out.set(r.name, r.configs.filter((c) => c.source === 'DYNAMIC_TOPIC_CONFIG').map((c) => `${c.name}=${c.value}`).join(','));
+  } catch {
+    // DescribeConfigs unsupported or refused: describe still prints partitions.
+  }
+  return out;
 }

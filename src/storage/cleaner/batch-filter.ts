@@ -6,9 +6,14 @@
  * epoch, compression and flags; records keep their offsets (gaps appear). A batch holding
  * tombstones or markers gets a delete horizon (KIP-534: now + delete.retention.ms) the first time
  * it is cleaned, stored as its base timestamp with the delete-horizon attribute bit.
+ *
+ * Transactions (Kafka's CleanedTransactionMetadata): data batches of an aborted transaction are
+ * dropped whole; a COMMIT/ABORT marker is kept until its delete horizon has passed and none of
+ * its transaction's data is left before it.
  */
 import { decodeBatches, encodeBatch, type DecodedBatch, type RecordInput } from '../../records/record-batch.js';
 import type { OffsetMap } from './offset-map.js';
+import { isAborted, type TransactionRanges } from './transactions.js';
 
 export interface FilterContext {
   map: OffsetMap;
@@ -16,6 +21,12 @@ export interface FilterContext {
   mapEndOffset: number;
   nowMs: number;
   deleteRetentionMs: number;
+  transactions: TransactionRanges;
+  /**
+   * Per producer id: whether data of its current transaction was kept in this pass (batches are
+   * filtered in offset order). A marker is only dropped once no data of its transaction is left.
+   */
+  txnDataKept: Map<number, boolean>;
 }
 
 export interface FilterResult {
@@ -33,9 +44,16 @@ export function filterBatch(batch: Buffer, ctx: FilterContext): FilterResult {
   if (!decoded) return { bytes: batch, recordsKept: 0, recordsDropped: 0, deleteHorizonMs: null };
   const horizonPassed = decoded.deleteHorizonMs !== null && ctx.nowMs >= decoded.deleteHorizonMs;
 
+  if (decoded.transactional && !decoded.isControl && isAborted(ctx.transactions, decoded.producerId, decoded.baseOffset)) {
+    return emptied(decoded, ctx, decoded.records.length);
+  }
+
   if (decoded.isControl) {
-    // Transaction markers: kept until the delete horizon has passed, like tombstones.
-    if (horizonPassed) return { bytes: null, recordsKept: 0, recordsDropped: decoded.records.length, deleteHorizonMs: null };
+    // Transaction markers: kept until the delete horizon has passed, like tombstones, and while
+    // data of their transaction is still in the log.
+    const dataLeft = ctx.txnDataKept.get(decoded.producerId) ?? false;
+    ctx.txnDataKept.delete(decoded.producerId);
+    if (horizonPassed && !dataLeft) return { bytes: null, recordsKept: 0, recordsDropped: decoded.records.length, deleteHorizonMs: null };
     if (decoded.deleteHorizonMs !== null) return { bytes: batch, recordsKept: decoded.records.length, recordsDropped: 0, deleteHorizonMs: decoded.deleteHorizonMs };
     const horizon = ctx.nowMs + ctx.deleteRetentionMs;
     return { bytes: rewrite(decoded, decoded.records.map(toInput(decoded)), horizon), recordsKept: decoded.records.length, recordsDropped: 0, deleteHorizonMs: horizon };
@@ -50,11 +68,22 @@ export function filterBatch(batch: Buffer, ctx: FilterContext): FilterResult {
     kept.push(input(record));
   }
   const dropped = decoded.records.length - kept.length;
-  if (kept.length === 0) return { bytes: null, recordsKept: 0, recordsDropped: dropped, deleteHorizonMs: null };
+  if (decoded.transactional && kept.length > 0) ctx.txnDataKept.set(decoded.producerId, true);
+  if (kept.length === 0) return emptied(decoded, ctx, dropped);
   const needsHorizon = tombstones > 0 && decoded.deleteHorizonMs === null;
   if (dropped === 0 && !needsHorizon) return { bytes: batch, recordsKept: kept.length, recordsDropped: 0, deleteHorizonMs: tombstones > 0 ? decoded.deleteHorizonMs : null };
   const horizon = tombstones === 0 ? null : decoded.deleteHorizonMs ?? ctx.nowMs + ctx.deleteRetentionMs;
   return { bytes: rewrite(decoded, kept, horizon), recordsKept: kept.length, recordsDropped: dropped, deleteHorizonMs: horizon };
+}
+
+/**
+ * A batch with nothing left: dropped, except a producer's last data batch, which Kafka keeps as
+ * an empty batch (same offsets, producer id, epoch and sequences) so the producer's state can be
+ * rebuilt from the log.
+ */
+function emptied(batch: DecodedBatch, ctx: FilterContext, dropped: number): FilterResult {
+  const keepHeader = batch.producerId >= 0 && ctx.transactions.lastDataOffset.get(batch.producerId) === batch.lastOffset;
+  return { bytes: keepHeader ? rewrite(batch, [], null) : null, recordsKept: 0, recordsDropped: dropped, deleteHorizonMs: null };
 }
 
 function retain(key: Buffer | null, value: Buffer | null, offset: number, ctx: FilterContext, horizonPassed: boolean): boolean {

@@ -24,6 +24,7 @@ import type { FileOps } from '../file/fs-ops.js';
 import type { FilePartitionLog } from '../file/partition-log.js';
 import type { Segment } from '../file/segment.js';
 import { OffsetMap } from './offset-map.js';
+import { NO_TRANSACTIONS, isAborted, scanTransactions, type TransactionRanges } from './transactions.js';
 import { YIELD_BYTES, cleanSegment, yieldToEventLoop, type CleanStep } from './segment-cleaner.js';
 
 export interface LogCleanerOptions {
@@ -64,6 +65,8 @@ export interface Cleanability {
 export class LogCleaner {
   private readonly dedupeBufferBytes: number;
   private readonly ioBufferBytes: number;
+  private stopped = false;
+  private readonly transactionCache = new WeakMap<FilePartitionLog, { logEndOffset: number; ranges: TransactionRanges }>();
   /** Totals since start (bench, metrics). */
   readonly totals = { passes: 0, bytesRead: 0, bytesWritten: 0, recordsDropped: 0 };
 
@@ -72,10 +75,16 @@ export class LogCleaner {
     this.ioBufferBytes = options.ioBufferBytes ?? 512 * 1024;
   }
 
+  /** Ends the pass in progress after its current segment and refuses new ones (store close). */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** Cleans the filthiest cleanable partition among `logs`; null when none is cleanable. */
   async cleanFilthiest(logs: Iterable<FilePartitionLog>): Promise<CleanStats | null> {
     let best: { log: FilePartitionLog; ratio: number } | null = null;
     for (const log of logs) {
+      if (this.stopped) return null;
       if (log.failed || !isCompacted(log.logConfig)) continue;
       const c = await this.cleanability(log);
       if (c.cleanable && (!best || c.dirtyRatio > best.ratio)) best = { log, ratio: c.dirtyRatio };
@@ -89,14 +98,19 @@ export class LogCleaner {
     const nowMs = this.options.clock();
     const sealed = log.sealedSegments();
     const firstDirty = Math.max(log.cleanerState.firstDirtyOffset, log.logStartOffset);
-    const uncleanable = firstUncleanableOffset(sealed, log.logEndOffset, nowMs, config.minCompactionLagMs);
+    const transactions = await this.transactionsOf(log);
+    const uncleanable = Math.min(
+      firstUncleanableOffset(sealed, log.logEndOffset, nowMs, config.minCompactionLagMs),
+      // Kafka cleans only below the last stable offset: never against an undecided transaction.
+      transactions.firstOpenOffset,
+    );
     let clean = 0;
     let dirty = 0;
     let firstDirtySegment: Segment | null = null;
     for (const seg of sealed) {
       if (seg.baseOffset >= uncleanable) break;
       if (seg.nextOffset <= firstDirty) clean += seg.sizeBytes;
-      else {
+      else if (firstDirty < uncleanable) {
         dirty += seg.sizeBytes;
         firstDirtySegment ??= seg;
       }
@@ -108,7 +122,7 @@ export class LogCleaner {
       cleanable = firstTs >= 0 && nowMs - firstTs > config.maxCompactionLagMs;
     }
     // Kept tombstones whose delete horizon passed only go when the segments are rewritten again.
-    if (!cleanable && nowMs >= log.cleanerState.nextDeleteHorizonMs && clean + dirty > 0) cleanable = true;
+    if (!cleanable && nowMs >= log.cleanerState.nextDeleteHorizonMs && sealed.some((seg) => seg.baseOffset < uncleanable)) cleanable = true;
     return { cleanable, dirtyRatio, firstDirtyOffset: firstDirty, firstUncleanableOffset: uncleanable };
   }
 
@@ -118,8 +132,10 @@ export class LogCleaner {
     const config = log.logConfig;
     const nowMs = this.options.clock();
     const { firstDirtyOffset, firstUncleanableOffset: uncleanable } = await this.cleanability(log);
+    const transactions = await this.transactionsOf(log);
     const map = new OffsetMap(this.dedupeBufferBytes);
-    const mapEnd = await this.buildOffsetMap(log, map, firstDirtyOffset, uncleanable);
+    const mapEnd = await this.buildOffsetMap(log, map, firstDirtyOffset, uncleanable, transactions);
+    const txnDataKept = new Map<number, boolean>();
     const stats: CleanStats = {
       topic: log.topic, partition: log.partition, segmentsCleaned: 0, segmentsDeleted: 0, bytesRead: 0, bytesWritten: 0,
       recordsDropped: 0, keysMapped: map.size, firstDirtyOffset, mapEndOffset: mapEnd,
@@ -127,10 +143,12 @@ export class LogCleaner {
     let nextHorizonMs = Infinity;
     for (const seg of log.sealedSegments()) {
       if (seg.baseOffset >= mapEnd || seg.baseOffset >= uncleanable) break;
+      // Stopping early is safe: a later pass starts again from the first dirty offset.
+      if (this.stopped) return stats;
       await log.maintenance(async () => {
         if (!log.sealedSegments().includes(seg)) return; // deleted by retention meanwhile
         const result = await log.withSegmentRead(seg, () =>
-          cleanSegment(seg, { map, mapEndOffset: mapEnd, nowMs, deleteRetentionMs: config.deleteRetentionMs }, {
+          cleanSegment(seg, { map, mapEndOffset: mapEnd, nowMs, deleteRetentionMs: config.deleteRetentionMs, transactions, txnDataKept }, {
             ops: this.options.ops,
             config,
             ioBufferBytes: this.ioBufferBytes,
@@ -160,7 +178,24 @@ export class LogCleaner {
    * Maps keys of the dirty range [from, upTo) to their latest offsets, batch by batch, until the
    * map would overflow. Returns the offset the map covers up to (where this pass stops).
    */
-  private async buildOffsetMap(log: FilePartitionLog, map: OffsetMap, from: number, upTo: number): Promise<number> {
+  /**
+   * The log's transactions; skipped (after one look) for logs that never had any, and rescanned
+   * only when the log end moved (cleaning removes data but never changes the ranges).
+   */
+  private async transactionsOf(log: FilePartitionLog): Promise<TransactionRanges> {
+    if (!log.mayHaveTransactions) return NO_TRANSACTIONS;
+    const cached = this.transactionCache.get(log);
+    if (cached && cached.logEndOffset === log.logEndOffset) return cached.ranges;
+    const seen = log.transactionalAppends;
+    const logEndOffset = log.logEndOffset;
+    await log.barrier();
+    const ranges = await scanTransactions(log, this.options.ops, this.ioBufferBytes);
+    if (!ranges.any && log.transactionalAppends === seen) log.mayHaveTransactions = false;
+    if (log.logEndOffset === logEndOffset) this.transactionCache.set(log, { logEndOffset, ranges });
+    return ranges;
+  }
+
+  private async buildOffsetMap(log: FilePartitionLog, map: OffsetMap, from: number, upTo: number, transactions: TransactionRanges): Promise<number> {
     let end = from;
     for (const seg of log.sealedSegments()) {
       if (seg.baseOffset >= upTo) break;
@@ -181,9 +216,11 @@ export class LogCleaner {
           pos += size;
           const batch = decodeBatches(reader.buffer.subarray(off, off + size), { verifyCrc: false })[0];
           if (!batch || batch.lastOffset < from) continue;
+          if (batch.baseOffset >= upTo) return true;
           // The first batch always goes in, so every pass makes progress.
           if (map.size > 0 && !map.fits(batch.records.length)) return true;
-          if ((batchAttributes(reader.buffer, off) & CONTROL_BIT) === 0) {
+          const aborted = batch.transactional && isAborted(transactions, batch.producerId, batch.baseOffset);
+          if ((batchAttributes(reader.buffer, off) & CONTROL_BIT) === 0 && !aborted) {
             for (const r of batch.records) if (r.key !== null && r.offset >= from) map.put(r.key, r.offset);
           }
           end = batch.lastOffset + 1;

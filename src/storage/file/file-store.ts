@@ -278,6 +278,7 @@ export class FileLogStore implements LogStore {
     if (this.cleanerTimer) clearInterval(this.cleanerTimer);
     let clean = true;
     try {
+      this.cleaner.stop();
       await this.cleanerRunning?.catch(() => null);
       const logs = await Promise.all([...this.opening.values()].map((p) => p.catch(() => null)));
       await Promise.all(logs.map((log) => log?.close().catch(() => (clean = false))));

@@ -13,7 +13,7 @@
  *  - Only the drain loop writes files; one round at a time, items in queue order.
  *  - Reads use segment.writtenBytes as their bound; newer bytes are always in the tail cache.
  */
-import { batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
+import { PRODUCER_ID, TRANSACTIONAL_BIT, batchAttributes, batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
 import { countRecords } from '../append-check.js';
 import { logStartBreaches, retentionBytesBreaches, retentionMsBreaches, type SegmentSummary } from '../retention.js';
 import {
@@ -116,6 +116,13 @@ export class FilePartitionLog implements PartitionLog {
    * (Kafka's cleaner-offset-checkpoint); the earliest delete horizon of a kept tombstone.
    */
   readonly cleanerState = { firstDirtyOffset: 0, nextDeleteHorizonMs: Infinity };
+  /**
+   * Whether the log may hold batches with a producer id (idempotent or transactional): the cleaner
+   * then walks it for aborted transactions and each producer's last batch.
+   */
+  mayHaveTransactions: boolean;
+  /** Batches with a producer id appended since open. */
+  transactionalAppends = 0;
 
   constructor(
     readonly topic: string,
@@ -135,6 +142,7 @@ export class FilePartitionLog implements PartitionLog {
     this.recomputeMaxTimestamp();
     // A checkpointed start beyond the end (the tail was lost in a crash) cannot hold: clamp it.
     this.startOffset = Math.min(Math.max(deps.initialLogStartOffset ?? 0, segments[0]!.baseOffset), this.nextOffset);
+    this.mayHaveTransactions = this.totalBytes > 0;
   }
 
   private recomputeMaxTimestamp(): void {
@@ -228,6 +236,11 @@ export class FilePartitionLog implements PartitionLog {
   /** Resolves once everything appended so far is written (sealed segments are then complete). */
   async barrier(): Promise<void> {
     await this.enqueue(null, null, 0, false, undefined);
+  }
+
+  /** Every segment, oldest first, the active one last. */
+  allSegments(): Segment[] {
+    return [...this.segments];
   }
 
   /** Sealed segments, oldest first (the cleaner's candidates). */
@@ -372,6 +385,10 @@ export class FilePartitionLog implements PartitionLog {
     for (const info of infos) {
       const size = batchSize(batches, pos);
       setBatchBaseOffset(batches, pos, offset);
+      if ((batchAttributes(batches, pos) & TRANSACTIONAL_BIT) !== 0 || batches.readInt32BE(pos + PRODUCER_ID) >= 0) {
+        this.mayHaveTransactions = true;
+        this.transactionalAppends++;
+      }
       const last = offset + info.recordCount - 1;
       seg.indexBatch(filePos, last, info.maxTimestampMs);
       if (info.maxTimestampMs > maxTimestampMs) maxTimestampMs = info.maxTimestampMs;
@@ -397,11 +414,12 @@ export class FilePartitionLog implements PartitionLog {
       const cached = this.deps.tailCache.read(offset, options);
       if (cached) return cached;
     }
-    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      const from = Math.max(offset, seg.baseOffset);
-      const result = await this.withReadState(seg, () =>
-        readSegment(this.deps.ops, seg, from, options, this.config.indexIntervalBytes),
+    // By base offset, not index: retention or the cleaner may remove segments during the awaits.
+    for (let seg: Segment | undefined = this.segments[this.segmentIndexFor(offset)]; seg; seg = this.segmentAfter(seg.baseOffset)) {
+      const current = seg;
+      const from = Math.max(offset, current.baseOffset);
+      const result = await this.withReadState(current, () =>
+        readSegment(this.deps.ops, current, from, options, this.config.indexIntervalBytes),
       );
       if (result) return result;
     }
@@ -632,6 +650,18 @@ export class FilePartitionLog implements PartitionLog {
       this.flushedOffset = target;
       this.deps.onFlushed(target, false).catch(noop);
     }
+  }
+
+  /** The first segment whose base offset is above `baseOffset`, if any. */
+  private segmentAfter(baseOffset: number): Segment | undefined {
+    let lo = 0;
+    let hi = this.segments.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segments[mid]!.baseOffset <= baseOffset) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.segments[lo];
   }
 
   /** Index of the segment with the largest base offset <= offset. */

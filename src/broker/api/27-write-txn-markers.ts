@@ -1,0 +1,44 @@
+/**
+ * WriteTxnMarkers v0-v1. Brook's coordinator writes its markers in-process; this API serves
+ * `kafka-transactions.sh abort`, which ends a hanging transaction in a partition by writing an
+ * ABORT (or COMMIT) marker for a producer directly. A marker older than the partition's epoch for
+ * that producer is refused with INVALID_PRODUCER_EPOCH, as Kafka's appendEndTxnMarker does.
+ */
+import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { writeMarker } from '../../txn/markers.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const handler: ApiHandler = {
+  apiKey: 27,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(ctx: RequestContext, request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse> {
+    const states = ctx.broker.txn.partitionStates;
+    const markers = await Promise.all(
+      request.markers.map(async (m) => ({
+        producerId: m.producerId,
+        topics: await Promise.all(
+          m.topics.map(async (t) => ({
+            name: t.name,
+            partitions: await Promise.all(
+              t.partitionIndexes.map(async (partitionIndex) => {
+                const partition = ctx.broker.topics.get(t.name)?.partitions[partitionIndex];
+                if (!partition) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+                try {
+                  const marker = { producerId: m.producerId, producerEpoch: m.producerEpoch, commit: m.transactionResult, coordinatorEpoch: m.coordinatorEpoch };
+                  const written = await writeMarker(states, partition, marker, ctx.broker.clock());
+                  return { partitionIndex, errorCode: written ? ErrorCode.NONE : ErrorCode.INVALID_PRODUCER_EPOCH };
+                } catch (err) {
+                  ctx.broker.logger.warn({ topic: t.name, partition: partitionIndex, err: String(err) }, 'writing a transaction marker failed');
+                  return { partitionIndex, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
+                }
+              }),
+            ),
+          })),
+        ),
+      })),
+    );
+    return { markers };
+  },
+};

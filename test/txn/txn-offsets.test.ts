@@ -1,0 +1,60 @@
+/** TxnOffsetCommit on the wire: offsets become visible only when the transaction commits, even across a restart. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { startTestBroker, removeDir, tempDir } from '../helpers/broker.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { createTopic, endTxn, initProducerId } from './wire.js';
+
+async function addOffsets(client: RawClient, transactionalId: string, p: { producerId: number; producerEpoch: number }, groupId: string): Promise<number> {
+  return (await client.request(25, 1, { transactionalId, ...p, groupId })).errorCode;
+}
+
+async function txnCommit(client: RawClient, transactionalId: string, p: { producerId: number; producerEpoch: number }, groupId: string, topic: string, offset: number): Promise<number> {
+  const r = await client.request(28, 3, {
+    transactionalId, groupId, ...p, generationId: -1, memberId: '', groupInstanceId: null,
+    topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: 'm' }] }],
+  });
+  return r.topics[0].partitions[0].errorCode;
+}
+
+async function committed(client: RawClient, groupId: string, topic: string): Promise<number> {
+  const r = await client.request(9, 7, { groupId, topics: [{ name: topic, partitionIndexes: [0] }], requireStable: false });
+  return Number(r.topics[0].partitions[0].committedOffset);
+}
+
+test('transactional offsets: invisible until commit, dropped on abort, kept across a restart, fenced producers refused', async () => {
+  const dataDir = tempDir();
+  try {
+    let broker = await startTestBroker({ dataDir });
+    let client = await RawClient.connect(broker.port);
+    await createTopic(client, 'src');
+    const p = await initProducerId(client, 'tx-off');
+    const id = { producerId: p.producerId, producerEpoch: p.producerEpoch };
+    assert.equal(await addOffsets(client, 'tx-off', id, 'g1'), ErrorCode.NONE);
+    assert.equal(await txnCommit(client, 'tx-off', id, 'g1', 'src', 42), ErrorCode.NONE);
+    assert.equal(await txnCommit(client, 'tx-off', { ...id, producerEpoch: id.producerEpoch + 1 }, 'g1', 'src', 43), ErrorCode.PRODUCER_FENCED);
+    assert.equal(await txnCommit(client, 'tx-other', id, 'g1', 'src', 43), ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    assert.equal(await committed(client, 'g1', 'src'), -1, 'pending offsets are not visible');
+    client.close();
+    await broker.stop();
+
+    broker = await startTestBroker({ dataDir });
+    client = await RawClient.connect(broker.port);
+    try {
+      assert.equal(await committed(client, 'g1', 'src'), -1);
+      assert.equal(await endTxn(client, 'tx-off', id.producerId, id.producerEpoch, true), ErrorCode.NONE);
+      assert.equal(await committed(client, 'g1', 'src'), 42, 'the restart kept the pending offsets');
+
+      assert.equal(await addOffsets(client, 'tx-off', id, 'g1'), ErrorCode.NONE);
+      assert.equal(await txnCommit(client, 'tx-off', id, 'g1', 'src', 99), ErrorCode.NONE);
+      assert.equal(await endTxn(client, 'tx-off', id.producerId, id.producerEpoch, false), ErrorCode.NONE);
+      assert.equal(await committed(client, 'g1', 'src'), 42, 'aborted offsets are dropped');
+    } finally {
+      client.close();
+      await broker.stop();
+    }
+  } finally {
+    removeDir(dataDir);
+  }
+});
