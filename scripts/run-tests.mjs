@@ -23,5 +23,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.BROOK_TEST_CONCURRENCY ?? '2';
-const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+// A test file whose handles outlive its tests must not hang the run: force exit once its tests
+// are done, and fail any single test that takes longer than the timeout.
+const timeoutMs = process.env.BROOK_TEST_TIMEOUT_MS ?? '180000';
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-force-exit', `--test-timeout=${timeoutMs}`, `--test-concurrency=${concurrency}`, ...files],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);
