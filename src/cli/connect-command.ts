@@ -1,17 +1,18 @@
 /**
  * `brook connect standalone worker.properties connector1.properties [connector2...]`
- * Runs a standalone Connect worker until SIGINT/SIGTERM. Exit codes as `brook start`:
+ * `brook connect distributed worker.properties`
+ * Runs a Connect worker until SIGINT/SIGTERM. Exit codes as `brook start`:
  * 0 clean stop, 1 runtime failure, 2 bad command line or config.
- * (`brook connect distributed` is not implemented yet.)
  */
 import { ConfigError } from '../config/config-error.js';
 import { readPropertiesFile } from '../config/properties.js';
 import { ConnectConfigError } from '../connect/api.js';
+import { startDistributed } from '../connect/distributed.js';
 import { readConnectorFile, startStandalone } from '../connect/standalone.js';
 import { createLogger } from '../log/logger.js';
 import { readVersion } from './version.js';
 
-const USAGE = 'usage: brook connect standalone <worker.properties> [connector.properties|connector.json ...]\n';
+const USAGE = 'usage: brook connect standalone <worker.properties> [connector.properties|connector.json ...]\n       brook connect distributed <worker.properties>\n';
 
 export interface ConnectCommandDeps {
   stdout: { write(text: string): unknown };
@@ -25,19 +26,18 @@ export async function runConnect(argv: readonly string[], deps: ConnectCommandDe
     deps.stdout.write(USAGE);
     return mode === undefined ? 2 : 0;
   }
-  if (mode !== 'standalone' || workerFile === undefined) {
-    deps.stderr.write(mode === 'distributed' ? 'brook: connect distributed is not supported yet\n' : `brook: ${USAGE}`);
+  if ((mode !== 'standalone' && mode !== 'distributed') || workerFile === undefined || (mode === 'distributed' && connectorFiles.length > 0)) {
+    deps.stderr.write(`brook: ${USAGE}`);
     return 2;
   }
   const logger = createLogger({ level: 'info' });
   let running;
   try {
-    running = await startStandalone({
-      workerConfig: readPropertiesFile(workerFile),
-      connectorConfigs: connectorFiles.map(readConnectorFile),
-      logger,
-      version: readVersion(),
-    });
+    const workerConfig = readPropertiesFile(workerFile);
+    running =
+      mode === 'standalone'
+        ? await startStandalone({ workerConfig, connectorConfigs: connectorFiles.map(readConnectorFile), logger, version: readVersion() })
+        : await startDistributed({ workerConfig, logger, version: readVersion() });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ConnectConfigError) {
       deps.stderr.write(`brook: ${err.message}\n`);

@@ -85,16 +85,8 @@ export class ClassicGroup {
     return this.pendingJoinMembers.has(memberId);
   }
 
-  hasStaticMember(groupInstanceId: string): boolean {
-    return this.staticMembers.has(groupInstanceId);
-  }
-
   staticMemberId(groupInstanceId: string): string | undefined {
     return this.staticMembers.get(groupInstanceId);
-  }
-
-  get numStaticMembers(): number {
-    return this.staticMembers.size;
   }
 
   hasAllMembersJoined(): boolean {
@@ -296,7 +288,7 @@ export class ClassicGroup {
     if (this.members.has(memberId)) throw new Error(`pending member ${memberId} is already a member`);
     if (this.pendingJoinMembers.has(memberId)) return;
     this.pendingJoinMembers.set(memberId, timer);
-    this.budget.forceReserve(pendingBytes(memberId));
+    this.budget.reserve(pendingBytes(memberId));
   }
 
   addPendingSyncMember(memberId: string): void {
@@ -406,7 +398,7 @@ export class ClassicGroup {
 
   private charge(memberId: string, deltaBytes: number): void {
     this.memberCharges.set(memberId, (this.memberCharges.get(memberId) ?? 0) + deltaBytes);
-    if (deltaBytes >= 0) this.budget.forceReserve(deltaBytes);
+    if (deltaBytes >= 0) this.budget.reserve(deltaBytes);
     else this.budget.release(-deltaBytes);
   }
 

@@ -56,6 +56,8 @@ export interface DescribedGroup {
   protocolType: string;
   protocolData: string;
   members: DescribedMember[];
+  /** Not on the wire (DescribeGroups has no generation): for tests and tools in this process. */
+  generationId: number;
 }
 
 export interface ListedGroup {
@@ -209,9 +211,9 @@ export class GroupCoordinator {
 
   private describe(groupId: string): DescribedGroup {
     const idError = groupIdError(groupId, this.settings.limits);
-    if (idError !== ErrorCode.NONE) return { errorCode: idError, groupId, groupState: '', protocolType: '', protocolData: '', members: [] };
+    if (idError !== ErrorCode.NONE) return { errorCode: idError, groupId, groupState: '', protocolType: '', protocolData: '', members: [], generationId: -1 };
     const group = this.groups.get(groupId);
-    if (!group) return { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+    if (!group) return { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [], generationId: -1 };
     // Metadata and assignments are only shown once the group is Stable (as Kafka does).
     const stable = group.is('Stable');
     const members: DescribedMember[] = [];
@@ -223,6 +225,7 @@ export class GroupCoordinator {
       protocolType: group.protocolType ?? '',
       protocolData: stable ? (group.protocolName ?? '') : '',
       members,
+      generationId: group.generationId,
     };
   }
 

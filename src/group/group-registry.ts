@@ -64,7 +64,7 @@ export class GroupRegistry {
   }
 
   private put(group: ClassicGroup): ClassicGroup {
-    this.budget.forceReserve(groupBytes(group.groupId));
+    this.budget.reserve(groupBytes(group.groupId));
     this.groups.set(group.groupId, group);
     return group;
   }

@@ -5,7 +5,7 @@
 import type { TopicRegistry } from '../broker/topics.js';
 import type { Logger } from '../log/logger.js';
 import { GroupCoordinator } from './group-coordinator.js';
-import { OFFSETS_TOPIC, TopicGroupLog } from './group-log.js';
+import { TopicGroupLog } from './group-log.js';
 import type { Scheduler } from './scheduler.js';
 import type { GroupSettings } from './settings.js';
 
@@ -61,6 +61,4 @@ export class GroupService {
   stop(): void {
     this.coordinator.stop();
   }
-
-  static readonly offsetsTopic = OFFSETS_TOPIC;
 }

@@ -22,15 +22,11 @@ export class MemoryBudget {
     return this.usedBytes + bytes <= this.limitBytes;
   }
 
-  /** Reserves `bytes` if they fit; returns false (reserving nothing) if they do not. */
-  tryReserve(bytes: number): boolean {
-    if (this.usedBytes + bytes > this.limitBytes) return false;
-    this.usedBytes += bytes;
-    return true;
-  }
-
-  /** Reserves even past the limit: for state loaded from the log, which was admitted before. */
-  forceReserve(bytes: number): void {
+  /**
+   * Reserves `bytes`. Callers ask `fits` first and refuse the client when it does not; state
+   * replayed from the log is reserved unchecked (it was admitted when it was written).
+   */
+  reserve(bytes: number): void {
     this.usedBytes += bytes;
   }
 

@@ -171,7 +171,7 @@ export class OffsetStore {
   }
 
   private recharge(entry: Entry, bytes: number): void {
-    if (bytes > entry.chargedBytes) this.budget.forceReserve(bytes - entry.chargedBytes);
+    if (bytes > entry.chargedBytes) this.budget.reserve(bytes - entry.chargedBytes);
     else this.budget.release(entry.chargedBytes - bytes);
     entry.chargedBytes = bytes;
   }

@@ -15,7 +15,7 @@ const sink = () => {
 const noSignals = { once: () => {} };
 
 test('bad command lines exit 2 with a message', async () => {
-  for (const argv of [[], ['distributed', 'w.properties'], ['standalone'], ['bogus']]) {
+  for (const argv of [[], ['distributed'], ['distributed', 'w.properties', 'c.properties'], ['standalone'], ['bogus']]) {
     const err = sink();
     assert.equal(await runConnect(argv, { stdout: sink(), stderr: err, signals: noSignals }), 2, argv.join(' '));
   }

@@ -46,3 +46,15 @@ test('non-retriable failures are not retried; tolerance none throws', async () =
   assert.deepEqual(await all.execute(() => { throw new Error('bad'); }, 'TRANSFORMATION', 'T'), { ok: false });
   assert.equal(all.failedRecords, 1);
 });
+
+test('errors.retry.timeout=-1 retries until the failure clears', async () => {
+  const t = fakeTime();
+  const op = new RetryWithTolerance(errorPolicy({ 'errors.retry.timeout': '-1', 'errors.retry.delay.max.ms': '1000' }), async () => assert.fail('no report'), t.clock, t.sleep);
+  let calls = 0;
+  const result = await op.execute(() => {
+    if (++calls < 10) throw new RetriableError('busy');
+    return calls;
+  }, 'TASK_PUT', 'X');
+  assert.deepEqual(result, { ok: true, value: 10 });
+  assert.equal(Math.max(...t.sleeps), 1000, 'backoff capped by errors.retry.delay.max.ms');
+});

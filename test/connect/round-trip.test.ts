@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Admin, Producer } from '../../src/client/index.js';
 import { startTestBroker, tempDir, removeDir, type TestBroker } from '../helpers/broker.js';
 import { lines, startWorker, waitFor, workerConfig } from './helpers.js';
 
@@ -53,6 +54,29 @@ test('file source -> topic -> file sink, resuming after a runtime restart', asyn
     const offsets = await fetch(`${connect.url}/connectors/snk/offsets`).then((r) => r.json());
     assert.equal(offsets.offsets[0].partition.kafka_topic, 'lines');
     assert.deepEqual(lines(output), expected, 'every line exactly once, in order');
+  } finally {
+    await connect.stop();
+  }
+});
+
+test('a sink with tasks.max=2 shares the partitions and delivers every record', async () => {
+  const admin = new Admin({ bootstrapServers: broker.bootstrapServers });
+  const producer = new Producer({ bootstrapServers: broker.bootstrapServers });
+  const values = Array.from({ length: 300 }, (_, i) => `v${i}`);
+  try {
+    await admin.createTopics({ topics: [{ topic: 'multi', numPartitions: 3 }] });
+    await producer.send({ topic: 'multi', messages: values.map((v) => ({ key: v, value: v })) });
+  } finally {
+    await producer.close();
+    await admin.close();
+  }
+  const output = join(dir, 'multi-out.txt');
+  const connect = await startWorker(workerConfig(broker.bootstrapServers, dir), [{ name: 'multi-sink', 'connector.class': 'FileStreamSink', file: output, topics: 'multi', 'tasks.max': '2' }]);
+  try {
+    await waitFor('every record', () => new Set(lines(output)).size === values.length);
+    const status = await fetch(`${connect.url}/connectors/multi-sink/status`).then((r) => r.json());
+    assert.deepEqual(status.tasks.map((t: { state: string }) => t.state), ['RUNNING', 'RUNNING']);
+    assert.deepEqual([...new Set(lines(output))].sort(), [...values].sort());
   } finally {
     await connect.stop();
   }

@@ -229,3 +229,30 @@ test('a member that stops heartbeating is removed after its session timeout and 
     removeDir(broker.dataDir);
   }
 });
+
+test('kafkajs admin: set, fetch and reset offsets, list, describe and delete groups', async () => {
+  const broker = await startTestBroker({ storage: 'memory', config: BROKER_CONFIG });
+  const admin = kafkaFor(broker, 'admin-ops').admin();
+  try {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'adm', numPartitions: 3 }] });
+    await admin.setOffsets({ groupId: 'adm-group', topic: 'adm', partitions: [{ partition: 0, offset: '5' }, { partition: 2, offset: '8' }] });
+    const fetched = await admin.fetchOffsets({ groupId: 'adm-group', topics: ['adm'] });
+    assert.deepEqual(fetched[0]!.partitions.map((p) => [p.partition, p.offset]).sort(), [[0, '5'], [1, '-1'], [2, '8']]);
+    await admin.resetOffsets({ groupId: 'adm-group', topic: 'adm', earliest: true });
+    const reset = await admin.fetchOffsets({ groupId: 'adm-group', topics: ['adm'] });
+    assert.ok(reset[0]!.partitions.every((p) => p.offset === '0'), JSON.stringify(reset));
+    const listed = await admin.listGroups();
+    assert.deepEqual(listed.groups.map((g) => g.groupId), ['adm-group']);
+    const described = await admin.describeGroups(['adm-group']);
+    assert.equal(described.groups[0]!.state, 'Empty');
+    const deleted = await admin.deleteGroups(['adm-group']);
+    assert.equal(deleted[0]!.errorCode, ErrorCode.NONE);
+    assert.equal((await admin.listGroups()).groups.length, 0);
+    await assert.rejects(admin.deleteGroups(['adm-group']), /does not exist/i);
+  } finally {
+    await admin.disconnect();
+    await broker.stop();
+    removeDir(broker.dataDir);
+  }
+});

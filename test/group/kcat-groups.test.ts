@@ -14,13 +14,14 @@ const GROUP_SETTINGS = ['group.initial.rebalance.delay.ms=0', 'group.min.session
 interface BalancedConsumer {
   child: ChildProcess;
   output(): string;
+  errors(): string;
   exited: Promise<void>;
 }
 
 /** A `kcat -G` balanced consumer printing `partition key:value` lines. */
-function balancedConsumer(bootstrap: string, group: string, topic: string): BalancedConsumer {
+function balancedConsumer(bootstrap: string, group: string, topic: string, extra: string[] = []): BalancedConsumer {
   const child = spawn('kcat', [
-    '-b', bootstrap, '-G', group, '-u', '-q',
+    '-b', bootstrap, '-G', group, '-u', ...extra,
     '-X', 'auto.offset.reset=earliest',
     '-X', 'session.timeout.ms=6000',
     '-X', 'heartbeat.interval.ms=100',
@@ -29,10 +30,16 @@ function balancedConsumer(bootstrap: string, group: string, topic: string): Bala
     topic,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', () => undefined);
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return { child, output: () => out, exited };
+  return { child, output: () => out, errors: () => err, exited };
+}
+
+/** The partitions kcat reported as assigned, one entry per rebalance. */
+function assignments(stderr: string): string[] {
+  return [...stderr.matchAll(/rebalanced \(memberid [^)]*\): assigned: (.*)/g)].map((m) => m[1]!.trim());
 }
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -96,6 +103,43 @@ test('two kcat -G consumers split the partitions; each record is read once; a la
   }
 });
 
+test('a static member (group.instance.id) killed and restarted takes its partitions back without a rebalance', async () => {
+  const broker = await startTestBroker({ storage: 'memory', config: Object.fromEntries(GROUP_SETTINGS.map((s) => s.split('='))) });
+  const consumers: BalancedConsumer[] = [];
+  const describe = () => broker.broker.groups.coordinator.describeGroups(['static-group'])[0]!;
+  try {
+    await broker.broker.topics.create('static-topic', 4);
+    const start = (instance: string) => {
+      const c = balancedConsumer(broker.bootstrapServers, 'static-group', 'static-topic', ['-X', `group.instance.id=${instance}`, '-X', 'session.timeout.ms=10000']);
+      consumers.push(c);
+      return c;
+    };
+    const first = start('i1');
+    const other = start('i2');
+    await waitFor('two static members assigned', () => describe().groupState === 'Stable' && describe().members.length === 2 && assignments(first.errors()).length > 0 && assignments(other.errors()).length > 0);
+    const before = assignments(first.errors()).at(-1);
+    const oldMemberId = describe().members.find((m) => m.groupInstanceId === 'i1')!.memberId;
+    const generation = describe().generationId;
+    const otherRebalances = assignments(other.errors()).length;
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const restarted = start('i1');
+    await waitFor('the restarted member assigned', () => assignments(restarted.errors()).length > 0);
+    assert.equal(assignments(restarted.errors())[0], before, 'same partitions as before the kill');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(describe().groupState, 'Stable');
+    assert.equal(describe().generationId, generation, 'no new generation');
+    assert.equal(assignments(other.errors()).length, otherRebalances, 'the other member never rebalanced');
+    const members = describe().members;
+    assert.equal(members.length, 2);
+    assert.notEqual(members.find((m) => m.groupInstanceId === 'i1')!.memberId, oldMemberId, 'a new member id took the old one\'s place');
+  } finally {
+    for (const c of consumers) c.child.kill('SIGKILL');
+    await broker.stop();
+    removeDir(broker.dataDir);
+  }
+});
+
 test('offsets committed before a kill -9 of the broker process are there after it restarts', async () => {
   const dataDir = tempDir();
   const port = await freePort();
@@ -127,13 +171,13 @@ test('offsets committed before a kill -9 of the broker process are there after i
       assert.ok(Date.now() < deadline, 'timed out waiting for 30 committed');
       await new Promise((r) => setTimeout(r, 25));
     }
+    await consumer.disconnect();
+    await producer.disconnect();
     // A simple (admin) commit for another group, acknowledged just before the kill.
     await admin.setOffsets({ groupId: 'k9-admin', topic: 'k9', partitions: [{ partition: 0, offset: '7' }, { partition: 2, offset: '9' }] });
+    await admin.disconnect();
     child.child.kill('SIGKILL');
     await child.exited;
-    await producer.disconnect().catch(() => undefined);
-    await consumer.disconnect().catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
 
     child = await startChildBroker(dataDir, port, args);
     admin = track(kafka().admin());

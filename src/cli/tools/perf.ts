@@ -9,6 +9,9 @@ import { Admin } from '../../client/admin.js';
 import { clientOptions, collectPairs, pairsToRecord, parseIntFlag, parsePositiveInt, withConnectionOptions, withDeadline, type ConnectionFlags, type ToolIO } from './common.js';
 import { ProgressBar } from './progress.js';
 
+/** Sends awaiting their ack before the loop waits for one to finish (bounds memory). */
+const MAX_IN_FLIGHT = 50_000;
+
 interface ProducePerfFlags extends ConnectionFlags {
   topic: string;
   numRecords: number;
@@ -88,7 +91,15 @@ async function producePerf(flags: ProducePerfFlags, io: ToolIO): Promise<void> {
   try {
     await withDeadline(producer.connect(), flags.timeout, `connecting to ${flags.bootstrapServer}`);
     const start = clock();
-    const outstanding = new Set<Promise<void>>();
+    // In-flight sends are counted, not collected: racing a set of thousands of promises per record
+    // would make the loop quadratic.
+    let inFlight = 0;
+    let slotFreed: (() => void) | null = null;
+    const release = () => {
+      inFlight--;
+      slotFreed?.();
+      slotFreed = null;
+    };
     let failure: unknown = null;
     for (let i = 0; i < flags.numRecords && failure === null; i++) {
       if (flags.throughput > 0) {
@@ -96,7 +107,8 @@ async function producePerf(flags: ProducePerfFlags, io: ToolIO): Promise<void> {
         if (aheadMs > 1) await new Promise((r) => setTimeout(r, aheadMs));
       }
       const sentAt = clock();
-      const p: Promise<void> = producer.send({ topic: flags.topic, messages: [{ value: payload }] }).then(
+      inFlight++;
+      producer.send({ topic: flags.topic, messages: [{ value: payload }] }).then(
         () => {
           const ms = clock() - sentAt;
           latencies.add(ms);
@@ -104,16 +116,15 @@ async function producePerf(flags: ProducePerfFlags, io: ToolIO): Promise<void> {
           windowCount++;
           windowLatencyMs += ms;
           if (ms > windowMaxMs) windowMaxMs = ms;
-          outstanding.delete(p);
+          release();
         },
         (err) => {
           failure ??= err;
-          outstanding.delete(p);
+          release();
         },
       );
-      outstanding.add(p);
       // Let acks arrive (and bound memory) without waiting for each record.
-      if (outstanding.size >= 50_000) await Promise.race(outstanding);
+      if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (slotFreed = r));
       else if ((i & 1023) === 1023) await new Promise((r) => setImmediate(r));
       const now = clock();
       if (now - windowStart >= flags.reportingIntervalMs) {
@@ -124,7 +135,7 @@ async function producePerf(flags: ProducePerfFlags, io: ToolIO): Promise<void> {
       }
       bar.update(acked, `${acked} acked`);
     }
-    await Promise.all(outstanding);
+    while (inFlight > 0) await new Promise<void>((r) => (slotFreed = r));
     if (failure !== null) throw failure;
     const elapsedMs = clock() - start;
     bar.clear();

@@ -6,7 +6,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../log/logger.js';
 import { ConnectRestError } from '../runtime/errors.js';
-import type { StandaloneHerder } from '../runtime/herder.js';
+import type { Herder } from '../runtime/herder-api.js';
 import type { PluginRegistry } from '../runtime/plugins.js';
 
 const MAX_BODY_BYTES = 1 << 20;
@@ -19,7 +19,7 @@ interface Reply {
 type Handler = (req: { params: string[]; query: URLSearchParams; body: () => Promise<unknown> }) => Promise<Reply> | Reply;
 
 export interface RestOptions {
-  herder: StandaloneHerder;
+  herder: Herder;
   plugins: PluginRegistry;
   logger: Logger;
   version: string;
@@ -122,11 +122,8 @@ export class ConnectRestServer {
       return { status: 204 };
     });
     this.route('GET', '/connectors/{name}/offsets', async ({ params }) => ({ status: 200, body: await h.offsets(name(params)) }));
-    this.route('GET', '/connector-plugins', ({ query }) => {
-      const connectorsOnly = query.get('connectorsOnly') !== 'false';
-      void connectorsOnly; // transforms/converters are not listed as plugins yet
-      return { status: 200, body: this.o.plugins.list() };
-    });
+    // Connectors only: converters and transforms are built in, not listed (connectorsOnly=false is not supported).
+    this.route('GET', '/connector-plugins', () => ({ status: 200, body: this.o.plugins.list() }));
     this.route('PUT', '/connector-plugins/{plugin}/config/validate', async ({ params, body }) => {
       const config = stringMap(await body());
       const plugin = params[0]!;
@@ -146,6 +143,8 @@ export class ConnectRestServer {
       const match = matches.find((x) => x.r.method === req.method);
       if (!match) throw new ConnectRestError(matches.length > 0 ? 405 : 404, matches.length > 0 ? 'HTTP 405 Method Not Allowed' : 'HTTP 404 Not Found');
       const params = match.m!.slice(1).map((s) => decodeURIComponent(s));
+      const leader = req.method !== 'GET' && path.startsWith('/connectors') ? (this.o.herder.forwardUrl?.() ?? null) : null;
+      if (leader !== null) return await forward(req, res, leader + url.pathname + url.search);
       reply = await match.r.handler({ params, query: url.searchParams, body: () => readJson(req) });
     } catch (err) {
       if (err instanceof ConnectRestError) reply = { status: err.status, body: { error_code: err.status, message: err.message } };
@@ -161,6 +160,16 @@ export class ConnectRestServer {
     const text = JSON.stringify(reply.body);
     res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
   }
+}
+
+/** Distributed mode: changes go to the leader, its answer goes back unchanged. */
+async function forward(req: IncomingMessage, res: ServerResponse, target: string): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+  const answer = await fetch(target, { method: req.method!, headers: body ? { 'content-type': 'application/json' } : {}, body });
+  const text = await answer.text();
+  res.writeHead(answer.status, text === '' ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -18,7 +18,8 @@ export interface ErrorPolicy {
 export function errorPolicy(config: Record<string, string>): ErrorPolicy {
   return {
     tolerance: (config['errors.tolerance'] ?? 'none').trim().toLowerCase() === 'all' ? 'all' : 'none',
-    retryTimeoutMs: Number(config['errors.retry.timeout'] ?? 0),
+    // -1 retries without end, as in Kafka.
+    retryTimeoutMs: Number(config['errors.retry.timeout'] ?? 0) < 0 ? Infinity : Number(config['errors.retry.timeout'] ?? 0),
     retryDelayMaxMs: Number(config['errors.retry.delay.max.ms'] ?? 60_000),
     logEnable: (config['errors.log.enable'] ?? 'false').trim() === 'true',
   };

@@ -3,18 +3,14 @@
  * instance and tasks) and answers what the REST API asks. All changes run one at a time
  * (a promise queue), so a PUT racing a DELETE sees a consistent state.
  */
-import { Admin, Consumer, Producer } from '../../client/index.js';
+import { Admin } from '../../client/index.js';
 import type { Logger } from '../../log/logger.js';
-import { type Connector, type ConnectorConfig, ConnectConfigError, type SinkTask, type SourceTask } from '../api.js';
-import { createConverter } from '../converters.js';
+import { type Connector, type ConnectorConfig, ConnectConfigError } from '../api.js';
 import { firstError, validateConnectorConfig, type ValidationResult } from './connector-validation.js';
-import { DeadLetterQueue } from './dead-letter-queue.js';
 import { ConnectRestError, notFound } from './errors.js';
 import type { OffsetStore } from './offset-store.js';
 import type { PluginRegistry } from './plugins.js';
-import type { Converters } from './record-conversion.js';
-import { SinkTaskRunner } from './sink-task-runner.js';
-import { SourceTaskRunner } from './source-task-runner.js';
+import { TaskFactory, sinkGroupId } from './task-factory.js';
 import { type State, type TaskRunner, traceOf } from './task-state.js';
 
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
@@ -63,6 +59,7 @@ export class StandaloneHerder {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly clock: () => number;
   private readonly bootstrapServers: string;
+  private readonly tasks: TaskFactory;
   /** Reported in statuses; standalone sets it once the REST port is bound. */
   workerId: string;
 
@@ -72,6 +69,15 @@ export class StandaloneHerder {
     const servers = o.workerConfig['bootstrap.servers'];
     if (!servers) throw new ConnectConfigError('Missing required configuration "bootstrap.servers" which has no default value.', 'bootstrap.servers');
     this.bootstrapServers = servers;
+    this.tasks = new TaskFactory({
+      workerConfig: o.workerConfig,
+      bootstrapServers: servers,
+      offsets: o.offsets,
+      logger: o.logger,
+      clock: this.clock,
+      pollTimeoutMs: o.pollTimeoutMs ?? 500,
+      idlePollMs: o.idlePollMs ?? 100,
+    });
   }
 
   /** Runs changes one after another. */
@@ -93,7 +99,7 @@ export class StandaloneHerder {
 
   validate(pluginName: string, config: ConnectorConfig): ValidationResult {
     const connector = this.o.plugins.create(pluginName);
-    if (!connector) throw new ConnectRestError(404, `Failed to find any class that implements Connector and which name matches ${pluginName}`);
+    if (!connector) throw new ConnectRestError(400, `Failed to find any class that implements Connector and which name matches ${pluginName}`);
     return validateConnectorConfig(connector, pluginName, config);
   }
 
@@ -316,6 +322,10 @@ export class StandaloneHerder {
     e.state = 'UNASSIGNED';
   }
 
+  private startTask(e: ConnectorEntry, id: number): Promise<TaskRunner> {
+    return this.tasks.start({ connector: e.name, id, connectorConfig: e.config, taskConfig: e.taskConfigs[id]!, instance: e.instance!, paused: e.target === 'PAUSED' });
+  }
+
   private async restartTaskNow(e: ConnectorEntry, id: number): Promise<void> {
     const i = e.tasks.findIndex((t) => t.id === id);
     if (i < 0) return;
@@ -323,73 +333,6 @@ export class StandaloneHerder {
     e.tasks[i] = await this.startTask(e, id);
   }
 
-  private converters(config: ConnectorConfig): Converters {
-    // Connector-level converter settings override the worker's.
-    const merged: Record<string, string> = {};
-    for (const src of [this.o.workerConfig, config]) for (const k of Object.keys(src)) if (/^(key|value)\.converter/.test(k)) merged[k] = src[k]!;
-    return {
-      key: createConverter(merged, 'key.converter'),
-      value: createConverter(merged, 'value.converter'),
-      keyClass: merged['key.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
-      valueClass: merged['value.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
-    };
-  }
-
-  private async startTask(e: ConnectorEntry, id: number): Promise<TaskRunner> {
-    const taskConfig = e.taskConfigs[id]!;
-    const TaskCls = e.instance!.taskClass();
-    const paused = e.target === 'PAUSED';
-    const flushMs = Number(this.o.workerConfig['offset.flush.interval.ms'] ?? 60_000);
-    const logger = this.o.logger.child({ connector: e.name, task: id });
-    const common = { connector: e.name, id, taskConfig, connectorConfig: e.config, converters: this.converters(e.config), offsetFlushIntervalMs: flushMs, clock: this.clock, logger };
-    if (e.instance!.type === 'source') {
-      const runner = new SourceTaskRunner({
-        ...common,
-        task: new TaskCls() as SourceTask,
-        producer: new Producer({ bootstrapServers: this.bootstrapServers, clientId: `connector-producer-${e.name}-${id}` }),
-        offsets: this.o.offsets,
-        idlePollMs: this.o.idlePollMs ?? 100,
-      });
-      await runner.start(paused);
-      return runner;
-    }
-    const dlqTopic = (e.config['errors.deadletterqueue.topic.name'] ?? '').trim();
-    const runner = new SinkTaskRunner({
-      ...common,
-      task: new TaskCls() as SinkTask,
-      topics: (e.config['topics'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
-      consumer: new Consumer({
-        bootstrapServers: this.bootstrapServers,
-        groupId: sinkGroupId(e.name),
-        clientId: `connector-consumer-${e.name}-${id}`,
-        autoCommit: false,
-        autoOffsetReset: 'earliest',
-      }),
-      dlq: dlqTopic === '' ? null : await this.deadLetterQueue(e, id, dlqTopic),
-      pollTimeoutMs: this.o.pollTimeoutMs ?? 500,
-    });
-    await runner.start(paused);
-    return runner;
-  }
-
-  private async deadLetterQueue(e: ConnectorEntry, id: number, topic: string): Promise<DeadLetterQueue> {
-    const admin = new Admin({ bootstrapServers: this.bootstrapServers });
-    try {
-      const existing = await admin.listTopics();
-      if (!existing.includes(topic)) {
-        const replicationFactor = Number(e.config['errors.deadletterqueue.topic.replication.factor'] ?? 3);
-        // A single-broker cluster cannot hold 3 replicas: clip to what the cluster has.
-        const brokers = (await admin.describeCluster()).brokers.length;
-        await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: Math.max(1, Math.min(replicationFactor, brokers)) }] }).catch((err: Error) => {
-          if (!/exists/i.test(err.message)) throw err;
-        });
-      }
-    } finally {
-      await admin.close();
-    }
-    const producer = new Producer({ bootstrapServers: this.bootstrapServers, clientId: `connector-dlq-producer-${e.name}-${id}` });
-    return new DeadLetterQueue(producer, topic, (e.config['errors.deadletterqueue.context.headers.enable'] ?? 'false').trim() === 'true', e.name, id);
-  }
 }
 
-export const sinkGroupId = (connector: string) => `connect-${connector}`;
+export { sinkGroupId } from './task-factory.js';

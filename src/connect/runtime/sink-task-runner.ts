@@ -5,7 +5,7 @@
  * conversion or transformation are skipped under errors.tolerance=all and sent to the DLQ.
  */
 import type { ConnectorConfig, SinkRecord, SinkTask, TopicPartitionRef } from '../api.js';
-import type { Consumer, ConsumerRecord } from '../../client/index.js';
+import { type Consumer, type ConsumerRecord, ErrorCode, KafkaError } from '../../client/index.js';
 import type { Logger } from '../../log/logger.js';
 import { buildChain } from '../transforms/chain.js';
 import type { DeadLetterQueue } from './dead-letter-queue.js';
@@ -28,6 +28,8 @@ export interface SinkRunnerOptions {
   clock: () => number;
   logger: Logger;
 }
+
+const LOST_TO_REBALANCE = new Set<number>([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID]);
 
 const tpKey = (topic: string, partition: number) => `${topic}\0${partition}`;
 
@@ -170,14 +172,26 @@ export class SinkTaskRunner implements TaskRunner {
     if (raw && this.o.dlq) await this.o.dlq.report(raw, ctx);
   }
 
-  /** flush() first; consumer offsets only after it succeeded. */
+  /**
+   * flush() first; consumer offsets only after it succeeded. Only partitions still assigned are
+   * committed: the client has no revocation callback (Kafka flushes and commits in
+   * onPartitionsRevoked), so a commit that loses to a rebalance is dropped and the new owner
+   * re-delivers from the last committed offset (at-least-once).
+   */
   private async commit(): Promise<void> {
     this.lastCommitMs = this.o.clock();
     this.commitRequested = false;
+    const owned = new Set(this.o.consumer.assignment().map((tp) => tpKey(tp.topic, tp.partition)));
+    for (const k of this.consumed.keys()) if (!owned.has(k)) this.consumed.delete(k);
     if (this.consumed.size === 0) return;
     const offsets = [...this.consumed.values()];
     await this.o.task.flush(new Map(offsets.map((o) => [tpKey(o.topic, o.partition), o.offset])));
-    await this.o.consumer.commit(offsets);
+    try {
+      await this.o.consumer.commit(offsets);
+    } catch (err) {
+      if (!(err instanceof KafkaError) || !LOST_TO_REBALANCE.has(err.code)) throw err;
+      this.o.logger.info({ connector: this.o.connector, task: this.id, err: err.message }, 'offset commit lost to a rebalance; records will be re-delivered');
+    }
     for (const o of offsets) if (this.consumed.get(tpKey(o.topic, o.partition))?.offset === o.offset) this.consumed.delete(tpKey(o.topic, o.partition));
   }
 }

@@ -1,0 +1,24 @@
+/** What the REST API needs from a herder (standalone or distributed). */
+import type { ConnectorConfig } from '../api.js';
+import type { ValidationResult } from './connector-validation.js';
+import type { ConnectorInfo, ConnectorStatus } from './herder.js';
+
+export interface Herder {
+  connectorNames(): string[];
+  validate(pluginName: string, config: ConnectorConfig): ValidationResult;
+  putConnectorConfig(name: string, config: ConnectorConfig, allowReplace: boolean): Promise<{ created: boolean; info: ConnectorInfo }>;
+  connectorInfo(name: string): ConnectorInfo;
+  connectorConfig(name: string): ConnectorConfig;
+  taskConfigs(name: string): Array<{ id: { connector: string; task: number }; config: ConnectorConfig }>;
+  status(name: string): ConnectorStatus;
+  taskStatusOf(name: string, id: number): ConnectorStatus['tasks'][number];
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  delete(name: string): Promise<void>;
+  restart(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStatus>;
+  restartTask(name: string, id: number): Promise<void>;
+  offsets(name: string): Promise<{ offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> }> }>;
+  /** The leader's REST URL when this worker must forward changes to it; null to handle them here. */
+  forwardUrl?(): string | null;
+}
