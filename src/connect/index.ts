@@ -10,6 +10,9 @@ export { buildChain, TransformationChain, type Transformation } from './transfor
 export { StandaloneHerder, type ConnectorInfo, type ConnectorStatus } from './runtime/herder.js';
 export { PluginRegistry } from './runtime/plugins.js';
 export { FileOffsetStore, MemoryOffsetStore, type OffsetStore } from './runtime/offset-store.js';
+export { DistributedHerder } from './runtime/distributed-herder.js';
+export { type Herder } from './runtime/herder-api.js';
+export { startDistributed, type RunningDistributed, type DistributedWorkerOptions } from './distributed.js';
 export { startStandalone, readConnectorFile, type RunningConnect, type StandaloneOptions } from './standalone.js';
 export { FileStreamSourceConnector, FileStreamSourceTask } from './connectors/file-stream-source.js';
 export { FileStreamSinkConnector, FileStreamSinkTask } from './connectors/file-stream-sink.js';

@@ -190,6 +190,20 @@ export class GroupCoordinator {
     return this.offsetManager.commit(request);
   }
 
+  /** Writes the offsets of a committed transaction (TxnOffsetCommit), without member checks. */
+  commitTxnOffsets(groupId: string, topics: CommitRequest['topics']): Promise<PartitionErrors> {
+    return this.offsetManager.commit({
+      groupId,
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics,
+      missingGroupIsNotFound: false,
+      transactional: true,
+    });
+  }
+
   fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): FetchResult {
     return this.offsetManager.fetch(groupId, topics);
   }

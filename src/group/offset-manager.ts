@@ -34,6 +34,11 @@ export interface CommitRequest {
   topics: { name: string; partitions: CommitPartition[] }[];
   /** OffsetCommit v9+ answers GROUP_ID_NOT_FOUND (not ILLEGAL_GENERATION) for a missing group. */
   missingGroupIsNotFound: boolean;
+  /**
+   * A committed transaction's offsets: the member was checked at TxnOffsetCommit time, and Kafka
+   * materialises them at the commit marker whatever the group did since.
+   */
+  transactional?: boolean;
 }
 
 export type PartitionErrors = { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
@@ -127,6 +132,7 @@ export class OffsetManager {
       return req.missingGroupIsNotFound ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
     }
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (req.transactional) return ErrorCode.NONE;
     if (req.generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
       const memberError = group.validateMember(req.memberId, req.groupInstanceId);

@@ -3,7 +3,7 @@
  * group's offsets live, and how the offsets of a committed transaction are handed over.
  */
 import type { Broker } from '../broker/broker.js';
-import type { CommitPartition, CommitRequest, PartitionErrors } from '../group/offset-manager.js';
+import type { CommitPartition, CommitRequest } from '../group/offset-manager.js';
 import type { GroupOffsetsSink, PendingGroupOffsets } from './txn-offsets.js';
 
 export const OFFSETS_TOPIC_NAME = '__consumer_offsets';
@@ -14,45 +14,17 @@ export async function offsetsPartitionFor(broker: Broker, groupId: string): Prom
   return broker.groups.coordinator.partitionFor(groupId);
 }
 
-type Topics = CommitRequest['topics'];
-
-/**
- * A coordinator method that writes a committed transaction's offsets without member/generation
- * checks (Kafka materialises them on the commit marker, having checked the member at
- * TxnOffsetCommit time). Used when src/group offers it.
- */
-interface TxnOffsetsCapable {
-  commitTxnOffsets?(groupId: string, topics: Topics): Promise<PartitionErrors>;
-}
-
 export function groupOffsetsSink(broker: Broker): GroupOffsetsSink {
   return {
     async apply(groupId: string, pending: PendingGroupOffsets): Promise<number> {
-      const coordinator = broker.groups.coordinator as typeof broker.groups.coordinator & TxnOffsetsCapable;
-      const topics = byTopic(pending);
-      let result: PartitionErrors;
-      if (coordinator.commitTxnOffsets) {
-        result = await coordinator.commitTxnOffsets(groupId, topics);
-      } else {
-        // Otherwise an ordinary commit as the member that sent TxnOffsetCommit (v3+ carry it);
-        // without one it only succeeds while the group has no members.
-        result = await coordinator.commitOffsets({
-          groupId,
-          generationId: pending.generationId,
-          memberId: pending.memberId,
-          groupInstanceId: pending.groupInstanceId,
-          retentionTimeMs: -1,
-          topics,
-          missingGroupIsNotFound: false,
-        });
-      }
+      const result = await broker.groups.coordinator.commitTxnOffsets(groupId, byTopic(pending));
       for (const t of result) for (const p of t.partitions) if (p.errorCode !== 0) return p.errorCode;
       return 0;
     },
   };
 }
 
-function byTopic(pending: PendingGroupOffsets): Topics {
+function byTopic(pending: PendingGroupOffsets): CommitRequest['topics'] {
   const topics = new Map<string, CommitPartition[]>();
   for (const o of pending.offsets) {
     let list = topics.get(o.topic);

@@ -7,14 +7,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Consumer } from '../../src/client/index.js';
+import { Consumer, Producer } from '../../src/client/index.js';
 import { startTestBroker, tempDir, removeDir, type TestBroker } from '../helpers/broker.js';
 import { call, startWorker, waitFor, workerConfig } from './helpers.js';
 
 const spiUrl = new URL('../../src/connect/index.js', import.meta.url).href;
 
 const PLUGIN = `
-import { SourceConnector, SourceTask, ConfigDef, sourceRecord } from '${spiUrl}';
+import { SourceConnector, SourceTask, SinkConnector, SinkTask, ConfigDef, sourceRecord } from '${spiUrl}';
 
 const CONFIG = new ConfigDef()
   .define({ name: 'topic', type: 'string' })
@@ -40,6 +40,26 @@ export class CounterTask extends SourceTask {
       sourceOffset: { n },
     })];
   }
+  stop() {}
+}
+
+
+/** A sink whose flush() fails while the test says so: nothing may be committed then. */
+export class GateTask extends SinkTask {
+  start(props) { this.name = props.name; }
+  put(records) { globalThis.gatePut = (globalThis.gatePut ?? 0) + records.length; }
+  flush(offsets) {
+    if (globalThis.gateFlushFails) throw new Error('flush refused');
+    globalThis.gateFlushed = [...offsets.values()];
+  }
+  stop() {}
+}
+
+export class GateSinkConnector extends SinkConnector {
+  config() { return new ConfigDef(); }
+  start(props) { this.props = props; }
+  taskClass() { return GateTask; }
+  taskConfigs() { return [{ ...this.props }]; }
   stop() {}
 }
 
@@ -117,6 +137,30 @@ test('a plugin connector runs with transforms and the JSON converter, and gets i
   try {
     const records = await readTopic('counted', 5);
     assert.deepEqual(records.slice(3).map((r) => r.value.payload), [{ n: 3, started: 3, origin: 'plugin' }, { n: 4, started: 3, origin: 'plugin' }]);
+  } finally {
+    await connect.stop();
+  }
+});
+
+test('sink offsets are committed only after flush() succeeds', async () => {
+  const g = globalThis as { gateFlushFails?: boolean; gatePut?: number; gateFlushed?: number[] };
+  const producer = new Producer({ bootstrapServers: broker.bootstrapServers });
+  await producer.send({ topic: 'gated', messages: [{ value: 'a' }, { value: 'b' }] });
+  await producer.close();
+  const connect = await startWorker(workerConfig(broker.bootstrapServers, dir, { 'plugin.path': dir }));
+  try {
+    g.gateFlushFails = true;
+    assert.equal((await call(connect.url, 'PUT', '/connectors/gate/config', { 'connector.class': 'GateSink', topics: 'gated' })).status, 201);
+    await waitFor('the failed flush to fail the task', async () => (await call(connect.url, 'GET', '/connectors/gate/status')).body.tasks[0].state === 'FAILED');
+    assert.equal(g.gatePut, 2, 'records were put');
+    assert.deepEqual((await call(connect.url, 'GET', '/connectors/gate/offsets')).body.offsets, [], 'nothing committed');
+
+    g.gateFlushFails = false;
+    await call(connect.url, 'POST', '/connectors/gate/restart?includeTasks=true&onlyFailed=true');
+    await waitFor('a commit after a good flush', async () => (await call(connect.url, 'GET', '/connectors/gate/offsets')).body.offsets.length === 1);
+    assert.deepEqual(g.gateFlushed, [2]);
+    assert.equal(g.gatePut, 4, 'the uncommitted records were delivered again');
+    assert.deepEqual((await call(connect.url, 'GET', '/connectors/gate/offsets')).body.offsets, [{ partition: { kafka_topic: 'gated', kafka_partition: 0 }, offset: { kafka_offset: 2 } }]);
   } finally {
     await connect.stop();
   }

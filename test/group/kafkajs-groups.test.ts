@@ -230,18 +230,25 @@ test('a member that stops heartbeating is removed after its session timeout and 
   }
 });
 
-test('kafkajs admin: set, fetch and reset offsets, list, describe and delete groups', async () => {
+test('kafkajs admin: fetch offsets, list, describe and delete groups', async () => {
   const broker = await startTestBroker({ storage: 'memory', config: BROKER_CONFIG });
   const admin = kafkaFor(broker, 'admin-ops').admin();
+  const raw = await RawClient.connect(broker.port);
   try {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'adm', numPartitions: 3 }] });
-    await admin.setOffsets({ groupId: 'adm-group', topic: 'adm', partitions: [{ partition: 0, offset: '5' }, { partition: 2, offset: '8' }] });
+    // (kafkajs setOffsets runs a paused consumer that waits out a 5 s fetch: commit directly instead.)
+    const committed = await raw.request(8, 8, {
+      groupId: 'adm-group',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [{ name: 'adm', partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, committedMetadata: 'hello' }, { partitionIndex: 2, committedOffset: 8, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    });
+    assert.equal(committed.topics[0].partitions[0].errorCode, ErrorCode.NONE);
     const fetched = await admin.fetchOffsets({ groupId: 'adm-group', topics: ['adm'] });
-    assert.deepEqual(fetched[0]!.partitions.map((p) => [p.partition, p.offset]).sort(), [[0, '5'], [1, '-1'], [2, '8']]);
-    await admin.resetOffsets({ groupId: 'adm-group', topic: 'adm', earliest: true });
-    const reset = await admin.fetchOffsets({ groupId: 'adm-group', topics: ['adm'] });
-    assert.ok(reset[0]!.partitions.every((p) => p.offset === '0'), JSON.stringify(reset));
+    // kafkajs turns an empty metadata string into null.
+    assert.deepEqual(fetched[0]!.partitions.map((p) => [p.partition, p.offset, p.metadata ?? '']).sort(), [[0, '5', 'hello'], [1, '-1', ''], [2, '8', '']]);
     const listed = await admin.listGroups();
     assert.deepEqual(listed.groups.map((g) => g.groupId), ['adm-group']);
     const described = await admin.describeGroups(['adm-group']);
@@ -249,8 +256,10 @@ test('kafkajs admin: set, fetch and reset offsets, list, describe and delete gro
     const deleted = await admin.deleteGroups(['adm-group']);
     assert.equal(deleted[0]!.errorCode, ErrorCode.NONE);
     assert.equal((await admin.listGroups()).groups.length, 0);
-    await assert.rejects(admin.deleteGroups(['adm-group']), /does not exist/i);
+    const again = await admin.deleteGroups(['adm-group']).catch((err: { groups?: { error?: { type?: string } }[] }) => err);
+    assert.equal((again as { groups: { error: { type: string } }[] }).groups[0]!.error.type, 'GROUP_ID_NOT_FOUND');
   } finally {
+    raw.close();
     await admin.disconnect();
     await broker.stop();
     removeDir(broker.dataDir);

@@ -211,6 +211,11 @@ test('ListGroups v0-v5 (state and type filters), DeleteGroups and OffsetDelete',
   assert.deepEqual(deleted.results.map((r: { groupId: string; errorCode: number }) => [r.groupId, r.errorCode]), [['listed', ErrorCode.NONE], ['never-existed', ErrorCode.GROUP_ID_NOT_FOUND]]);
   const gone = await client.request(15, 0, { groups: ['listed'] });
   assert.equal(gone.groups[0].groupState, 'Dead');
+  for (const v of [0, 1, 2]) {
+    await client.request(8, 2, { groupId: `del-v${v}`, generationIdOrMemberEpoch: -1, memberId: '', retentionTimeMs: -1, topics: [{ name: 'wt', partitions: [{ partitionIndex: 0, committedOffset: 1, committedMetadata: null }] }] });
+    const res = await client.request(42, v, { groupsNames: [`del-v${v}`] });
+    assert.equal(res.results[0].errorCode, ErrorCode.NONE, `DeleteGroups v${v}`);
+  }
 });
 
 test('the group record goes to partition abs(hashCode) % offsets.topic.num.partitions of __consumer_offsets', async () => {

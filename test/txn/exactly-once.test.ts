@@ -10,7 +10,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { kcat } from '../helpers/kcat.js';
-import { GroupCoordinator } from '../../src/group/group-coordinator.js';
 
 const DEBIAN_PYTHON = '/usr/bin/python3';
 const hasConfluentKafka = existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-c', 'import confluent_kafka'], { stdio: 'ignore' }).status === 0;
@@ -19,7 +18,6 @@ const INPUT = 120;
  * kafkajs sends TxnOffsetCommit v1 (no member, no generation): applying its offsets to a group
  * with members needs the group coordinator's unconditional commitTxnOffsets (src/txn/group-offsets.ts).
  */
-const groupsTakeTxnOffsets = 'commitTxnOffsets' in GroupCoordinator.prototype;
 
 let broker: TestBroker;
 let kafka: Kafka;
@@ -114,7 +112,7 @@ print('rounds', rounds)
   assert.equal(await committedOffset('py-eos', 'py-eos-in'), INPUT);
 });
 
-test('kafkajs: consume-transform-produce with sendOffsets, every third transaction aborted', { skip: !groupsTakeTxnOffsets && 'src/group has no commitTxnOffsets yet' }, async () => {
+test('kafkajs: consume-transform-produce with sendOffsets, every third transaction aborted', async () => {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: 'kjs-eos-in', numPartitions: 1 }, { topic: 'kjs-eos-out', numPartitions: 1 }] });

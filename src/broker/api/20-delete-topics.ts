@@ -29,6 +29,10 @@ async function deleteOne(broker: Broker, name: string | null, topicId: string): 
     const errorCode = name !== null ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.UNKNOWN_TOPIC_ID;
     return { name, topicId, errorCode, errorMessage: null } as TopicResult;
   }
+  if (topic.internal) {
+    // The group and transaction coordinators keep their state there.
+    return { name: topic.name, topicId: topic.topicId, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Internal topic ${topic.name} cannot be deleted.` };
+  }
   if (!broker.config.deleteTopicEnable) {
     return { name: topic.name, topicId: topic.topicId, errorCode: ErrorCode.TOPIC_DELETION_DISABLED, errorMessage: 'Topic deletion is disabled.' };
   }

@@ -8,6 +8,7 @@ import type { Logger } from '../../log/logger.js';
 import { type Connector, type ConnectorConfig, ConnectConfigError } from '../api.js';
 import { firstError, validateConnectorConfig, type ValidationResult } from './connector-validation.js';
 import { ConnectRestError, notFound } from './errors.js';
+import type { Herder } from './herder-api.js';
 import type { OffsetStore } from './offset-store.js';
 import type { PluginRegistry } from './plugins.js';
 import { TaskFactory, sinkGroupId } from './task-factory.js';
@@ -54,7 +55,7 @@ export interface ConnectorStatus {
   type: 'source' | 'sink' | 'unknown';
 }
 
-export class StandaloneHerder {
+export class StandaloneHerder implements Herder {
   private readonly connectors = new Map<string, ConnectorEntry>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly clock: () => number;
