@@ -14,6 +14,7 @@
  */
 import {
   INT_MAX,
+  password,
   LONG_MAX,
   atLeast,
   between,
@@ -61,13 +62,47 @@ export const brokerConfigDefs = {
   }),
   listenerSecurityProtocolMap: str('listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', {
     importance: 'low',
-    doc: 'Listener name to security protocol. Brook supports PLAINTEXT only.',
+    doc: 'Listener name to security protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.',
   }),
   controllerListenerNames: str('controller.listener.names', null, {
     importance: 'low',
     doc: '(informative) Listeners used by the KRaft controller; Brook does not serve them.',
   }),
   interBrokerListenerName: str('inter.broker.listener.name', null, { importance: 'low', doc: '(informative) Listener used between brokers.' }),
+  // --- security (src/security) ------------------------------------------------------------------
+  sslKeystoreType: str('ssl.keystore.type', 'PEM', {
+    validator: oneOf('PEM'),
+    importance: 'medium',
+    doc: 'Format of ssl.keystore.location. Brook reads PEM only (Kafka default JKS is not supported).',
+  }),
+  sslKeystoreLocation: str('ssl.keystore.location', null, {
+    importance: 'high',
+    doc: 'PEM file holding the private key and the certificate chain of TLS listeners.',
+  }),
+  sslKeyPassword: password('ssl.key.password', null, { importance: 'high', doc: 'Password of an encrypted private key.' }),
+  sslCertificateLocation: str('ssl.certificate.location', null, {
+    importance: 'high',
+    doc: 'Brook extension: PEM certificate chain file (with ssl.key.location), instead of ssl.keystore.location.',
+  }),
+  sslKeyLocation: str('ssl.key.location', null, { importance: 'high', doc: 'Brook extension: PEM private key file, with ssl.certificate.location.' }),
+  sslTruststoreType: str('ssl.truststore.type', 'PEM', { validator: oneOf('PEM'), importance: 'medium', doc: 'Format of ssl.truststore.location; PEM only.' }),
+  sslTruststoreLocation: str('ssl.truststore.location', null, {
+    importance: 'high',
+    doc: 'PEM file of CA certificates trusted to sign client certificates (mutual TLS). Null means the system CAs.',
+  }),
+  sslClientAuth: str('ssl.client.auth', 'none', {
+    validator: oneOf('none', 'requested', 'required'),
+    importance: 'medium',
+    doc: 'Mutual TLS: required refuses clients without a trusted certificate; the principal is User:<subject DN>.',
+  }),
+  saslEnabledMechanisms: list('sasl.enabled.mechanisms', ['GSSAPI'], {
+    importance: 'medium',
+    doc: 'SASL mechanisms of SASL listeners. Brook supports PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (GSSAPI is ignored).',
+  }),
+  saslPlainUsers: password('sasl.plain.users', null, {
+    importance: 'medium',
+    doc: 'Brook extension: PLAIN users as user:password,user:password (instead of a JAAS config).',
+  }),
   processRoles: list('process.roles', [], {
     validator: eachOneOf('broker', 'controller'),
     importance: 'low',

@@ -30,12 +30,19 @@ export interface BrokerConfig extends ValuesOf<typeof brokerConfigDefs> {
   readonly effectiveLogRetentionMs: number;
   /** log.flush.interval.ms, else log.flush.scheduler.interval.ms. */
   readonly effectiveLogFlushIntervalMs: number;
-  /** The one client listener Brook serves (host '' = every interface). */
-  readonly effectiveListener: Endpoint;
+  /** The one client listener Brook serves (host '' = every interface), with its security protocol. */
+  readonly effectiveListener: ClientListener;
   /** From advertised.listeners (the entry named like effectiveListener, else the first); null when not set. */
   readonly effectiveAdvertisedListener: Endpoint | null;
   /** Known configs that were set, Kafka name -> the string given. */
   readonly originals: Readonly<Record<string, string>>;
+}
+
+export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
+
+export interface ClientListener extends Endpoint {
+  securityProtocol: SecurityProtocol;
 }
 
 export interface ParseBrokerConfigOptions {
@@ -112,12 +119,12 @@ function resolveLogDirs(v: ValuesOf<typeof brokerConfigDefs>, warnings: string[]
 
 /**
  * Kafka uses the legacy `port`/`host.name` only when `listeners` is not set. Brook serves the
- * first listener that is not a controller listener and must be PLAINTEXT: accepting TLS or SASL
- * clients on a plaintext socket would only fail later and more confusingly.
+ * first listener that is not a controller listener, with its protocol from
+ * listener.security.protocol.map (TLS and SASL settings are checked by src/security).
  */
-function resolveListener(v: ValuesOf<typeof brokerConfigDefs>, originals: Record<string, string>, warnings: string[]): Endpoint {
+function resolveListener(v: ValuesOf<typeof brokerConfigDefs>, originals: Record<string, string>, warnings: string[]): ClientListener {
   if (!('listeners' in originals) && ('port' in originals || 'host.name' in originals)) {
-    return { name: 'PLAINTEXT', host: v.hostName, port: v.port };
+    return { name: 'PLAINTEXT', host: v.hostName, port: v.port, securityProtocol: 'PLAINTEXT' };
   }
   const controllerNames = new Set((v.controllerListenerNames ?? '').split(',').map((s) => s.trim().toUpperCase()));
   const clients = parseListeners('listeners', v.listeners).filter((e) => !controllerNames.has(e.name));
@@ -131,10 +138,10 @@ function resolveListener(v: ValuesOf<typeof brokerConfigDefs>, originals: Record
   if (protocol === undefined) {
     throw ConfigError.invalid('listeners', v.listeners, `No security protocol defined for listener ${chosen.name}`);
   }
-  if (protocol !== 'PLAINTEXT') {
-    throw ConfigError.invalid('listeners', v.listeners, `Brook supports only PLAINTEXT listeners, ${chosen.name} is ${protocol}`);
+  if (!SECURITY_PROTOCOLS.includes(protocol as SecurityProtocol)) {
+    throw ConfigError.invalid('listener.security.protocol.map', v.listenerSecurityProtocolMap, `Unknown security protocol ${protocol} of listener ${chosen.name}`);
   }
-  return chosen;
+  return { ...chosen, securityProtocol: protocol as SecurityProtocol };
 }
 
 function resolveAdvertised(v: ValuesOf<typeof brokerConfigDefs>, listener: Endpoint): Endpoint | null {

@@ -4,6 +4,7 @@
  */
 import type { MetadataRequest, MetadataResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
+import { ZERO_UUID as NULL_TOPIC_ID } from '../../protocol/reader.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
@@ -11,7 +12,6 @@ import { topicNameProblem } from '../topic-name.js';
 
 type TopicMetadata = MetadataResponse['topics'][number];
 
-const NULL_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 /** Kafka's "authorized operations not requested" marker. */
 const OPERATIONS_OMITTED = -2147483648;
 

@@ -5,13 +5,13 @@
  */
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
+import { ZERO_UUID as NULL_TOPIC_ID } from '../../protocol/reader.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
 type CreatableTopic = CreateTopicsRequest['topics'][number];
 type TopicResult = CreateTopicsResponse['topics'][number];
 
-const NULL_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 /** Largest partition count accepted in one request: bounds what a client can make us open. */
 const MAX_PARTITIONS = 100_000;
 

@@ -1,12 +1,12 @@
 /** DeleteTopics v0-v6: by name (all versions) or by topic id (v6+). */
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
+import { ZERO_UUID as NULL_TOPIC_ID } from '../../protocol/reader.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
 type TopicResult = DeleteTopicsResponse['responses'][number];
 
-const NULL_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 export const handler: ApiHandler = {
   apiKey: 20,

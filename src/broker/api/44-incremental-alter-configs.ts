@@ -14,10 +14,9 @@ import {
   ResourceType,
   applyTopicOverrides,
   brokerResource,
-  duplicateKeys,
+  alterEachResource,
   errorCodeOf,
   rejectBrokerAlter,
-  resourceKey,
   topicResource,
 } from './config-resources.js';
 
@@ -36,25 +35,21 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 1,
   async handle(ctx: RequestContext, request: IncrementalAlterConfigsRequest): Promise<IncrementalAlterConfigsResponse> {
-    const counts = new Map<string, number>();
-    for (const r of request.resources) counts.set(resourceKey(r.resourceType, r.resourceName), (counts.get(resourceKey(r.resourceType, r.resourceName)) ?? 0) + 1);
-    const responses: Response[] = [];
-    for (const r of request.resources) {
-      const duplicate = (counts.get(resourceKey(r.resourceType, r.resourceName)) ?? 0) > 1;
-      responses.push(await alterOne(ctx.broker, r, request.validateOnly, duplicate));
-    }
+    const responses = await alterEachResource(
+      request.resources,
+      (r) => alterOne(ctx.broker, r, request.validateOnly),
+      (r, err) => resourceResponse(r, err.code, err.message),
+    );
     return { throttleTimeMs: 0, responses };
   },
 };
 
-async function alterOne(broker: Broker, r: Resource, validateOnly: boolean, duplicate: boolean): Promise<Response> {
-  const response = (errorCode: number, errorMessage: string | null): Response => ({
-    errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName,
-  });
+function resourceResponse(r: Resource, errorCode: number, errorMessage: string | null): Response {
+  return { errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName };
+}
+
+async function alterOne(broker: Broker, r: Resource, validateOnly: boolean): Promise<Response> {
   try {
-    if (duplicate) throw new ResourceError(ErrorCode.INVALID_REQUEST, `Duplicate resource ${r.resourceName} in the request`);
-    const dups = duplicateKeys(r.configs.map((c) => c.name));
-    if (dups.length > 0) throw new ResourceError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${dups.join(', ')}`);
     for (const c of r.configs) checkOperation(c);
     switch (r.resourceType) {
       case ResourceType.TOPIC: {
@@ -71,10 +66,10 @@ async function alterOne(broker: Broker, r: Resource, validateOnly: boolean, dupl
       default:
         throw new ResourceError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${r.resourceType}`);
     }
-    return response(ErrorCode.NONE, null);
+    return resourceResponse(r, ErrorCode.NONE, null);
   } catch (err) {
     const { code, message } = errorCodeOf(err);
-    return response(code, message);
+    return resourceResponse(r, code, message);
   }
 }
 

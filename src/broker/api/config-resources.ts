@@ -172,16 +172,49 @@ export function rejectBrokerAlter(names: string[]): void {
 }
 
 /** Keys given more than once in one resource (Kafka answers INVALID_REQUEST). */
-export function duplicateKeys(names: string[]): string[] {
+function duplicateKeys(names: string[]): string[] {
   const seen = new Set<string>();
   const dups = new Set<string>();
   for (const n of names) (seen.has(n) ? dups : seen).add(n);
   return [...dups];
 }
 
-/** Resource identity for spotting duplicate resources in one request. */
-export function resourceKey(type: number, name: string): string {
+function resourceKey(type: number, name: string): string {
   return `${type}\u0000${name}`;
+}
+
+interface AlterResource {
+  resourceType: number;
+  resourceName: string;
+  configs: { name: string }[];
+}
+
+/**
+ * Runs `alter` on each resource of an AlterConfigs / IncrementalAlterConfigs request, in order,
+ * after Kafka's request-level checks: a resource named twice, or a config key named twice within
+ * one resource, is INVALID_REQUEST for that resource (passed to `refuse`).
+ */
+export async function alterEachResource<R extends AlterResource, T>(
+  resources: R[],
+  alter: (resource: R) => Promise<T>,
+  refuse: (resource: R, error: ResourceError) => T,
+): Promise<T[]> {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(resourceKey(r.resourceType, r.resourceName), (counts.get(resourceKey(r.resourceType, r.resourceName)) ?? 0) + 1);
+  const results: T[] = [];
+  for (const r of resources) {
+    if ((counts.get(resourceKey(r.resourceType, r.resourceName)) ?? 0) > 1) {
+      results.push(refuse(r, new ResourceError(ErrorCode.INVALID_REQUEST, `Duplicate resource ${r.resourceName} in the request`)));
+      continue;
+    }
+    const dups = duplicateKeys(r.configs.map((c) => c.name));
+    if (dups.length > 0) {
+      results.push(refuse(r, new ResourceError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${dups.join(', ')}`)));
+      continue;
+    }
+    results.push(await alter(r));
+  }
+  return results;
 }
 
 export function errorCodeOf(err: unknown): { code: number; message: string } {
