@@ -30,8 +30,10 @@ export interface BrokerConfig extends ValuesOf<typeof brokerConfigDefs> {
   readonly effectiveLogRetentionMs: number;
   /** log.flush.interval.ms, else log.flush.scheduler.interval.ms. */
   readonly effectiveLogFlushIntervalMs: number;
-  /** The one client listener Brook serves (host '' = every interface), with its security protocol. */
-  readonly effectiveListener: ClientListener;
+  /** The one client listener Brook serves (host '' = every interface). */
+  readonly effectiveListener: Endpoint;
+  /** Security protocol of effectiveListener, from listener.security.protocol.map. */
+  readonly effectiveSecurityProtocol: SecurityProtocol;
   /** From advertised.listeners (the entry named like effectiveListener, else the first); null when not set. */
   readonly effectiveAdvertisedListener: Endpoint | null;
   /** Known configs that were set, Kafka name -> the string given. */
@@ -76,7 +78,7 @@ export function parseBrokerConfig(
     originals[name] = raw;
   }
   const typed = values as unknown as ValuesOf<typeof brokerConfigDefs>;
-  const effectiveListener = resolveListener(typed, originals, warnings);
+  const { securityProtocol: effectiveSecurityProtocol, ...effectiveListener } = resolveListener(typed, originals, warnings);
   const config: BrokerConfig = Object.freeze({
     ...typed,
     effectiveNodeId: resolveNodeId(typed, originals),
@@ -86,6 +88,7 @@ export function parseBrokerConfig(
     effectiveLogRetentionMs: retentionMs(typed),
     effectiveLogFlushIntervalMs: typed.logFlushIntervalMs ?? typed.logFlushSchedulerIntervalMs,
     effectiveListener,
+    effectiveSecurityProtocol,
     effectiveAdvertisedListener: resolveAdvertised(typed, effectiveListener),
     originals: Object.freeze(originals),
   });

@@ -193,7 +193,7 @@ test('listeners: IPv6 hosts, custom names mapped to PLAINTEXT', () => {
 
 test('listeners: malformed, non-plaintext and unmapped listeners are config errors', () => {
   configError({ listeners: 'localhost:9092' }, /^Invalid value localhost:9092 for configuration listeners: Unable to parse localhost:9092 to a broker endpoint$/);
-  configError({ listeners: 'SASL_SSL://:9092' }, /supports only PLAINTEXT/);
+  configError({ listeners: 'PLAINTEXT://:9092', 'listener.security.protocol.map': 'PLAINTEXT:KERBEROS' }, /Unknown security protocol KERBEROS/);
   configError({ listeners: 'CLIENT://:9092' }, /No security protocol defined for listener CLIENT/);
   configError({ listeners: 'PLAINTEXT://:70000' }, /out of range/);
 });

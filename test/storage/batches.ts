@@ -1,17 +1,6 @@
-/**
- * A tiny v2 record batch builder for the storage tests (uncompressed, no keys or headers), with
- * the CRC32C Kafka expects. The records encoder in src/records/ will replace it.
- */
-import { crc32c } from '@node-rs/crc32';
-import {
-  ATTRIBUTES,
-  BATCH_HEADER_SIZE,
-  CRC,
-  batchLastOffsetDelta,
-  batchMaxTimestamp,
-  batchSize,
-  writeInt64,
-} from '../../src/records/batch-header.js';
+/** Batch helpers for the storage tests, built with the records encoder (src/records). */
+import { encodeBatch } from '../../src/records/record-batch.js';
+import { batchLastOffsetDelta, batchMaxTimestamp, batchSize, writeInt64 } from '../../src/records/batch-header.js';
 import type { AppendInfo } from '../../src/storage/types.js';
 
 export interface BatchSpec {
@@ -22,55 +11,16 @@ export interface BatchSpec {
   timestampStepMs?: number;
 }
 
-function zigzag(n: number): number {
-  return n >= 0 ? n * 2 : -n * 2 - 1;
-}
-
-function varint(out: number[], n: number): void {
-  let v = zigzag(n);
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-}
-
-function encodeRecord(offsetDelta: number, timestampDelta: number, value: Buffer): Buffer {
-  const body: number[] = [0]; // attributes
-  varint(body, timestampDelta);
-  varint(body, offsetDelta);
-  varint(body, -1); // null key
-  varint(body, value.length);
-  const tail: number[] = [];
-  varint(tail, 0); // no headers
-  const len: number[] = [];
-  varint(len, body.length + value.length + tail.length);
-  return Buffer.concat([Buffer.from(len), Buffer.from(body), value, Buffer.from(tail)]);
-}
-
-/** One v2 batch with baseOffset 0 and a valid CRC. */
+/** One uncompressed v2 batch with baseOffset 0, partition leader epoch 0 and a valid CRC. */
 export function makeBatch(spec: BatchSpec = {}): Buffer {
   const values = spec.values ?? [Buffer.alloc(100, 0x61)];
   const base = spec.baseTimestampMs ?? 1_700_000_000_000;
   const step = spec.timestampStepMs ?? 0;
-  const records = values.map((v, i) => encodeRecord(i, i * step, v));
-  const header = Buffer.alloc(BATCH_HEADER_SIZE);
-  const total = BATCH_HEADER_SIZE + records.reduce((n, r) => n + r.length, 0);
-  writeInt64(header, 0, 0); // baseOffset, rewritten by the store
-  header.writeInt32BE(total - 12, 8); // batchLength
-  header.writeInt32BE(0, 12); // partitionLeaderEpoch
-  header.writeInt8(2, 16); // magic
-  header.writeInt16BE(0, ATTRIBUTES);
-  header.writeInt32BE(values.length - 1, 23); // lastOffsetDelta
-  writeInt64(header, 27, base);
-  writeInt64(header, 35, base + (values.length - 1) * step);
-  writeInt64(header, 43, -1); // producerId
-  header.writeInt16BE(-1, 51); // producerEpoch
-  header.writeInt32BE(-1, 53); // baseSequence
-  header.writeInt32BE(values.length, 57);
-  const batch = Buffer.concat([header, ...records], total);
-  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES)) >>> 0, CRC);
-  return batch;
+  return encodeBatch({
+    baseOffset: 0,
+    partitionLeaderEpoch: 0,
+    records: values.map((value, i) => ({ key: null, value, headers: [], timestampMs: base + i * step })),
+  });
 }
 
 /** A batch of `count` records of `valueBytes` each, values derived from `seed` (deterministic). */

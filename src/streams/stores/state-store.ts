@@ -1,0 +1,30 @@
+/** What every state store offers the task that owns it. */
+
+/** Where a store writes its changes; the task routes them to the store's changelog partition. */
+export interface StoreContext {
+  readonly applicationId: string;
+  readonly taskId: string;
+  /** Called once per change when logging is enabled; value null means delete. */
+  logChange(storeName: string, key: Buffer, value: Buffer | null, timestampMs: number): void;
+}
+
+export interface StateStore {
+  readonly name: string;
+  readonly loggingEnabled: boolean;
+  init(context: StoreContext): void;
+  /** Applies one changelog record during restore (without logging it again). */
+  restore(key: Buffer, value: Buffer | null): void;
+  close(): void;
+}
+
+/** Builds a fresh store per task. */
+export interface StoreBuilder<S extends StateStore = StateStore> {
+  readonly name: string;
+  readonly loggingEnabled: boolean;
+  build(): S;
+}
+
+/** The changelog topic Kafka Streams uses for a store; created with cleanup.policy=compact. */
+export function changelogTopic(applicationId: string, storeName: string): string {
+  return `${applicationId}-${storeName}-changelog`;
+}
