@@ -165,6 +165,11 @@ export const brokerConfigDefs = {
     importance: 'high',
     doc: 'Allow out-of-sync replicas to become leader.',
   }),
+  compressionGzipLevel: int('compression.gzip.level', -1, { importance: 'medium', doc: 'Default gzip level for topics the broker compresses (-1 = codec default).' }),
+  compressionLz4Level: int('compression.lz4.level', 9, { validator: between(1, 17), importance: 'medium', doc: 'Default lz4 level for topics the broker compresses.' }),
+  compressionZstdLevel: int('compression.zstd.level', 3, { validator: between(-131072, 22), importance: 'medium', doc: 'Default zstd level for topics the broker compresses.' }),
+  logLocalRetentionMs: long('log.local.retention.ms', -2, { validator: atLeast(-2), importance: 'medium', doc: 'Tiered storage: local retention time (-2 = log.retention.ms). Not used by Brook.' }),
+  logLocalRetentionBytes: long('log.local.retention.bytes', -2, { validator: atLeast(-2), importance: 'medium', doc: 'Tiered storage: local retention size (-2 = log.retention.bytes). Not used by Brook.' }),
   compressionType: str('compression.type', 'producer', {
     validator: oneOf(...COMPRESSION_TYPES),
     importance: 'high',

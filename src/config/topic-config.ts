@@ -25,6 +25,7 @@ import {
   str,
   type ConfigDef,
   type ConfigValue,
+  type Validator,
   type ValuesOf,
 } from './config-def.js';
 import { ConfigError } from './config-error.js';
@@ -34,6 +35,25 @@ export interface TopicConfigDef<T extends ConfigValue = ConfigValue> extends Con
   readonly serverSynonyms: readonly string[];
   /** The broker-level value used when the topic does not override this config. */
   readonly brokerDefault: (config: BrokerConfig) => T;
+}
+
+/** Kafka's answer when a topic asks for tiered storage on a broker without it. */
+const tieredStorageDisabled: Validator = {
+  ensureValid: (name, value) => {
+    if (value === true) throw ConfigError.invalid(name, true, 'Tiered Storage functionality is disabled in the broker');
+  },
+  toString: () => '[false]',
+};
+
+/** `sentinel` (the codec's default) or a level in [min, max], as Kafka's gzip level validator. */
+function oneOfRange(sentinel: number, min: number, max: number): Validator {
+  const range = between(min, max);
+  return {
+    ensureValid: (name, value) => {
+      if (value !== sentinel) range.ensureValid(name, value);
+    },
+    toString: () => `${sentinel} or ${range.toString()}`,
+  };
 }
 
 function topic<T extends ConfigValue>(def: ConfigDef<T>, serverSynonyms: string[], brokerDefault: (c: BrokerConfig) => T): TopicConfigDef<T> {
@@ -52,6 +72,50 @@ export const topicConfigDefs = {
     str('compression.type', 'producer', { validator: oneOf(...COMPRESSION_TYPES), doc: 'Compression of stored batches.' }),
     ['compression.type'],
     (c) => c.compressionType,
+  ),
+  // Accepted and reported as Kafka documents them; Brook keeps producers' batches as sent and has
+  // no tiered storage or replica throttling yet, so these change nothing at run time.
+  compressionGzipLevel: topic(
+    int('compression.gzip.level', -1, { validator: oneOfRange(-1, 1, 9), doc: 'gzip level when the broker compresses (-1 = codec default).' }),
+    ['compression.gzip.level'],
+    (c) => c.compressionGzipLevel,
+  ),
+  compressionLz4Level: topic(
+    int('compression.lz4.level', 9, { validator: between(1, 17), doc: 'lz4 level when the broker compresses.' }),
+    ['compression.lz4.level'],
+    (c) => c.compressionLz4Level,
+  ),
+  compressionZstdLevel: topic(
+    int('compression.zstd.level', 3, { validator: between(-131072, 22), doc: 'zstd level when the broker compresses.' }),
+    ['compression.zstd.level'],
+    (c) => c.compressionZstdLevel,
+  ),
+  followerReplicationThrottledReplicas: topic(
+    list('follower.replication.throttled.replicas', [], { doc: 'Replicas whose follower fetches are throttled (partition:broker, or *).' }),
+    [],
+    () => [],
+  ),
+  leaderReplicationThrottledReplicas: topic(
+    list('leader.replication.throttled.replicas', [], { doc: 'Replicas whose leader-side replication is throttled (partition:broker, or *).' }),
+    [],
+    () => [],
+  ),
+  localRetentionBytes: topic(
+    long('local.retention.bytes', -2, { validator: atLeast(-2), doc: 'Local bytes kept with tiered storage (-2 = retention.bytes).' }),
+    ['log.local.retention.bytes'],
+    (c) => c.logLocalRetentionBytes,
+  ),
+  localRetentionMs: topic(
+    long('local.retention.ms', -2, { validator: atLeast(-2), doc: 'Local time kept with tiered storage (-2 = retention.ms).' }),
+    ['log.local.retention.ms'],
+    (c) => c.logLocalRetentionMs,
+  ),
+  remoteLogCopyDisable: topic(bool('remote.log.copy.disable', false, { doc: 'Stop copying segments to tiered storage.' }), [], () => false),
+  remoteLogDeleteOnDisable: topic(bool('remote.log.delete.on.disable', false, { doc: 'Delete remote data when tiered storage is disabled.' }), [], () => false),
+  remoteStorageEnable: topic(
+    bool('remote.storage.enable', false, { validator: tieredStorageDisabled, doc: 'Tiered storage for this topic (not supported by Brook: must stay false).' }),
+    [],
+    () => false,
   ),
   deleteRetentionMs: topic(
     long('delete.retention.ms', 86400000, { validator: atLeast(0), doc: 'How long tombstones are kept when compacting.' }),
