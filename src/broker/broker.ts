@@ -5,6 +5,7 @@
  * in-flight requests, this class owns the listener and the set of live connections.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import type { LogStore } from '../storage/types.js';
 import type { Logger } from '../log/logger.js';
 import type { ApiHandler } from './handler.js';
@@ -15,6 +16,7 @@ import type { BrokerSettings } from './settings.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { GroupService } from '../group/index.js';
 import { TxnServices } from '../txn/services.js';
+import { SecurityService } from '../security/index.js';
 
 export interface BrokerDeps {
   settings: BrokerSettings;
@@ -22,6 +24,8 @@ export interface BrokerDeps {
   logger: Logger;
   clock?: () => number;
   randomBytes?: (size: number) => Buffer;
+  /** TLS/SASL of the listener and SCRAM credentials; default a PLAINTEXT listener, nothing stored. */
+  security?: SecurityService;
 }
 
 export class Broker {
@@ -36,9 +40,13 @@ export class Broker {
   readonly groups: GroupService;
   /** Producer state, producer ids and the transaction coordinator (__transaction_state). */
   readonly txn: TxnServices;
+  /** The listener's TLS/SASL settings, SCRAM credentials and per-connection SASL sessions. */
+  readonly security: SecurityService;
   private readonly store: LogStore;
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
+  /** Raw sockets of a TLS listener, from accept until closed (see stop()). */
+  private readonly handshaking = new Set<net.Socket>();
   private advertised = { host: '127.0.0.1', port: 0 };
 
   constructor(deps: BrokerDeps) {
@@ -55,7 +63,23 @@ export class Broker {
     this.metrics = new BrokerMetrics({ topicNameById: (id) => this.topics.getById(id)?.name });
     this.groups = new GroupService({ settings: this.config.groups, topics: this.topics, logger: this.logger, clock: this.clock });
     this.txn = new TxnServices(this, this.config.txn);
-    this.server = net.createServer((socket) => this.accept(socket));
+    this.security =
+      deps.security ??
+      new SecurityService({ settings: { protocol: 'PLAINTEXT', tls: null, saslMechanisms: [], plainUsers: new Map() }, dataDir: null });
+    this.server = this.security.usesTls
+      ? tls.createServer(this.security.tlsServerOptions(), (socket) => this.accept(socket))
+      : net.createServer((socket) => this.accept(socket));
+    // Failed TLS handshakes (garbage, untrusted client certificates) only cost that socket.
+    this.server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
+      this.logger.debug({ client: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'TLS handshake failed');
+      socket.destroy();
+    });
+    // Sockets still in their TLS handshake are not Connections yet; stop() must not wait for them.
+    this.server.on('connection', (socket: net.Socket) => {
+      if (!this.security.usesTls) return;
+      this.handshaking.add(socket);
+      socket.once('close', () => this.handshaking.delete(socket));
+    });
   }
 
   get connectionCount(): number {
@@ -79,6 +103,7 @@ export class Broker {
     await this.topics.load();
     await this.groups.load();
     await this.txn.start();
+    await this.security.load();
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -102,6 +127,7 @@ export class Broker {
     this.groups.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.close();
+    for (const socket of this.handshaking) socket.destroy();
     await closed;
     await this.txn.close();
     await this.store.close();

@@ -7,6 +7,7 @@
  * make the broker buffer without bound.
  */
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Reader, ProtocolDecodeError } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
@@ -22,6 +23,7 @@ import { FrameDecoder, FrameTooLargeError } from './frame-decoder.js';
 import { NO_RESPONSE, type RequestContext } from './handler.js';
 import type { Broker } from './broker.js';
 import { apiVersionsBody } from './api/18-api-versions.js';
+import { ANONYMOUS, principalFromCertificate, SASL_MAX_RECEIVE_BYTES, type SaslSession } from '../security/index.js';
 
 const API_VERSIONS_KEY = 18;
 /** Pause reading past this many queued response bytes; resume on 'drain'. */
@@ -40,6 +42,10 @@ export class Connection {
   private paused = false;
   /** Read once: request lines are debug-only, and the check should not cost per request. */
   private readonly logRequests: boolean;
+  /** SASL state on a SASL listener (null otherwise): the gate in onFrame reads it. */
+  private readonly sasl: SaslSession | null;
+  /** Principal from the TLS client certificate, or ANONYMOUS. */
+  private readonly tlsPrincipal: string;
 
   constructor(
     private readonly socket: Socket,
@@ -48,6 +54,8 @@ export class Connection {
     this.address = `${socket.remoteAddress}:${socket.remotePort}`;
     this.frames = new FrameDecoder(broker.config.socketRequestMaxBytes);
     this.logRequests = broker.logger.isLevelEnabled('debug');
+    this.sasl = broker.security.newSaslSession();
+    this.tlsPrincipal = tlsPrincipalOf(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
@@ -79,6 +87,7 @@ export class Connection {
   }
 
   private onFrame(frame: Buffer): void {
+    if (this.sasl !== null && !this.sasl.authenticated && !this.saslGate(frame)) return;
     if (frame.length < 8) return this.close('request shorter than a header');
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
@@ -106,6 +115,8 @@ export class Connection {
       clientId: header.clientId ?? null,
       clientAddress: this.address,
       broker: this.broker,
+      principal: this.sasl?.principal ?? this.tlsPrincipal,
+      sasl: this.sasl,
     };
     const slot: Slot = { chunks: null, done: false };
     this.pending.push(slot);
@@ -168,7 +179,49 @@ export class Connection {
       if (slot.chunks) for (const chunk of slot.chunks) this.socket.write(chunk);
     }
     this.socket.uncork();
+    // A failed SASL exchange gets its answer, then the connection ends (as Kafka).
+    if (this.sasl?.state === 'failed' && this.pending.length === 0) return this.endAfterWrites();
     this.maybeResume();
+  }
+
+  /**
+   * Before SASL authentication only ApiVersions, SaslHandshake and SaslAuthenticate pass, frames
+   * are bounded by sasl.server.max.receive.size, and after a v0 handshake frames are raw SASL
+   * tokens. Returns false when the frame was consumed (or the connection closed).
+   */
+  private saslGate(frame: Buffer): boolean {
+    const sasl = this.sasl!;
+    if (frame.length > SASL_MAX_RECEIVE_BYTES) {
+      this.close(`SASL frame of ${frame.length} bytes exceeds ${SASL_MAX_RECEIVE_BYTES} before authentication`);
+      return false;
+    }
+    if (sasl.state === 'raw') {
+      this.onRawSaslToken(sasl, frame);
+      return false;
+    }
+    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
+    if (!sasl.allows(apiKey)) {
+      this.close(`request of api key ${apiKey} not allowed in SASL state ${sasl.state}`);
+      return false;
+    }
+    return true;
+  }
+
+  /** SaslHandshake v0 clients send SASL tokens framed only by a size, and read them back so. */
+  private onRawSaslToken(sasl: SaslSession, token: Buffer): void {
+    const result = sasl.authenticate(token);
+    if (result.errorCode !== ErrorCode.NONE) return this.close(`SASL authentication failed: ${result.errorMessage}`);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(result.authBytes.length, 0);
+    this.pending.push({ chunks: [size, result.authBytes], done: true });
+    this.flush();
+  }
+
+  private endAfterWrites(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end(() => this.socket.destroy());
+    this.broker.connectionClosed(this);
   }
 
   private maybePause(): void {
@@ -188,6 +241,13 @@ export class Connection {
       this.socket.resume();
     }
   }
+}
+
+function tlsPrincipalOf(socket: Socket): string {
+  const tlsSocket = socket as TLSSocket;
+  if (typeof tlsSocket.getPeerX509Certificate !== 'function' || !tlsSocket.authorized) return ANONYMOUS;
+  const cert = tlsSocket.getPeerX509Certificate();
+  return cert ? principalFromCertificate(cert) : ANONYMOUS;
 }
 
 /** Size prefix + response header + body, as a list of buffers ready for one corked write. */

@@ -3,6 +3,7 @@
  * list in ./api/index.ts is what the router dispatches on and what ApiVersions advertises.
  */
 import type { Broker } from './broker.js';
+import type { SaslSession } from '../security/sasl-session.js';
 
 export interface RequestContext {
   readonly apiKey: number;
@@ -12,6 +13,10 @@ export interface RequestContext {
   /** `host:port` of the peer, for logs. */
   readonly clientAddress: string;
   readonly broker: Broker;
+  /** Who sent the request: `User:ANONYMOUS`, `User:<SASL user>` or `User:<TLS subject DN>`. */
+  readonly principal: string;
+  /** The connection's SASL state on a SASL listener, else null. */
+  readonly sasl: SaslSession | null;
 }
 
 /** Returned by a handler that must not answer (Produce with acks=0). */

@@ -15,6 +15,7 @@ import { MemoryLogStore } from '../storage/memory/memory-store.js';
 import { Broker } from './broker.js';
 import { settingsFromConfig } from './settings.js';
 import { startBrokerMetricsEndpoint } from '../metrics/broker-endpoint.js';
+import { SecurityService, securitySettingsFromConfig } from '../security/index.js';
 import type { MetricsServer } from '../metrics/http-server.js';
 
 export interface StartBrokerOptions {
@@ -69,7 +70,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     await store.close();
     throw new Error(`cluster.id ${config.clusterId} does not match ${clusterId} stored in ${dataDir}/meta.properties`);
   }
-  const broker = new Broker({ settings: settingsFromConfig(config, clusterId), store, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  let security: SecurityService;
+  try {
+    // SCRAM credentials live beside the data (memory storage keeps them in memory only).
+    security = new SecurityService({ settings: securitySettingsFromConfig(config), dataDir: storage === 'file' ? dataDir : null });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const broker = new Broker({ settings: settingsFromConfig(config, clusterId), store, logger, security, ...(options.clock ? { clock: options.clock } : {}) });
   const host = options.host ?? '127.0.0.1';
   try {
     await broker.start(host, options.port ?? 9092);

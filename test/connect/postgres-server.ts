@@ -1,7 +1,7 @@
 /**
  * A throwaway PostgreSQL server for tests: initdb in a temp dir, a free port, trust auth, fsync
  * off, wal_level=logical. Uses the Debian `postgresql` package's binaries; as root (CI) the
- * server runs as the `postgres` user, since PostgreSQL refuses to run as root.
+ * server runs as the `postgres` user (spawn's uid/gid), since PostgreSQL refuses to run as root.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, readdirSync } from 'node:fs';
@@ -25,17 +25,13 @@ export async function startPostgres(): Promise<TestPostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL binaries not found (Debian package postgresql)');
   const dir = tempDir('brook-pg-');
-  const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
-  if (asRoot) {
-    const { uid, gid } = userIds('postgres');
-    chownSync(dir, uid, gid);
-  }
+  const user: { uid?: number; gid?: number } = process.getuid?.() === 0 ? userIds('postgres') : {};
+  if (user.uid !== undefined) chownSync(dir, user.uid, user.gid!);
   const data = join(dir, 'data');
-  execFileSync(...run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'brook', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
+  execFileSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'brook', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore', ...user });
   const port = await freePort();
-  const [cmd, args] = run(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'wal_level=logical']);
-  const child: ChildProcess = spawn(cmd, args, { stdio: 'ignore' });
+  const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'wal_level=logical'];
+  const child: ChildProcess = spawn(join(bin, 'postgres'), args, { stdio: 'ignore', ...user });
   const url = `postgres://brook@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -62,6 +58,5 @@ export async function startPostgres(): Promise<TestPostgres> {
 }
 
 function userIds(name: string): { uid: number; gid: number } {
-  const [uid, gid] = execFileSync('id', ['-u', name]).toString().trim().split('\n').concat(execFileSync('id', ['-g', name]).toString().trim());
-  return { uid: Number(uid), gid: Number(gid) };
+  return { uid: Number(execFileSync('id', ['-u', name]).toString().trim()), gid: Number(execFileSync('id', ['-g', name]).toString().trim()) };
 }

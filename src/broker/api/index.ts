@@ -13,6 +13,7 @@ import { handler as leaveGroup } from './13-leave-group.js';
 import { handler as syncGroup } from './14-sync-group.js';
 import { handler as describeGroups } from './15-describe-groups.js';
 import { handler as listGroups } from './16-list-groups.js';
+import { handler as saslHandshake } from './17-sasl-handshake.js';
 import { handler as apiVersions } from './18-api-versions.js';
 import { handler as createTopics } from './19-create-topics.js';
 import { handler as deleteTopics } from './20-delete-topics.js';
@@ -27,10 +28,13 @@ import { handler as txnOffsetCommit } from './28-txn-offset-commit.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
 import { handler as describeLogDirs } from './35-describe-log-dirs.js';
+import { handler as saslAuthenticate } from './36-sasl-authenticate.js';
 import { handler as createPartitions } from './37-create-partitions.js';
 import { handler as deleteGroups } from './42-delete-groups.js';
 import { handler as incrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { handler as offsetDelete } from './47-offset-delete.js';
+import { handler as describeUserScramCredentials } from './50-describe-user-scram-credentials.js';
+import { handler as alterUserScramCredentials } from './51-alter-user-scram-credentials.js';
 import { handler as describeCluster } from './60-describe-cluster.js';
 import { handler as describeProducers } from './61-describe-producers.js';
 import { handler as describeTransactions } from './65-describe-transactions.js';
@@ -50,6 +54,7 @@ export const handlers: ApiHandler[] = [
   syncGroup,
   describeGroups,
   listGroups,
+  saslHandshake,
   apiVersions,
   createTopics,
   deleteTopics,
@@ -64,10 +69,13 @@ export const handlers: ApiHandler[] = [
   describeConfigs,
   alterConfigs,
   describeLogDirs,
+  saslAuthenticate,
   createPartitions,
   deleteGroups,
   incrementalAlterConfigs,
   offsetDelete,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
   describeCluster,
   describeProducers,
   describeTransactions,

@@ -13,6 +13,9 @@ import type { Connector, ConnectorClass, ConnectorType } from '../api.js';
 import { FileStreamSinkConnector } from '../connectors/file-stream-sink.js';
 import { FileStreamSourceConnector } from '../connectors/file-stream-source.js';
 import { HttpSinkConnector } from '../connectors/http-sink.js';
+import { PostgresCdcSourceConnector } from '../connectors/postgres/postgres-cdc-source.js';
+import { PostgresSinkConnector } from '../connectors/postgres/postgres-sink.js';
+import { PostgresSourceConnector } from '../connectors/postgres/postgres-source.js';
 
 export interface PluginInfo {
   class: string;
@@ -24,6 +27,9 @@ const BUILT_INS: Array<[string, ConnectorClass]> = [
   ['org.apache.kafka.connect.file.FileStreamSourceConnector', FileStreamSourceConnector],
   ['org.apache.kafka.connect.file.FileStreamSinkConnector', FileStreamSinkConnector],
   ['io.brook.connect.http.HttpSinkConnector', HttpSinkConnector],
+  ['io.brook.connect.postgres.PostgresSourceConnector', PostgresSourceConnector],
+  ['io.brook.connect.postgres.PostgresSinkConnector', PostgresSinkConnector],
+  ['io.brook.connect.postgres.PostgresCdcSourceConnector', PostgresCdcSourceConnector],
 ];
 
 function looksLikeConnector(v: unknown): v is ConnectorClass {

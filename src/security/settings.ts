@@ -1,0 +1,89 @@
+/**
+ * The listener's security, derived once from the broker config: its protocol, the TLS material
+ * (PEM files read at startup) and the SASL mechanisms and PLAIN users.
+ *
+ * TLS settings (PEM only):
+ * - `ssl.keystore.location` (with `ssl.keystore.type=PEM`): one file with the private key and the
+ *   certificate chain, the key optionally encrypted with `ssl.key.password`; or the Brook extensions
+ *   `ssl.certificate.location` + `ssl.key.location` (two files).
+ * - `ssl.truststore.location`: CA certificates for client certificates; `ssl.client.auth`
+ *   none/requested/required.
+ * SASL: `sasl.enabled.mechanisms` among PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; PLAIN users from the
+ * Brook extension `sasl.plain.users=alice:secret,bob:pw`.
+ */
+import { readFileSync } from 'node:fs';
+import type { BrokerConfig, SecurityProtocol } from '../config/broker-config.js';
+import { ConfigError } from '../config/config-error.js';
+import { parsePlainUsers } from './plain.js';
+
+export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+export type SaslMechanism = (typeof SUPPORTED_SASL_MECHANISMS)[number];
+
+export interface TlsSettings {
+  cert: Buffer;
+  key: Buffer;
+  passphrase?: string;
+  /** Trusted CAs for client certificates; undefined = Node's default CAs. */
+  ca?: Buffer;
+  clientAuth: 'none' | 'requested' | 'required';
+}
+
+export interface SecuritySettings {
+  protocol: SecurityProtocol;
+  /** Set for SSL and SASL_SSL. */
+  tls: TlsSettings | null;
+  /** Enabled and supported mechanisms; non-empty for SASL listeners. */
+  saslMechanisms: readonly SaslMechanism[];
+  plainUsers: ReadonlyMap<string, string>;
+}
+
+export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path: string) => Buffer = readFileSync): SecuritySettings {
+  const protocol = config.effectiveSecurityProtocol;
+  const usesTls = protocol === 'SSL' || protocol === 'SASL_SSL';
+  const usesSasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
+  const saslMechanisms = usesSasl ? saslMechanismsOf(config) : [];
+  return {
+    protocol,
+    tls: usesTls ? tlsSettingsOf(config, readFile) : null,
+    saslMechanisms,
+    plainUsers: saslMechanisms.includes('PLAIN') ? parsePlainUsers(config.saslPlainUsers) : new Map(),
+  };
+}
+
+function saslMechanismsOf(config: BrokerConfig): SaslMechanism[] {
+  const enabled = config.saslEnabledMechanisms.map((m) => m.trim().toUpperCase());
+  const supported = enabled.filter((m): m is SaslMechanism => (SUPPORTED_SASL_MECHANISMS as readonly string[]).includes(m));
+  if (supported.length === 0) {
+    throw ConfigError.invalid(
+      'sasl.enabled.mechanisms',
+      config.saslEnabledMechanisms.join(','),
+      `A SASL listener needs one of ${SUPPORTED_SASL_MECHANISMS.join(', ')}`,
+    );
+  }
+  return supported;
+}
+
+function tlsSettingsOf(config: BrokerConfig, readFile: (path: string) => Buffer): TlsSettings {
+  const read = (name: string, path: string): Buffer => {
+    try {
+      return readFile(path);
+    } catch (err) {
+      throw ConfigError.invalid(name, path, `cannot read: ${(err as Error).message}`);
+    }
+  };
+  let cert: Buffer;
+  let key: Buffer;
+  if (config.sslKeystoreLocation !== null) {
+    // One PEM file with both: Node picks the key and the certificates out of it.
+    cert = key = read('ssl.keystore.location', config.sslKeystoreLocation);
+  } else if (config.sslCertificateLocation !== null && config.sslKeyLocation !== null) {
+    cert = read('ssl.certificate.location', config.sslCertificateLocation);
+    key = read('ssl.key.location', config.sslKeyLocation);
+  } else {
+    throw ConfigError.invalid('ssl.keystore.location', 'null', 'A TLS listener needs ssl.keystore.location, or ssl.certificate.location and ssl.key.location');
+  }
+  const settings: TlsSettings = { cert, key, clientAuth: config.sslClientAuth as TlsSettings['clientAuth'] };
+  if (config.sslKeyPassword !== null) settings.passphrase = config.sslKeyPassword;
+  if (config.sslTruststoreLocation !== null) settings.ca = read('ssl.truststore.location', config.sslTruststoreLocation);
+  return settings;
+}

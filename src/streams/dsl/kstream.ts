@@ -1,0 +1,157 @@
+/** KStream: a record stream, and its stateless operations. */
+import type { Serde } from '../serdes.js';
+import type { KeyValue, StreamRecord } from '../record.js';
+import type { ProcessorSupplier } from '../processor.js';
+import type { InternalBuilder } from './internal-builder.js';
+import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
+import { requireSerde, type Grouped, type Produced } from './options.js';
+import { KGroupedStream } from './grouped-stream.js';
+
+export class KStream<K, V> {
+  constructor(
+    private readonly builder: InternalBuilder,
+    /** The node whose output this stream is. */
+    readonly nodeName: string,
+    readonly keySerde: Serde<K> | undefined,
+    readonly valueSerde: Serde<V> | undefined,
+    /** True after a key change: aggregations here would need a repartition topic. */
+    readonly keyChanged = false,
+  ) {}
+
+  filter(predicate: (key: K, value: V) => boolean): KStream<K, V> {
+    return this.step<K, V>('KSTREAM-FILTER', (r, fwd) => predicate(r.key, r.value) && fwd(r), this.keySerde, this.valueSerde, false);
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean): KStream<K, V> {
+    return this.filter((k, v) => !predicate(k, v));
+  }
+
+  map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>): KStream<K2, V2> {
+    return this.step<K2, V2>('KSTREAM-MAP', (r, fwd) => {
+      const [key, value] = mapper(r.key, r.value);
+      fwd({ key, value, timestampMs: r.timestampMs, headers: r.headers });
+    }, undefined, undefined, true);
+  }
+
+  mapValues<V2>(mapper: (value: V, key: K) => V2): KStream<K, V2> {
+    return this.step<K, V2>('KSTREAM-MAPVALUES', (r, fwd) => fwd({ key: r.key, value: mapper(r.value, r.key), timestampMs: r.timestampMs, headers: r.headers }), this.keySerde, undefined, false);
+  }
+
+  flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
+    return this.step<K2, V2>('KSTREAM-FLATMAP', (r, fwd) => {
+      for (const [key, value] of mapper(r.key, r.value)) fwd({ key, value, timestampMs: r.timestampMs, headers: r.headers });
+    }, undefined, undefined, true);
+  }
+
+  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): KStream<K, V2> {
+    return this.step<K, V2>('KSTREAM-FLATMAPVALUES', (r, fwd) => {
+      for (const value of mapper(r.value, r.key)) fwd({ key: r.key, value, timestampMs: r.timestampMs, headers: r.headers });
+    }, this.keySerde, undefined, false);
+  }
+
+  selectKey<K2>(selector: (key: K, value: V) => K2, options: { keySerde?: Serde<K2> } = {}): KStream<K2, V> {
+    return this.step<K2, V>('KSTREAM-KEY-SELECT', (r, fwd) => fwd({ key: selector(r.key, r.value), value: r.value, timestampMs: r.timestampMs, headers: r.headers }), options.keySerde, this.valueSerde, true);
+  }
+
+  peek(action: (key: K, value: V) => void): KStream<K, V> {
+    return this.step<K, V>('KSTREAM-PEEK', (r, fwd) => {
+      action(r.key, r.value);
+      fwd(r);
+    }, this.keySerde, this.valueSerde, false);
+  }
+
+  /** Routes each record to the first branch whose predicate holds (Kafka's split()/branch()). */
+  split(options: { name?: string } = {}): BranchedKStream<K, V> {
+    return new BranchedKStream(this.builder, this, options.name ?? this.builder.newName('KSTREAM-BRANCH'));
+  }
+
+  merge(other: KStream<K, V>): KStream<K, V> {
+    const name = this.builder.newName('KSTREAM-MERGE');
+    this.builder.topology.addProcessor(name, passThroughSupplier<K, V>(), this.nodeName, other.nodeName);
+    return new KStream(this.builder, name, this.keySerde ?? other.keySerde, this.valueSerde ?? other.valueSerde, this.keyChanged || other.keyChanged);
+  }
+
+  /** Writes to a topic; partitions are chosen by the producer's default partitioner on the key bytes. */
+  to(topic: string, produced: Produced<K, V> = {}): void {
+    const keySerde = requireSerde(produced.keySerde ?? this.keySerde, `to(${topic}) key`);
+    const valueSerde = requireSerde(produced.valueSerde ?? this.valueSerde, `to(${topic}) value`);
+    this.builder.topology.addSink(this.builder.newName('KSTREAM-SINK'), topic, keySerde, valueSerde, this.nodeName);
+  }
+
+  /** Lower-level escape hatch: a Processor API node in the middle of the DSL. */
+  process<K2, V2>(supplier: ProcessorSupplier<K, V, K2, V2>, options: { stores?: string[]; keyChanging?: boolean } = {}): KStream<K2, V2> {
+    const name = this.builder.newName('KSTREAM-PROCESSOR');
+    this.builder.topology.addProcessor(name, supplier, this.nodeName);
+    if (options.stores && options.stores.length > 0) this.builder.topology.connectProcessorAndStateStores(name, ...options.stores);
+    return new KStream<K2, V2>(this.builder, name, undefined, undefined, this.keyChanged || (options.keyChanging ?? true));
+  }
+
+  groupByKey(grouped: Grouped<K, V> = {}): KGroupedStream<K, V> {
+    return new KGroupedStream(this.builder, this.nodeName, grouped.keySerde ?? this.keySerde, grouped.valueSerde ?? this.valueSerde, this.keyChanged);
+  }
+
+  groupBy<K2>(selector: (key: K, value: V) => K2, grouped: Grouped<K2, V> = {}): KGroupedStream<K2, V> {
+    return this.selectKey(selector, grouped.keySerde ? { keySerde: grouped.keySerde } : {}).groupByKey(grouped);
+  }
+
+  private step<K2, V2>(prefix: string, step: Step<K, V, K2, V2>, keySerde: Serde<K2> | undefined, valueSerde: Serde<V2> | undefined, keyChanging: boolean): KStream<K2, V2> {
+    const name = this.builder.newName(prefix);
+    this.builder.topology.addProcessor(name, statelessSupplier(step), this.nodeName);
+    return new KStream<K2, V2>(this.builder, name, keySerde, valueSerde, this.keyChanged || keyChanging);
+  }
+}
+
+/** The builder split() returns: add branches, then finish with defaultBranch() or noDefaultBranch(). */
+export class BranchedKStream<K, V> {
+  private readonly branches: Array<{ predicate: (key: K, value: V) => boolean; childName: string }> = [];
+  private readonly result: Record<string, KStream<K, V>> = {};
+  private index = 1;
+  private readonly splitNode: string;
+
+  constructor(
+    private readonly builder: InternalBuilder,
+    private readonly parent: KStream<K, V>,
+    private readonly splitName: string,
+  ) {
+    this.splitNode = splitName;
+    const branches = this.branches;
+    const supplier: ProcessorSupplier<K, V, K, V> = () => {
+      let forward: (record: StreamRecord<K, V>, child: string) => void = () => {};
+      return {
+        init: (context) => {
+          forward = (record, child) => context.forward(record, child);
+        },
+        process: (record) => {
+          const branch = branches.find((b) => b.predicate(record.key, record.value));
+          if (branch) forward(record, branch.childName);
+        },
+      };
+    };
+    builder.topology.addProcessor(this.splitNode, supplier, parent.nodeName);
+  }
+
+  /** The branch is named `<split name><name>`, or `<split name><index>` (Kafka's naming). */
+  branch(predicate: (key: K, value: V) => boolean, options: { name?: string } = {}): this {
+    this.addBranch(predicate, options.name ?? String(this.index));
+    this.index++;
+    return this;
+  }
+
+  /** Records no branch took; named `<split name>0` unless given a name. */
+  defaultBranch(options: { name?: string } = {}): Record<string, KStream<K, V>> {
+    this.addBranch(() => true, options.name ?? '0');
+    return this.result;
+  }
+
+  noDefaultBranch(): Record<string, KStream<K, V>> {
+    return this.result;
+  }
+
+  private addBranch(predicate: (key: K, value: V) => boolean, suffix: string): void {
+    const childName = `${this.splitName}${suffix}`;
+    if (this.result[childName]) throw new TypeError(`branch ${childName} already exists`);
+    this.builder.topology.addProcessor(childName, passThroughSupplier<K, V>(), this.splitNode);
+    this.branches.push({ predicate, childName });
+    this.result[childName] = new KStream(this.builder, childName, this.parent.keySerde, this.parent.valueSerde, this.parent.keyChanged);
+  }
+}

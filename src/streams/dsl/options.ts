@@ -1,0 +1,33 @@
+/** Option shapes of the DSL (Kafka's Consumed, Produced, Grouped, Materialized, Named). */
+import type { Serde } from '../serdes.js';
+
+export interface Consumed<K, V> {
+  keySerde: Serde<K>;
+  valueSerde: Serde<V>;
+}
+
+export interface Produced<K, V> {
+  keySerde?: Serde<K>;
+  valueSerde?: Serde<V>;
+}
+
+export interface Grouped<K, V> {
+  keySerde?: Serde<K>;
+  valueSerde?: Serde<V>;
+}
+
+export interface Materialized<K, V> {
+  /** Store name; its changelog is `<applicationId>-<storeName>-changelog`. Generated when omitted. */
+  storeName?: string;
+  keySerde?: Serde<K>;
+  valueSerde?: Serde<V>;
+  /** Default true: back the store with a compacted changelog topic. */
+  logging?: boolean;
+  /** Window stores only: how long windows are kept; default size + grace. */
+  retentionMs?: number;
+}
+
+export function requireSerde<T>(serde: Serde<T> | undefined, what: string): Serde<T> {
+  if (!serde) throw new TypeError(`${what}: no serde known here; pass one (the key or value type changed upstream)`);
+  return serde;
+}

@@ -1,0 +1,198 @@
+/**
+ * KafkaStreams: runs a topology against a broker with at_least_once processing.
+ * The application id is the consumer group; each assigned input partition number is a task with
+ * its own stores; logged stores write to `<applicationId>-<store>-changelog` (compacted, created
+ * here) and are restored from it when the task starts. Outputs go through the client Producer and
+ * input offsets are committed only after those outputs are acknowledged.
+ */
+import { Admin, Consumer, Producer, type ConsumerRecord } from '../client/index.js';
+import { changelogTopic } from './stores/state-store.js';
+import { StreamTask } from './task.js';
+import type { Topology } from './topology.js';
+import type { StateStore } from './stores/state-store.js';
+import { ProducerCollector } from './runtime/producer-collector.js';
+import { restoreTask } from './runtime/restore.js';
+
+export interface KafkaStreamsOptions {
+  applicationId: string;
+  bootstrapServers: string | string[];
+  /** Only at_least_once in this version. */
+  processingGuarantee?: 'at_least_once';
+  /** Default 30000 (Kafka's at_least_once default). */
+  commitIntervalMs?: number;
+  /** Replication factor of the changelog topics; default -1 (the broker's default). */
+  replicationFactor?: number;
+  /** Consumer group tuning, passed to the client Consumer. */
+  sessionTimeoutMs?: number;
+  rebalanceTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long one poll waits for records. Default 100. */
+  pollMs?: number;
+  /** Default 60000. */
+  restoreTimeoutMs?: number;
+  /** Called once when processing fails; the instance is then in state ERROR. */
+  onError?: (err: Error) => void;
+  clock?: () => number;
+}
+
+export type StreamsState = 'CREATED' | 'RUNNING' | 'PENDING_SHUTDOWN' | 'NOT_RUNNING' | 'ERROR';
+
+export class KafkaStreams {
+  private stateValue: StreamsState = 'CREATED';
+  private readonly admin: Admin;
+  private readonly producer: Producer;
+  private readonly consumer: Consumer;
+  private readonly collector: ProducerCollector;
+  private readonly tasks = new Map<number, StreamTask>();
+  /** Next offset to commit per "topic\0partition": the records before it are processed. */
+  private readonly processed = new Map<string, { topic: string; partition: number; offset: number }>();
+  private readonly clock: () => number;
+  private loop: Promise<void> | null = null;
+  private lastCommitMs = 0;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly options: KafkaStreamsOptions,
+  ) {
+    if ((options.processingGuarantee ?? 'at_least_once') !== 'at_least_once') throw new TypeError('only processingGuarantee at_least_once is supported');
+    if (topology.sourceTopics().length === 0) throw new TypeError('the topology has no source topics');
+    this.clock = options.clock ?? Date.now;
+    const client = { bootstrapServers: options.bootstrapServers, clientId: options.applicationId, clock: this.clock };
+    this.admin = new Admin(client);
+    this.producer = new Producer({ ...client, acks: 'all' });
+    this.consumer = new Consumer({
+      ...client,
+      groupId: options.applicationId,
+      autoCommit: false,
+      autoOffsetReset: 'earliest',
+      maxWaitMs: options.pollMs ?? 100,
+      ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+      ...(options.rebalanceTimeoutMs !== undefined ? { rebalanceTimeoutMs: options.rebalanceTimeoutMs } : {}),
+      ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    });
+    this.collector = new ProducerCollector(this.producer);
+  }
+
+  state(): StreamsState {
+    return this.stateValue;
+  }
+
+  /** The error that stopped processing, if any. */
+  error(): Error | null {
+    return this.failure;
+  }
+
+  /** Creates internal topics, joins the group and starts processing in the background. */
+  async start(): Promise<void> {
+    if (this.stateValue !== 'CREATED') throw new TypeError(`start() in state ${this.stateValue}`);
+    const partitions = await this.inputPartitions();
+    if (partitions > 1 && this.topology.keyChangingNodes.size > 0) {
+      throw new Error(`aggregations after a key change need repartition topics, which this version does not create; use single-partition inputs or group by the input key (nodes: ${[...this.topology.keyChangingNodes].join(', ')})`);
+    }
+    await this.createChangelogTopics(partitions);
+    await this.consumer.subscribe({ topics: this.topology.sourceTopics(), fromBeginning: true });
+    this.stateValue = 'RUNNING';
+    this.lastCommitMs = this.clock();
+    this.loop = this.run().catch((err: Error) => this.fail(err));
+  }
+
+  /** Stops processing, commits what was processed (after its outputs are acked), leaves the group. */
+  async close(): Promise<void> {
+    if (this.stateValue === 'NOT_RUNNING') return;
+    const wasRunning = this.stateValue === 'RUNNING';
+    if (wasRunning) this.stateValue = 'PENDING_SHUTDOWN';
+    await this.loop;
+    try {
+      if (wasRunning && !this.failure) await this.commit();
+    } finally {
+      for (const task of this.tasks.values()) task.close();
+      this.tasks.clear();
+      await this.consumer.close();
+      await this.producer.close();
+      await this.admin.close();
+      if (this.stateValue !== 'ERROR') this.stateValue = 'NOT_RUNNING';
+    }
+  }
+
+  /** A task's local store (task = input partition), for tests and tools; interactive queries come later. */
+  localStore<S extends StateStore>(storeName: string, partition: number): S | null {
+    return (this.tasks.get(partition)?.stores.get(storeName) as S | undefined) ?? null;
+  }
+
+  /** Partition numbers with a running task. */
+  activeTasks(): number[] {
+    return [...this.tasks.keys()].sort((a, b) => a - b);
+  }
+
+  private async run(): Promise<void> {
+    while (this.stateValue === 'RUNNING') {
+      const records = await this.consumer.poll({ timeoutMs: this.options.pollMs ?? 100 });
+      this.dropRevokedTasks();
+      for (const r of records) await this.processRecord(r);
+      this.collector.flush();
+      if (this.clock() - this.lastCommitMs >= (this.options.commitIntervalMs ?? 30_000)) await this.commit();
+    }
+  }
+
+  private async processRecord(r: ConsumerRecord): Promise<void> {
+    let task = this.tasks.get(r.partition);
+    if (!task) task = await this.createTask(r.partition);
+    task.process(r.topic, r.offset, r.key, r.value, r.timestamp, r.headers);
+    this.processed.set(`${r.topic}\0${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+  }
+
+  private async createTask(partition: number): Promise<StreamTask> {
+    const task = new StreamTask(this.topology, partition, this.options.applicationId, this.collector);
+    await restoreTask(task, this.admin, { bootstrapServers: this.options.bootstrapServers, applicationId: this.options.applicationId, timeoutMs: this.options.restoreTimeoutMs ?? 60_000, clock: this.clock });
+    task.init();
+    this.tasks.set(partition, task);
+    return task;
+  }
+
+  /** Tasks whose partitions moved to another member are closed; they restore from the changelog if they come back. */
+  private dropRevokedTasks(): void {
+    const assigned = new Set(this.consumer.assignment().map((tp) => tp.partition));
+    for (const [partition, task] of this.tasks) {
+      if (assigned.has(partition)) continue;
+      task.close();
+      this.tasks.delete(partition);
+    }
+    for (const [k, p] of this.processed) if (!assigned.has(p.partition)) this.processed.delete(k);
+  }
+
+  private async commit(): Promise<void> {
+    this.lastCommitMs = this.clock();
+    await this.collector.awaitAcks();
+    if (this.processed.size === 0) return;
+    const offsets = [...this.processed.values()];
+    this.processed.clear();
+    await this.consumer.commit(offsets);
+  }
+
+  private async inputPartitions(): Promise<number> {
+    let max = 0;
+    for (const topic of this.topology.sourceTopics()) {
+      const [info] = await this.admin.describeTopics({ topics: [topic] });
+      if (!info || info.errorCode !== 0 || info.partitions.length === 0) throw new Error(`source topic ${topic} does not exist`);
+      max = Math.max(max, info.partitions.length);
+    }
+    return max;
+  }
+
+  private async createChangelogTopics(partitions: number): Promise<void> {
+    const existing = new Set(await this.admin.listTopics({ includeInternal: true }));
+    const topics = [...this.topology.stores.values()]
+      .filter((s) => s.loggingEnabled)
+      .map((s) => changelogTopic(this.options.applicationId, s.name))
+      .filter((t) => !existing.has(t))
+      .map((topic) => ({ topic, numPartitions: partitions, replicationFactor: this.options.replicationFactor ?? -1, configs: { 'cleanup.policy': 'compact' } }));
+    if (topics.length > 0) await this.admin.createTopics({ topics });
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    this.stateValue = 'ERROR';
+    this.options.onError?.(err);
+  }
+}

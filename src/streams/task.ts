@@ -1,0 +1,132 @@
+/**
+ * A stream task: one instance of the topology for one input partition number, with its own
+ * processors and stores. The driver and the runtime both feed it records and collect its output.
+ */
+import type { RecordHeader } from '../records/record-types.js';
+import type { Processor, ProcessorContext } from './processor.js';
+import type { StreamRecord } from './record.js';
+import type { StateStore, StoreContext } from './stores/state-store.js';
+import { changelogTopic } from './stores/state-store.js';
+import type { Topology, TopologyNode } from './topology.js';
+
+/** Where a task's output goes. partition undefined: the producer's partitioner picks by key. */
+export interface RecordCollector {
+  send(topic: string, key: Buffer | null, value: Buffer | null, timestampMs: number, headers: RecordHeader[], partition?: number): void;
+}
+
+interface RuntimeNode {
+  def: TopologyNode;
+  processor: Processor<unknown, unknown, unknown, unknown> | null;
+  children: RuntimeNode[];
+}
+
+export class StreamTask {
+  readonly id: string;
+  readonly stores = new Map<string, StateStore>();
+  readonly droppedRecords = new Map<string, number>();
+  private readonly nodes = new Map<string, RuntimeNode>();
+  private readonly sourceByTopic = new Map<string, RuntimeNode>();
+  private streamTime = -1;
+  private current: { topic: string; partition: number; offset: number } | null = null;
+
+  constructor(
+    topology: Topology,
+    readonly partition: number,
+    readonly applicationId: string,
+    private readonly collector: RecordCollector,
+  ) {
+    this.id = `0_${partition}`;
+    for (const [name, builder] of topology.stores) this.stores.set(name, builder.build());
+    for (const def of topology.nodes.values()) this.nodes.set(def.name, { def, processor: null, children: [] });
+    for (const node of this.nodes.values()) {
+      node.children = node.def.children.map((c) => this.nodes.get(c)!);
+      if (node.def.kind === 'source') for (const t of node.def.topics) this.sourceByTopic.set(t, node);
+    }
+  }
+
+  /** Opens stores (restore first, then this) and processors. */
+  init(): void {
+    const storeContext: StoreContext = {
+      applicationId: this.applicationId,
+      taskId: this.id,
+      logChange: (store, key, value, timestampMs) =>
+        this.collector.send(changelogTopic(this.applicationId, store), key, value, timestampMs, [], this.partition),
+    };
+    for (const store of this.stores.values()) store.init(storeContext);
+    for (const node of this.nodes.values()) {
+      if (node.def.kind !== 'processor') continue;
+      node.processor = node.def.supplier();
+      node.processor.init?.(this.contextFor(node));
+    }
+  }
+
+  /** Feeds one changelog record to a store before init(). */
+  restore(storeName: string, key: Buffer, value: Buffer | null): void {
+    const store = this.stores.get(storeName);
+    if (!store) throw new TypeError(`task ${this.id}: no store ${storeName}`);
+    store.restore(key, value);
+  }
+
+  process(topic: string, offset: number, key: Buffer | null, value: Buffer | null, timestampMs: number, headers: RecordHeader[]): void {
+    const source = this.sourceByTopic.get(topic);
+    if (!source || source.def.kind !== 'source') throw new TypeError(`task ${this.id}: no source for topic ${topic}`);
+    if (timestampMs < 0) {
+      this.recordDropped('negative timestamp');
+      return;
+    }
+    this.streamTime = Math.max(this.streamTime, timestampMs);
+    this.current = { topic, partition: this.partition, offset };
+    try {
+      const record: StreamRecord<unknown, unknown> = {
+        key: source.def.keySerde.deserialize(topic, key),
+        value: source.def.valueSerde.deserialize(topic, value),
+        timestampMs,
+        headers,
+      };
+      for (const child of source.children) this.deliver(child, record);
+    } finally {
+      this.current = null;
+    }
+  }
+
+  streamTimeMs(): number {
+    return this.streamTime;
+  }
+
+  close(): void {
+    for (const node of this.nodes.values()) node.processor?.close?.();
+    for (const store of this.stores.values()) store.close();
+  }
+
+  private recordDropped(reason: string): void {
+    this.droppedRecords.set(reason, (this.droppedRecords.get(reason) ?? 0) + 1);
+  }
+
+  private deliver(node: RuntimeNode, record: StreamRecord<unknown, unknown>): void {
+    const def = node.def;
+    if (def.kind === 'processor') node.processor!.process(record);
+    else if (def.kind === 'sink') {
+      const key = def.keySerde.serialize(def.topic, record.key);
+      const value = def.valueSerde.serialize(def.topic, record.value);
+      this.collector.send(def.topic, key, value, record.timestampMs, record.headers);
+    }
+  }
+
+  private contextFor(node: RuntimeNode): ProcessorContext<unknown, unknown> {
+    const def = node.def as Extract<TopologyNode, { kind: 'processor' }>;
+    return {
+      taskId: this.id,
+      applicationId: this.applicationId,
+      forward: (record, childName) => {
+        for (const child of node.children) if (childName === undefined || child.def.name === childName) this.deliver(child, record);
+      },
+      getStateStore: <S extends StateStore>(name: string): S => {
+        if (!def.stores.includes(name)) throw new TypeError(`processor ${def.name} is not connected to store ${name}`);
+        return this.stores.get(name) as S;
+      },
+      streamTimeMs: () => this.streamTime,
+      recordMetadata: () => this.current,
+      recordDropped: (reason) => this.recordDropped(reason),
+    };
+  }
+}

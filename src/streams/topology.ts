@@ -1,0 +1,116 @@
+/**
+ * A topology: source nodes (topics in), processor nodes, sink nodes (topics out), and the state
+ * stores processors use. Built by the DSL (StreamsBuilder) or by hand, like Kafka's Topology.
+ * This slice runs every node in one sub-topology: a task per input partition number.
+ */
+import type { Serde } from './serdes.js';
+import type { ProcessorSupplier } from './processor.js';
+import type { StoreBuilder } from './stores/state-store.js';
+
+export interface SourceNode {
+  kind: 'source';
+  name: string;
+  topics: string[];
+  keySerde: Serde<unknown>;
+  valueSerde: Serde<unknown>;
+  children: string[];
+}
+
+export interface ProcessorNode {
+  kind: 'processor';
+  name: string;
+  supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>;
+  stores: string[];
+  children: string[];
+}
+
+export interface SinkNode {
+  kind: 'sink';
+  name: string;
+  topic: string;
+  keySerde: Serde<unknown>;
+  valueSerde: Serde<unknown>;
+  children: string[];
+}
+
+export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
+
+export class Topology {
+  readonly nodes = new Map<string, TopologyNode>();
+  readonly stores = new Map<string, StoreBuilder>();
+  /** Nodes whose output key may differ from the input partitioning (see KafkaStreams' check). */
+  readonly keyChangingNodes = new Set<string>();
+
+  addSource<K, V>(name: string, topics: string | string[], keySerde: Serde<K>, valueSerde: Serde<V>): this {
+    const list = typeof topics === 'string' ? [topics] : topics;
+    for (const t of list) {
+      if (this.sourceTopics().includes(t)) throw new TypeError(`topic ${t} already has a source node`);
+    }
+    this.addNode({ kind: 'source', name, topics: list, keySerde: keySerde as Serde<unknown>, valueSerde: valueSerde as Serde<unknown>, children: [] }, []);
+    return this;
+  }
+
+  addProcessor<KIn, VIn, KOut, VOut>(name: string, supplier: ProcessorSupplier<KIn, VIn, KOut, VOut>, ...parentNames: string[]): this {
+    if (parentNames.length === 0) throw new TypeError(`processor ${name} needs at least one parent`);
+    this.addNode({ kind: 'processor', name, supplier: supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, stores: [], children: [] }, parentNames);
+    return this;
+  }
+
+  addSink<K, V>(name: string, topic: string, keySerde: Serde<K>, valueSerde: Serde<V>, ...parentNames: string[]): this {
+    if (parentNames.length === 0) throw new TypeError(`sink ${name} needs at least one parent`);
+    this.addNode({ kind: 'sink', name, topic, keySerde: keySerde as Serde<unknown>, valueSerde: valueSerde as Serde<unknown>, children: [] }, parentNames);
+    return this;
+  }
+
+  /** Registers a store and connects it to the processors that use it. */
+  addStateStore(builder: StoreBuilder, ...processorNames: string[]): this {
+    if (this.stores.has(builder.name)) throw new TypeError(`store ${builder.name} already exists`);
+    this.stores.set(builder.name, builder);
+    for (const p of processorNames) this.connectProcessorAndStateStores(p, builder.name);
+    return this;
+  }
+
+  connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): this {
+    const node = this.nodes.get(processorName);
+    if (!node || node.kind !== 'processor') throw new TypeError(`no processor named ${processorName}`);
+    for (const s of storeNames) {
+      if (!this.stores.has(s)) throw new TypeError(`no store named ${s}`);
+      if (!node.stores.includes(s)) node.stores.push(s);
+    }
+    return this;
+  }
+
+  sourceTopics(): string[] {
+    const out: string[] = [];
+    for (const n of this.nodes.values()) if (n.kind === 'source') out.push(...n.topics);
+    return out;
+  }
+
+  sinkTopics(): string[] {
+    const out: string[] = [];
+    for (const n of this.nodes.values()) if (n.kind === 'sink' && !out.includes(n.topic)) out.push(n.topic);
+    return out;
+  }
+
+  /** A readable listing, like Kafka's TopologyDescription. */
+  describe(): string {
+    const lines: string[] = [];
+    for (const n of this.nodes.values()) {
+      const what = n.kind === 'source' ? `Source: ${n.name} (topics: [${n.topics.join(', ')}])` : n.kind === 'sink' ? `Sink: ${n.name} (topic: ${n.topic})` : `Processor: ${n.name} (stores: [${n.stores.join(', ')}])`;
+      lines.push(`  ${what}`, `    --> ${n.children.length > 0 ? n.children.join(', ') : 'none'}`);
+    }
+    return ['Sub-topology: 0', ...lines].join('\n');
+  }
+
+  private addNode(node: TopologyNode, parentNames: string[]): void {
+    if (this.nodes.has(node.name)) throw new TypeError(`node ${node.name} already exists`);
+    const parents = parentNames.map((p) => {
+      const parent = this.nodes.get(p);
+      if (!parent) throw new TypeError(`node ${node.name}: no parent named ${p}`);
+      if (parent.kind === 'sink') throw new TypeError(`node ${node.name}: sink ${p} cannot have children`);
+      return parent;
+    });
+    this.nodes.set(node.name, node);
+    for (const parent of parents) parent.children.push(node.name);
+  }
+}

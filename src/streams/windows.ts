@@ -1,0 +1,57 @@
+/** Tumbling and hopping time windows with a grace period, and the serde for windowed keys. */
+import type { Serde } from './serdes.js';
+import type { TimeWindow, Windowed } from './record.js';
+
+export class TimeWindows {
+  private constructor(
+    readonly sizeMs: number,
+    readonly advanceMs: number,
+    /** How long after a window ends its late records are still accepted (by stream time). */
+    readonly graceMs: number,
+  ) {
+    if (!(sizeMs > 0) || !Number.isInteger(sizeMs)) throw new RangeError(`window size must be a positive integer, got ${sizeMs}`);
+    if (!(advanceMs > 0) || advanceMs > sizeMs || !Number.isInteger(advanceMs)) throw new RangeError(`advance must be in (0, size], got ${advanceMs}`);
+    if (!(graceMs >= 0) || !Number.isInteger(graceMs)) throw new RangeError(`grace must be a non-negative integer, got ${graceMs}`);
+  }
+
+  /** Tumbling windows that close as soon as stream time passes their end. */
+  static ofSizeWithNoGrace(sizeMs: number): TimeWindows {
+    return new TimeWindows(sizeMs, sizeMs, 0);
+  }
+
+  static ofSizeAndGrace(sizeMs: number, graceMs: number): TimeWindows {
+    return new TimeWindows(sizeMs, sizeMs, graceMs);
+  }
+
+  /** Hopping windows: a new window every advanceMs, each sizeMs long. */
+  advanceBy(advanceMs: number): TimeWindows {
+    return new TimeWindows(this.sizeMs, advanceMs, this.graceMs);
+  }
+
+  /** Every window [start, start + size) holding timestampMs, aligned to the epoch by advance. */
+  windowsFor(timestampMs: number): TimeWindow[] {
+    const out: TimeWindow[] = [];
+    let startMs = Math.floor(Math.max(0, timestampMs - this.sizeMs + this.advanceMs) / this.advanceMs) * this.advanceMs;
+    for (; startMs <= timestampMs; startMs += this.advanceMs) out.push({ startMs, endMs: startMs + this.sizeMs });
+    return out;
+  }
+}
+
+/** Windowed keys as inner key bytes followed by the 8-byte window start (Kafka's TimeWindowedSerde layout). */
+export function windowedSerde<K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> {
+  return {
+    serialize(topic, data) {
+      if (data === null) return null;
+      const keyBytes = inner.serialize(topic, data.key) ?? Buffer.alloc(0);
+      const out = Buffer.allocUnsafe(keyBytes.length + 8);
+      keyBytes.copy(out, 0);
+      out.writeBigInt64BE(BigInt(data.window.startMs), keyBytes.length);
+      return out;
+    },
+    deserialize(topic, data) {
+      if (data === null) return null;
+      const startMs = Number(data.readBigInt64BE(data.length - 8));
+      return { key: inner.deserialize(topic, data.subarray(0, data.length - 8)) as K, window: { startMs, endMs: startMs + windowSizeMs } };
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/** The runtime against a real (in-process) Brook broker: word count end to end, restart from the changelog. */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Admin, Consumer, Producer } from '../../src/client/index.js';
+import { KafkaStreams, Serdes, StreamsBuilder, type KeyValueStore } from '../../src/streams/index.js';
+import { startTestBroker, removeDir, type TestBroker } from '../helpers/broker.js';
+
+let broker: TestBroker;
+let admin: Admin;
+let producer: Producer;
+
+before(async () => {
+  broker = await startTestBroker({ storage: 'memory', config: { 'group.initial.rebalance.delay.ms': '0' } });
+  admin = new Admin({ bootstrapServers: broker.bootstrapServers });
+  producer = new Producer({ bootstrapServers: broker.bootstrapServers, lingerMs: 0 });
+});
+
+after(async () => {
+  await producer.close();
+  await admin.close();
+  await broker.stop();
+  removeDir(broker.dataDir);
+});
+
+const fast = { commitIntervalMs: 50, sessionTimeoutMs: 6000, rebalanceTimeoutMs: 3000, heartbeatIntervalMs: 50, pollMs: 50 };
+
+function wordCount(input: string, output: string) {
+  const b = new StreamsBuilder();
+  b.stream<string, string>(input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
+    .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((w) => w !== ''))
+    .groupBy((_k, word) => word, { keySerde: Serdes.string() })
+    .count({ storeName: 'counts' })
+    .toStream()
+    .to(output, { valueSerde: Serdes.int64() });
+  return b.build();
+}
+
+/** Reads the output topic until every expected word has its expected (latest) count. */
+async function latestCounts(topic: string, expected: Record<string, number>, timeoutMs = 10_000): Promise<Map<string, number>> {
+  const consumer = new Consumer({ bootstrapServers: broker.bootstrapServers, autoOffsetReset: 'earliest', maxWaitMs: 50 });
+  const latest = new Map<string, number>();
+  try {
+    await consumer.assign([{ topic, partition: 0 }]);
+    const deadline = Date.now() + timeoutMs;
+    const done = () => Object.entries(expected).every(([w, n]) => latest.get(w) === n);
+    while (!done() && Date.now() < deadline) {
+      for (const r of await consumer.poll({ timeoutMs: 100 })) latest.set(r.key!.toString(), Serdes.int64().deserialize(topic, r.value)!);
+    }
+  } finally {
+    await consumer.close();
+  }
+  return latest;
+}
+
+async function sendLines(topic: string, lines: string[]): Promise<void> {
+  await producer.send({ topic, messages: lines.map((value, i) => ({ key: `line-${i}`, value })) });
+}
+
+test('word count end to end; a restarted app restores counts from the compacted changelog and continues', async () => {
+  await admin.createTopics({ topics: [{ topic: 'wc-in', numPartitions: 1 }, { topic: 'wc-out', numPartitions: 1 }] });
+  await sendLines('wc-in', ['the quick brown fox', 'the lazy dog', 'The end']);
+
+  const first = new KafkaStreams(wordCount('wc-in', 'wc-out'), { applicationId: 'wc-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  await first.start();
+  assert.equal(first.state(), 'RUNNING');
+  const counts1 = await latestCounts('wc-out', { the: 3, quick: 1, dog: 1, end: 1 });
+  assert.equal(counts1.get('the'), 3);
+  assert.equal(counts1.get('fox'), 1);
+  assert.equal(first.localStore<KeyValueStore<string, number>>('counts', 0)?.get('the'), 3);
+  await first.close();
+  assert.equal(first.state(), 'NOT_RUNNING');
+
+  // The changelog was created compacted, with the input's partition count, and holds the counts.
+  const [config] = await admin.describeConfigs({ resources: [{ type: 'topic', name: 'wc-app-counts-changelog', configNames: ['cleanup.policy'] }] });
+  assert.equal(config!.configs.find((c) => c.name === 'cleanup.policy')?.value, 'compact');
+  const [changelog] = await admin.describeTopics({ topics: ['wc-app-counts-changelog'] });
+  assert.equal(changelog!.partitions.length, 1);
+  // Offsets were committed after the outputs were acked: all 3 input lines.
+  const committed = await admin.fetchGroupOffsets('wc-app', ['wc-in']);
+  assert.deepEqual(committed.map((c) => [c.partition, c.offset]), [[0, 3]]);
+
+  await sendLines('wc-in', ['the fox returns']);
+  const second = new KafkaStreams(wordCount('wc-in', 'wc-out'), { applicationId: 'wc-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  await second.start();
+  const counts2 = await latestCounts('wc-out', { the: 4, fox: 2, returns: 1 });
+  assert.equal(counts2.get('the'), 4, 'count continues from the restored state, not from zero');
+  assert.equal(counts2.get('fox'), 2);
+  assert.equal(counts2.get('returns'), 1);
+  const store = second.localStore<KeyValueStore<string, number>>('counts', 0)!;
+  assert.equal(store.get('quick'), 1, 'words not seen since the restart were restored too');
+  assert.equal(store.get('dog'), 1);
+  await second.close();
+});
+
+test('start() refuses a key-changing aggregation over a multi-partition input (no repartition topics yet)', async () => {
+  await admin.createTopics({ topics: [{ topic: 'wc-multi', numPartitions: 3 }] });
+  const streams = new KafkaStreams(wordCount('wc-multi', 'wc-multi-out'), { applicationId: 'wc-multi-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  await assert.rejects(streams.start(), /repartition/);
+  await streams.close();
+});
+
+test('groupByKey over 3 partitions: one task per partition, each with its own changelog partition', async () => {
+  await admin.createTopics({ topics: [{ topic: 'clicks', numPartitions: 3 }, { topic: 'click-counts', numPartitions: 3 }] });
+  const b = new StreamsBuilder();
+  b.stream<string, string>('clicks', { keySerde: Serdes.string(), valueSerde: Serdes.string() })
+    .groupByKey()
+    .count({ storeName: 'per-user' })
+    .toStream()
+    .to('click-counts', { valueSerde: Serdes.int64() });
+  const users = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'];
+  await producer.send({ topic: 'clicks', messages: users.flatMap((u, i) => Array.from({ length: i + 1 }, () => ({ key: u, value: 'c' }))) });
+  const streams = new KafkaStreams(b.build(), { applicationId: 'clicks-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  await streams.start();
+  const deadline = Date.now() + 10_000;
+  const total = () => streams.activeTasks().reduce((s, p) => s + (streams.localStore<KeyValueStore<string, number>>('per-user', p)?.all().reduce((a, [, n]) => a + n, 0) ?? 0), 0);
+  while (total() < 21 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(total(), 21);
+  assert.ok(streams.activeTasks().length >= 2, `tasks: ${streams.activeTasks()}`);
+  for (const p of streams.activeTasks()) {
+    for (const [user, n] of streams.localStore<KeyValueStore<string, number>>('per-user', p)!.all()) assert.equal(n, users.indexOf(user) + 1);
+  }
+  await streams.close();
+  const ends = await admin.fetchTopicOffsets('clicks-app-per-user-changelog');
+  assert.equal(ends.length, 3);
+  assert.equal(ends.reduce((s, e) => s + e.high, 0), 21, 'one changelog record per update, in the task partition');
+});
