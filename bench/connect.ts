@@ -4,6 +4,8 @@
  *   C1  file source -> topic: N lines of 100 B, until all are acknowledged in the topic
  *   C2  topic -> file sink: the same N records until all lines are in the sink file (flushed)
  *   C3  file -> file end to end: source and sink running together on a fresh topic
+ *   C4  PostgreSQL CDC (pgoutput): N/10 rows inserted in one statement until all their change
+ *       events are in the topic (skipped when PostgreSQL is not installed)
  *
  * StringConverter both sides (Connect's cheapest path); records/s and MB/s of line bytes.
  * BENCH_SCALE (default 1) scales N (200,000 at scale 1).
@@ -16,6 +18,8 @@ import { Admin } from '../src/client/index.js';
 import { startStandalone, type RunningConnect } from '../src/connect/standalone.js';
 import { createLogger } from '../src/log/logger.js';
 import { freePort, removeDir, startChildBroker, tempDir } from '../test/helpers/broker.js';
+import { postgresBinDir, startPostgres } from '../test/connect/postgres-server.js';
+import postgres from 'postgres';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const records = Math.max(1000, Math.round(200_000 * scale));
@@ -61,13 +65,14 @@ async function main(): Promise<void> {
     'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
     'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
   };
-  const run = async (id: string, workload: string, connectors: Array<Record<string, string>>, done: () => Promise<boolean> | boolean) => {
+  const run = async (id: string, workload: string, connectors: Array<Record<string, string>>, done: () => Promise<boolean> | boolean, count = records, before: () => Promise<void> = async () => {}) => {
     const start = nowMs();
     const connect: RunningConnect = await startStandalone({ workerConfig: worker, connectorConfigs: connectors, logger: createLogger({ level: 'warn' }) });
+    await before();
     await until(done);
     const seconds = (nowMs() - start) / 1000;
     await connect.stop();
-    rows.push({ id, workload, seconds, recordsPerSec: records / seconds, mbPerSec: (records * LINE_BYTES) / seconds / 1e6 });
+    rows.push({ id, workload, seconds, recordsPerSec: count / seconds, mbPerSec: (count * LINE_BYTES) / seconds / 1e6 });
   };
   const topicEnd = async (topic: string) => (await admin.fetchTopicOffsets(topic).catch(() => [{ high: 0 }])).reduce((s, p) => s + p.high, 0);
   try {
@@ -85,6 +90,26 @@ async function main(): Promise<void> {
       ],
       () => fileBytes(out3) >= records * LINE_BYTES,
     );
+    if (postgresBinDir() !== null) {
+      const pg = await startPostgres();
+      const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+      const rowsCount = Math.round(records / 10);
+      try {
+        await sql`create table bench (id int primary key, payload text)`;
+        const payload = 'y'.repeat(LINE_BYTES - 20);
+        await run(
+          'C4',
+          'PostgreSQL CDC -> topic',
+          [{ name: 'cdc', 'connector.class': 'PostgresCdcSource', 'connection.url': pg.url, 'table.include.list': 'bench', 'topic.prefix': 'c4-', 'poll.interval.ms': '20' }],
+          async () => (await topicEnd('c4-bench')) >= rowsCount,
+          rowsCount,
+          async () => void (await sql`insert into bench select g, ${payload} from generate_series(1, ${rowsCount}) g`),
+        );
+      } finally {
+        await sql.end();
+        await pg.stop();
+      }
+    }
   } finally {
     await admin.close();
     broker.child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 /** The runtime against a real (in-process) Brook broker: word count end to end, restart from the changelog. */
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin, Consumer, Producer } from '../../src/client/index.js';
 import { KafkaStreams, Serdes, StreamsBuilder, type KeyValueStore } from '../../src/streams/index.js';
@@ -8,6 +8,18 @@ import { startTestBroker, removeDir, type TestBroker } from '../helpers/broker.j
 let broker: TestBroker;
 let admin: Admin;
 let producer: Producer;
+/** Apps a test started; closed after each test even when an assertion failed, so nothing keeps running. */
+const apps: KafkaStreams[] = [];
+
+function app(...args: ConstructorParameters<typeof KafkaStreams>): KafkaStreams {
+  const streams = new KafkaStreams(...args);
+  apps.push(streams);
+  return streams;
+}
+
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.close().catch(() => {});
+});
 
 before(async () => {
   broker = await startTestBroker({ storage: 'memory', config: { 'group.initial.rebalance.delay.ms': '0' } });
@@ -60,7 +72,7 @@ test('word count end to end; a restarted app restores counts from the compacted 
   await admin.createTopics({ topics: [{ topic: 'wc-in', numPartitions: 1 }, { topic: 'wc-out', numPartitions: 1 }] });
   await sendLines('wc-in', ['the quick brown fox', 'the lazy dog', 'The end']);
 
-  const first = new KafkaStreams(wordCount('wc-in', 'wc-out'), { applicationId: 'wc-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  const first = app(wordCount('wc-in', 'wc-out'), { applicationId: 'wc-app', bootstrapServers: broker.bootstrapServers, ...fast });
   await first.start();
   assert.equal(first.state(), 'RUNNING');
   const counts1 = await latestCounts('wc-out', { the: 3, quick: 1, dog: 1, end: 1 });
@@ -80,7 +92,7 @@ test('word count end to end; a restarted app restores counts from the compacted 
   assert.deepEqual(committed.map((c) => [c.partition, c.offset]), [[0, 3]]);
 
   await sendLines('wc-in', ['the fox returns']);
-  const second = new KafkaStreams(wordCount('wc-in', 'wc-out'), { applicationId: 'wc-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  const second = app(wordCount('wc-in', 'wc-out'), { applicationId: 'wc-app', bootstrapServers: broker.bootstrapServers, ...fast });
   await second.start();
   const counts2 = await latestCounts('wc-out', { the: 4, fox: 2, returns: 1 });
   assert.equal(counts2.get('the'), 4, 'count continues from the restored state, not from zero');
@@ -94,7 +106,7 @@ test('word count end to end; a restarted app restores counts from the compacted 
 
 test('start() refuses a key-changing aggregation over a multi-partition input (no repartition topics yet)', async () => {
   await admin.createTopics({ topics: [{ topic: 'wc-multi', numPartitions: 3 }] });
-  const streams = new KafkaStreams(wordCount('wc-multi', 'wc-multi-out'), { applicationId: 'wc-multi-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  const streams = app(wordCount('wc-multi', 'wc-multi-out'), { applicationId: 'wc-multi-app', bootstrapServers: broker.bootstrapServers, ...fast });
   await assert.rejects(streams.start(), /repartition/);
   await streams.close();
 });
@@ -109,7 +121,7 @@ test('groupByKey over 3 partitions: one task per partition, each with its own ch
     .to('click-counts', { valueSerde: Serdes.int64() });
   const users = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'];
   await producer.send({ topic: 'clicks', messages: users.flatMap((u, i) => Array.from({ length: i + 1 }, () => ({ key: u, value: 'c' }))) });
-  const streams = new KafkaStreams(b.build(), { applicationId: 'clicks-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  const streams = app(b.build(), { applicationId: 'clicks-app', bootstrapServers: broker.bootstrapServers, ...fast });
   await streams.start();
   const deadline = Date.now() + 10_000;
   const total = () => streams.activeTasks().reduce((s, p) => s + (streams.localStore<KeyValueStore<string, number>>('per-user', p)?.all().reduce((a, [, n]) => a + n, 0) ?? 0), 0);

@@ -61,6 +61,8 @@ export class PostgresCdcSourceTask extends SourceTask {
   private emitted: Position | null = null;
   private nextReadMs = 0;
   private readonly relations = new Map<number, RelationInfo>();
+  /** Primary key columns by table OID (with REPLICA IDENTITY FULL every column is flagged as key). */
+  private readonly primaryKeys = new Map<number, string[]>();
 
   async start(props: ConnectorConfig): Promise<void> {
     const c = CONFIG.parse(props);
@@ -86,7 +88,10 @@ export class PostgresCdcSourceTask extends SourceTask {
     let index = 0;
     for (const row of rows) {
       const m = decodePgOutput(row['data'] as Buffer, this.relations);
-      if (m.tag === 'relation') this.relations.set(m.relation.id, m.relation);
+      if (m.tag === 'relation') {
+        this.relations.set(m.relation.id, m.relation);
+        if (!this.primaryKeys.has(m.relation.id)) this.primaryKeys.set(m.relation.id, await this.primaryKey(m.relation));
+      }
       else if (m.tag === 'begin') (commitLsn = m.finalLsn), (index = 0);
       else if (m.tag === 'insert' || m.tag === 'update' || m.tag === 'delete') {
         const position = { commitLsn, index: index++ };
@@ -102,7 +107,7 @@ export class PostgresCdcSourceTask extends SourceTask {
   private record(m: { tag: 'insert' | 'update' | 'delete'; relationId: number; before: Record<string, unknown> | null; after: Record<string, unknown> | null }, p: Position): SourceRecord {
     const rel = this.relations.get(m.relationId)!;
     const image = m.after ?? m.before ?? {};
-    const keyColumns = rel.columns.filter((col) => col.key).map((col) => col.name);
+    const keyColumns = this.primaryKeys.get(rel.id) ?? [];
     const key = keyColumns.length > 0 ? Object.fromEntries(keyColumns.map((k) => [k, image[k] ?? null])) : null;
     const op = m.tag === 'insert' ? 'c' : m.tag === 'update' ? 'u' : 'd';
     const lsn = formatLsn(p.commitLsn);
@@ -113,6 +118,12 @@ export class PostgresCdcSourceTask extends SourceTask {
       sourcePartition: { slot: this.slot },
       sourceOffset: { commit_lsn: lsn, index: p.index },
     });
+  }
+
+  private async primaryKey(rel: RelationInfo): Promise<string[]> {
+    const rows = await this.sql!`select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey) where i.indrelid = ${rel.id} and i.indisprimary order by array_position(i.indkey, a.attnum)`;
+    const pk = rows.map((r) => r['attname'] as string);
+    return pk.length > 0 ? pk : rel.columns.filter((col) => col.key).map((col) => col.name);
   }
 
   /** The runtime stored the offsets: the slot may let go of what was emitted. */
