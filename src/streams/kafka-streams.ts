@@ -5,7 +5,7 @@
  * here) and are restored from it when the task starts. Outputs go through the client Producer and
  * input offsets are committed only after those outputs are acknowledged.
  */
-import { Admin, Consumer, Producer, type ConsumerRecord } from '../client/index.js';
+import { Admin, Consumer, KafkaError, Producer, type ConsumerRecord } from '../client/index.js';
 import { changelogTopic } from './stores/state-store.js';
 import { StreamTask } from './task.js';
 import type { Topology } from './topology.js';
@@ -46,6 +46,8 @@ export class KafkaStreams {
   private readonly tasks = new Map<number, StreamTask>();
   /** Next offset to commit per "topic\0partition": the records before it are processed. */
   private readonly processed = new Map<string, { topic: string; partition: number; offset: number }>();
+  /** Next offset each kept task expects per "topic\0partition" (not reset by commits). */
+  private readonly positions = new Map<string, number>();
   private readonly clock: () => number;
   private loop: Promise<void> | null = null;
   private lastCommitMs = 0;
@@ -127,6 +129,9 @@ export class KafkaStreams {
 
   private async run(): Promise<void> {
     while (this.stateValue === 'RUNNING') {
+      // A rebalance can happen inside poll() and hand our partitions to another member, which then
+      // restores from the changelogs: everything we wrote must be acknowledged before that.
+      await this.collector.awaitAcks();
       const records = await this.consumer.poll({ timeoutMs: this.options.pollMs ?? 100 });
       this.dropRevokedTasks();
       for (const r of records) await this.processRecord(r);
@@ -136,10 +141,15 @@ export class KafkaStreams {
   }
 
   private async processRecord(r: ConsumerRecord): Promise<void> {
+    const k = `${r.topic}\0${r.partition}`;
+    // An eager rebalance that hands a partition straight back rewinds the consumer to the last
+    // commit while the task keeps its state: records the task already applied are skipped.
+    if (r.offset < (this.positions.get(k) ?? -1)) return;
     let task = this.tasks.get(r.partition);
     if (!task) task = await this.createTask(r.partition);
     task.process(r.topic, r.offset, r.key, r.value, r.timestamp, r.headers);
-    this.processed.set(`${r.topic}\0${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    this.positions.set(k, r.offset + 1);
+    this.processed.set(k, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
   }
 
   private async createTask(partition: number): Promise<StreamTask> {
@@ -159,6 +169,7 @@ export class KafkaStreams {
       this.tasks.delete(partition);
     }
     for (const [k, p] of this.processed) if (!assigned.has(p.partition)) this.processed.delete(k);
+    for (const k of this.positions.keys()) if (!this.tasks.has(Number(k.slice(k.indexOf('\0') + 1)))) this.positions.delete(k);
   }
 
   private async commit(): Promise<void> {
@@ -167,7 +178,17 @@ export class KafkaStreams {
     if (this.processed.size === 0) return;
     const offsets = [...this.processed.values()];
     this.processed.clear();
-    await this.consumer.commit(offsets);
+    try {
+      await this.consumer.commit(offsets);
+    } catch (err) {
+      // A commit refused by the coordinator (rebalance, fenced generation) is retried at the next
+      // interval for partitions still owned; at_least_once tolerates the reprocessing this may cause.
+      if (!(err instanceof KafkaError)) throw err;
+      for (const o of offsets) {
+        const k = `${o.topic}\0${o.partition}`;
+        if (!this.processed.has(k)) this.processed.set(k, o);
+      }
+    }
   }
 
   private async inputPartitions(): Promise<number> {

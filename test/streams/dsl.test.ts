@@ -157,3 +157,21 @@ test('a missing serde is reported when the topology is built, not at run time', 
   assert.throws(() => mapped.to('out'), /no serde known/);
   assert.throws(() => mapped.groupByKey().count(), /no serde known/);
 });
+
+test('test driver: auto-advancing input time, stream time, empty reads and unknown topics', () => {
+  const b = new StreamsBuilder();
+  b.stream<string, string>('in', strings).to('out');
+  const driver = new TopologyTestDriver(b.build(), { initialWallClockTimeMs: 1000 });
+  const input = driver.createInputTopic('in', str, str, { autoAdvanceMs: 10 });
+  const out = driver.createOutputTopic('out', str, str);
+  input.pipeValueList(['a', 'b']);
+  input.advanceTime(100);
+  input.pipeInput('k', 'c');
+  input.pipeInput('k', 'd', 5);
+  assert.deepEqual(out.readRecordsToList().map((r) => r.timestampMs), [1000, 1010, 1120, 5]);
+  assert.equal(driver.streamTimeMs(), 1120);
+  assert.equal(out.getQueueSize(), 0);
+  assert.throws(() => out.readRecord(), /no more records/);
+  assert.throws(() => driver.createInputTopic('nope', str, str), /not an input/);
+  assert.throws(() => driver.getKeyValueStore('nope'), /no store/);
+});

@@ -136,3 +136,60 @@ test('groupByKey over 3 partitions: one task per partition, each with its own ch
   assert.equal(ends.length, 3);
   assert.equal(ends.reduce((s, e) => s + e.high, 0), 21, 'one changelog record per update, in the task partition');
 });
+
+test('a processor that throws moves the app to ERROR, reports it, and commits nothing past the failure', async () => {
+  await admin.createTopics({ topics: [{ topic: 'boom-in', numPartitions: 1 }] });
+  await producer.send({ topic: 'boom-in', messages: [{ key: 'a', value: 'ok' }, { key: 'b', value: 'boom' }] });
+  const b = new StreamsBuilder();
+  b.stream<string, string>('boom-in', { keySerde: Serdes.string(), valueSerde: Serdes.string() })
+    .peek((_k, v) => {
+      if (v === 'boom') throw new Error('bad record');
+    })
+    .to('boom-out');
+  const errors: Error[] = [];
+  const streams = app(b.build(), { applicationId: 'boom-app', bootstrapServers: broker.bootstrapServers, ...fast, commitIntervalMs: 60_000, onError: (e) => errors.push(e) });
+  await streams.start();
+  const deadline = Date.now() + 10_000;
+  while (streams.state() !== 'ERROR' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(streams.state(), 'ERROR');
+  assert.match(errors[0]?.message ?? '', /bad record/);
+  await streams.close();
+  const committed = await admin.fetchGroupOffsets('boom-app', ['boom-in']);
+  assert.ok(committed.every((c) => c.offset <= 0), `nothing committed: ${JSON.stringify(committed)}`);
+});
+
+test('two instances share the tasks; when one leaves, its tasks and their state move to the other', async () => {
+  await admin.createTopics({ topics: [{ topic: 'shared-in', numPartitions: 4 }, { topic: 'shared-out', numPartitions: 1 }] });
+  const topology = () => {
+    const b = new StreamsBuilder();
+    b.stream<string, string>('shared-in', { keySerde: Serdes.string(), valueSerde: Serdes.string() }).groupByKey().count({ storeName: 'c' }).toStream().to('shared-out', { valueSerde: Serdes.int64() });
+    return b.build();
+  };
+  const keys = Array.from({ length: 12 }, (_, i) => `key${i}`);
+  const sendAll = () => producer.send({ topic: 'shared-in', messages: keys.map((key) => ({ key, value: 'x' })) });
+  const options = { applicationId: 'shared-app', bootstrapServers: broker.bootstrapServers, ...fast };
+  const countIn = (s: KafkaStreams) => s.activeTasks().reduce((sum, p) => sum + (s.localStore<KeyValueStore<string, number>>('c', p)?.all().reduce((a, [, n]) => a + n, 0) ?? 0), 0);
+  const waitFor = async (cond: () => boolean, what: string) => {
+    const deadline = Date.now() + 15_000;
+    while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(cond(), `${what}; a: tasks ${a.activeTasks()} count ${countIn(a)}, b: tasks ${b?.activeTasks()} count ${b ? countIn(b) : '-'}`);
+  };
+
+  let b: KafkaStreams | undefined;
+  const a = app(topology(), options);
+  await a.start();
+  await sendAll();
+  await waitFor(() => countIn(a) === 12, 'first instance counted the first round');
+  await new Promise((r) => setTimeout(r, 150)); // a commit interval passes: offsets and changelog are in
+
+  b = app(topology(), options);
+  await b.start();
+  await sendAll();
+  await waitFor(() => a.activeTasks().length + b.activeTasks().length >= 4 && countIn(a) + countIn(b) === 24 && b.activeTasks().length > 0, 'both instances hold tasks and all of round two is counted');
+  await new Promise((r) => setTimeout(r, 150));
+
+  await a.close();
+  await sendAll();
+  await waitFor(() => countIn(b!) === 36 && b!.activeTasks().length === 4, 'the remaining instance took every task with its state');
+  for (const p of b.activeTasks()) for (const [, n] of b.localStore<KeyValueStore<string, number>>('c', p)!.all()) assert.equal(n, 3);
+});
