@@ -1,5 +1,5 @@
 /**
- * The console's HTTP server: the JSON API under /api/ and the pre-built static pages (Vite output)
+ * The console's HTTP server: the JSON API under /api/ and the pre-built static pages (esbuild output)
  * for everything else. Nothing is fetched at run time: the pages are files on disk, built by
  * `npm run build` into dist/console-web/.
  */
@@ -23,7 +23,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** dist/src/console/server.js -> dist/console-web/ (the Vite outDir). */
+/** dist/src/console/server.js -> dist/console-web/ (built by scripts/build-console.mjs). */
 export const defaultAssetsDir = fileURLToPath(new URL('../../console-web/', import.meta.url));
 
 export interface ConsoleServerOptions {
@@ -123,7 +123,7 @@ async function serveAsset(assetsDir: string, pathname: string, res: http.ServerR
   const body = await readFile(file);
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    // Vite names assets by content hash; index.html must always be re-read.
+    // Assets are named by content hash; index.html must always be re-read.
     'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
     'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
     'x-content-type-options': 'nosniff',
