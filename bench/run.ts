@@ -5,7 +5,7 @@
  *   W1  100 B records, acks=1, one partition
  *   W2  1 KiB records, acks=all, 16 partitions
  *   W3  consume from the start of a 2 GB log (catch-up read, mostly not in the broker's tail cache)
- *   W4  end-to-end latency percentiles at fixed rates
+ *   W4  end-to-end latency percentiles at fixed rates (after an untimed warm-up pass)
  *   W5  1,000 concurrent producer connections
  *   W6  log.flush.interval.messages=1 (fsync per batch), 100 B acks=all
  *
@@ -100,6 +100,9 @@ async function main(): Promise<void> {
   });
 
   await withBroker(['--set', 'num.partitions=1'], async (broker) => {
+    // An untimed pass first: percentiles of a fresh process measure V8 compiling the hot paths,
+    // not the steady state a running broker is in.
+    await rdperf(['latency', broker.bootstrapServers, 'w4-warmup', '5000', '1000']);
     for (const rate of [1000, 10_000, 50_000]) {
       const records = Math.max(2000, Math.round(rate * 5 * Math.min(1, scale * 2)));
       rows.push(
