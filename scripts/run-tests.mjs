@@ -23,12 +23,18 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.BROOK_TEST_CONCURRENCY ?? '2';
-// A test file whose handles outlive its tests must not hang the run: force exit once its tests
-// are done, and fail any single test that takes longer than the timeout.
+// A hung test fails at the per-test timeout; a test file that never exits fails the whole run at the
+// overall deadline instead of hanging CI. (Not --test-force-exit: it ends a file as soon as the tests
+// registered so far are done, silently dropping tests that a file registers later.)
 const timeoutMs = process.env.BROOK_TEST_TIMEOUT_MS ?? '180000';
+const runTimeoutMs = Number(process.env.BROOK_TEST_RUN_TIMEOUT_MS ?? 25 * 60 * 1000);
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-force-exit', `--test-timeout=${timeoutMs}`, `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit' },
+  ['--test', `--test-timeout=${timeoutMs}`, `--test-concurrency=${concurrency}`, ...files],
+  { stdio: 'inherit', timeout: runTimeoutMs, killSignal: 'SIGKILL' },
 );
+if (result.error || result.signal) {
+  console.error(`test run did not finish within ${runTimeoutMs} ms (${result.error?.message ?? result.signal}): a test file left handles open`);
+  process.exit(1);
+}
 process.exit(result.status ?? 1);
