@@ -52,9 +52,11 @@ export class Connection {
     private readonly broker: Broker,
   ) {
     this.address = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.frames = new FrameDecoder(broker.config.socketRequestMaxBytes);
     this.logRequests = broker.logger.isLevelEnabled('debug');
     this.sasl = broker.security.newSaslSession();
+    // Before authentication a frame may be at most sasl.server.max.receive.size: checked before
+    // anything is buffered for it, not after a socket.request.max.bytes frame has arrived.
+    this.frames = new FrameDecoder(this.sasl ? SASL_MAX_RECEIVE_BYTES : broker.config.socketRequestMaxBytes);
     this.tlsPrincipal = tlsPrincipalOf(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
@@ -72,6 +74,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.sasl?.authenticated) this.frames.maxFrameBytes = this.broker.config.socketRequestMaxBytes;
     let frames: Buffer[];
     try {
       frames = this.frames.push(chunk);

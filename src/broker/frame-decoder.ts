@@ -11,7 +11,7 @@ export class FrameTooLargeError extends Error {
     readonly sizeBytes: number,
     readonly maxBytes: number,
   ) {
-    super(`request of ${sizeBytes} bytes exceeds socket.request.max.bytes=${maxBytes}`);
+    super(`request of ${sizeBytes} bytes exceeds the limit of ${maxBytes} bytes`);
     this.name = 'FrameTooLargeError';
   }
 }
@@ -20,7 +20,8 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private bufferedBytes = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** Checked before a frame's buffer is allocated; the owner may change it between chunks. */
+  constructor(public maxFrameBytes: number) {}
 
   /** Adds a chunk and returns every complete frame it finishes (without the size prefix). */
   push(chunk: Buffer): Buffer[] {

@@ -158,6 +158,8 @@ test('malformed SASL tokens and oversized handshakes are refused without harm', 
   // A frame over sasl.server.max.receive.size (512 KiB) before authentication ends the connection.
   assert.equal(await sendRaw(broker.port, sizePrefixed(Buffer.alloc(600_000, 1))), 'closed');
   assert.equal(await sendRaw(broker.port, Buffer.from([0x7f, 0xff, 0xff, 0xff])), 'closed');
+  // The size alone is enough: nothing of a 600,000-byte frame is buffered before it is refused.
+  assert.equal(await sendRaw(broker.port, Buffer.from([0x00, 0x09, 0x27, 0xc0])), 'closed');
   const { client, result } = await saslConnect(broker.port, 'PLAIN', 'admin', 'admin-secret');
   assert.equal(result.errorCode, ErrorCode.NONE);
   client.close();
