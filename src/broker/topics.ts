@@ -91,12 +91,12 @@ export class TopicRegistry {
     });
   }
 
-  /** Returns the topic, creating it with `partitionCount` partitions if it does not exist. */
-  async getOrCreate(name: string, partitionCount: number): Promise<Topic> {
+  /** Returns the topic, creating it with `partitionCount` partitions (and `configs`) if it does not exist. */
+  async getOrCreate(name: string, partitionCount: number, configs: Record<string, string> = {}): Promise<Topic> {
     const existing = this.byName.get(name);
     if (existing) return existing;
     try {
-      return await this.create(name, partitionCount);
+      return await this.create(name, partitionCount, configs);
     } catch (err) {
       const raced = this.byName.get(name);
       if (raced && err instanceof KafkaError && err.code === ErrorCode.TOPIC_ALREADY_EXISTS) return raced;

@@ -83,15 +83,10 @@ export class TopicGroupLog implements GroupLog {
 
   private async create(): Promise<Topic> {
     const configs = { 'cleanup.policy': 'compact', 'segment.bytes': String(this.options.segmentBytes), 'compression.type': 'producer' };
-    try {
-      const topic = await this.options.topics.create(OFFSETS_TOPIC, this.options.numPartitions, configs);
-      this.options.logger.info({ topic: OFFSETS_TOPIC, partitions: this.options.numPartitions }, 'created the group coordinator topic');
-      return topic;
-    } catch (err) {
-      const raced = this.options.topics.get(OFFSETS_TOPIC);
-      if (raced && err instanceof KafkaError && err.code === ErrorCode.TOPIC_ALREADY_EXISTS) return raced;
-      throw err;
-    }
+    const existed = this.options.topics.get(OFFSETS_TOPIC) !== undefined;
+    const topic = await this.options.topics.getOrCreate(OFFSETS_TOPIC, this.options.numPartitions, configs);
+    if (!existed) this.options.logger.info({ topic: OFFSETS_TOPIC, partitions: this.options.numPartitions }, 'created the group coordinator topic');
+    return topic;
   }
 
   private async appendTo(topic: Topic, partitionIndex: number, records: CoordinatorRecord[]): Promise<void> {

@@ -110,15 +110,10 @@ export class TxnStateLog {
 
   private async create(): Promise<Topic> {
     const configs = { 'cleanup.policy': 'compact', 'segment.bytes': String(this.options.segmentBytes), 'compression.type': 'uncompressed' };
-    try {
-      const topic = await this.options.topics.create(TXN_TOPIC, this.options.numPartitions, configs);
-      this.options.logger.info({ topic: TXN_TOPIC, partitions: this.options.numPartitions }, 'created the transaction state topic');
-      return topic;
-    } catch (err) {
-      const raced = this.options.topics.get(TXN_TOPIC);
-      if (raced && err instanceof KafkaError && err.code === ErrorCode.TOPIC_ALREADY_EXISTS) return raced;
-      throw err;
-    }
+    const existed = this.options.topics.get(TXN_TOPIC) !== undefined;
+    const topic = await this.options.topics.getOrCreate(TXN_TOPIC, this.options.numPartitions, configs);
+    if (!existed) this.options.logger.info({ topic: TXN_TOPIC, partitions: this.options.numPartitions }, 'created the transaction state topic');
+    return topic;
   }
 }
 
