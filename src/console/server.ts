@@ -7,7 +7,7 @@ import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import { listen, type ListeningServer } from '../http/listen.js';
 import type { ClusterClient } from './cluster-client.js';
 import { handleApi } from './api.js';
 
@@ -34,11 +34,7 @@ export interface ConsoleServerOptions {
   assetsDir?: string;
 }
 
-export interface ConsoleServer {
-  readonly port: number;
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type ConsoleServer = ListeningServer;
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const assetsDir = resolve(options.assetsDir ?? defaultAssetsDir);
@@ -49,24 +45,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port, host, () => {
-      server.off('error', fail);
-      done();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  return {
-    port,
-    url: `http://${shownHost}:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.port, host);
 }
 
 async function serve(client: ClusterClient, assetsDir: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

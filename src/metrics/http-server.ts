@@ -3,7 +3,7 @@
  * and `/ready` (the broker accepts clients). Plain node:http: three GET routes need no framework.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, type ListeningServer } from '../http/listen.js';
 import type { Registry } from 'prom-client';
 
 export interface MetricsServerOptions {
@@ -16,11 +16,7 @@ export interface MetricsServerOptions {
   onError?: (err: unknown) => void;
 }
 
-export interface MetricsServer {
-  readonly port: number;
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type MetricsServer = ListeningServer;
 
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
@@ -33,24 +29,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   // Scrapers keep connections alive; close() should not wait for them.
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '0.0.0.0';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  return {
-    port,
-    url: `http://${shownHost}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.port, host);
 }
 
 async function handle(options: MetricsServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
