@@ -11,7 +11,7 @@ import { buildChain } from '../transforms/chain.js';
 import type { DeadLetterQueue } from './dead-letter-queue.js';
 import { type ErrorContext, RetryWithTolerance, errorPolicy } from './error-handling.js';
 import { type Converters, headersOf } from './record-conversion.js';
-import { type TaskRunner, type TaskStatus, Waiter, traceOf } from './task-state.js';
+import { TaskLifecycle, traceOf } from './task-state.js';
 
 export interface SinkRunnerOptions {
   connector: string;
@@ -33,14 +33,8 @@ const LOST_TO_REBALANCE = new Set<number>([ErrorCode.REBALANCE_IN_PROGRESS, Erro
 
 const tpKey = (topic: string, partition: number) => `${topic}\0${partition}`;
 
-export class SinkTaskRunner implements TaskRunner {
-  readonly id: number;
-  private state: TaskStatus = { state: 'UNASSIGNED' };
-  private paused = false;
-  private stopping = false;
+export class SinkTaskRunner extends TaskLifecycle {
   private commitRequested = false;
-  private readonly waiter = new Waiter();
-  private loop: Promise<void> = Promise.resolve();
   private lastCommitMs: number;
   /** Next offset to commit per partition (last put offset + 1), not yet committed. */
   private readonly consumed = new Map<string, { topic: string; partition: number; offset: number }>();
@@ -48,7 +42,7 @@ export class SinkTaskRunner implements TaskRunner {
   private currentRecord: ConsumerRecord | null = null;
 
   constructor(private readonly o: SinkRunnerOptions) {
-    this.id = o.id;
+    super(o.id, 'sink', o.connector, o.logger);
     this.lastCommitMs = o.clock();
   }
 
@@ -75,23 +69,6 @@ export class SinkTaskRunner implements TaskRunner {
     this.loop = this.run();
   }
 
-  status(): TaskStatus {
-    return this.state;
-  }
-
-  pause(): void {
-    if (this.state.state !== 'RUNNING') return;
-    this.paused = true;
-    this.state = { state: 'PAUSED' };
-  }
-
-  resume(): void {
-    if (this.state.state !== 'PAUSED') return;
-    this.paused = false;
-    this.state = { state: 'RUNNING' };
-    this.waiter.wake();
-  }
-
   async stop(): Promise<void> {
     this.stopping = true;
     this.waiter.wake();
@@ -106,11 +83,6 @@ export class SinkTaskRunner implements TaskRunner {
     await this.o.consumer.close();
     await this.o.dlq?.close();
     if (this.state.state !== 'FAILED') this.state = { state: 'UNASSIGNED' };
-  }
-
-  private fail(err: unknown): void {
-    this.state = { state: 'FAILED', trace: traceOf(err) };
-    this.o.logger.error({ err: traceOf(err), connector: this.o.connector, task: this.id }, 'sink task failed');
   }
 
   private async run(): Promise<void> {

@@ -11,7 +11,7 @@ import { RetryWithTolerance, errorPolicy } from './error-handling.js';
 import type { OffsetStore } from './offset-store.js';
 import { stableJson } from './offset-store.js';
 import { type Converters, toProducerMessage } from './record-conversion.js';
-import { type TaskRunner, type TaskStatus, Waiter, traceOf } from './task-state.js';
+import { TaskLifecycle, traceOf } from './task-state.js';
 import type { ProducerMessage } from '../../client/index.js';
 import type { Logger } from '../../log/logger.js';
 
@@ -31,19 +31,13 @@ export interface SourceRunnerOptions {
   logger: Logger;
 }
 
-export class SourceTaskRunner implements TaskRunner {
-  readonly id: number;
-  private state: TaskStatus = { state: 'UNASSIGNED' };
-  private paused = false;
-  private stopping = false;
-  private readonly waiter = new Waiter();
-  private loop: Promise<void> = Promise.resolve();
+export class SourceTaskRunner extends TaskLifecycle {
   private lastFlushMs: number;
   /** Offsets acked but not yet in the store, by stable partition key. */
   private readonly pending = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
 
   constructor(private readonly o: SourceRunnerOptions) {
-    this.id = o.id;
+    super(o.id, 'source', o.connector, o.logger);
     this.lastFlushMs = o.clock();
   }
 
@@ -62,23 +56,6 @@ export class SourceTaskRunner implements TaskRunner {
     this.loop = this.run();
   }
 
-  status(): TaskStatus {
-    return this.state;
-  }
-
-  pause(): void {
-    if (this.state.state !== 'RUNNING') return;
-    this.paused = true;
-    this.state = { state: 'PAUSED' };
-  }
-
-  resume(): void {
-    if (this.state.state !== 'PAUSED') return;
-    this.paused = false;
-    this.state = { state: 'RUNNING' };
-    this.waiter.wake();
-  }
-
   async stop(): Promise<void> {
     this.stopping = true;
     this.waiter.wake();
@@ -91,11 +68,6 @@ export class SourceTaskRunner implements TaskRunner {
     await this.commitOffsets().catch(() => {});
     await this.o.producer.close();
     if (this.state.state !== 'FAILED') this.state = { state: 'UNASSIGNED' };
-  }
-
-  private fail(err: unknown): void {
-    this.state = { state: 'FAILED', trace: traceOf(err) };
-    this.o.logger.error({ err: traceOf(err), connector: this.o.connector, task: this.id }, 'source task failed');
   }
 
   private async run(): Promise<void> {
