@@ -20,6 +20,7 @@ before(async () => {
   // Short session timeouts so a killed worker is noticed quickly.
   broker = await startTestBroker({ config: { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '1000' } });
   dir = tempDir('brook-connect-dist-');
+  writeFileSync(join(dir, 'idle.mjs'), IDLE_PLUGIN);
 });
 
 after(async () => {
@@ -27,6 +28,25 @@ after(async () => {
   removeDir(broker.dataDir);
   removeDir(dir);
 });
+
+const spiUrl = new URL('../../src/connect/index.js', import.meta.url).href;
+
+/** A source whose tasks produce nothing and count their starts (same module instance in-process). */
+const IDLE_PLUGIN = `
+import { SourceConnector, SourceTask, ConfigDef } from '${spiUrl}';
+export class IdleTask extends SourceTask {
+  start(props) { globalThis.idleTaskStarts = (globalThis.idleTaskStarts ?? 0) + 1; }
+  async poll() { await new Promise((r) => setTimeout(r, 50)); return null; }
+  stop() {}
+}
+export class IdleSourceConnector extends SourceConnector {
+  config() { return new ConfigDef(); }
+  start(props) { this.props = props; }
+  taskClass() { return IdleTask; }
+  taskConfigs(max) { return Array.from({ length: max }, (_, i) => ({ ...this.props, n: String(i) })); }
+  stop() {}
+}
+`;
 
 function worker(): Promise<RunningDistributed> {
   return startDistributed({
@@ -40,6 +60,8 @@ function worker(): Promise<RunningDistributed> {
       'offset.flush.interval.ms': '100',
       'heartbeat.interval.ms': '200',
       'session.timeout.ms': '6000',
+      'scheduled.rebalance.max.delay.ms': '300',
+      'plugin.path': dir,
       listeners: 'http://127.0.0.1:0',
       'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
       'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
@@ -104,6 +126,45 @@ test('two workers share connectors; when one leaves, the other takes over withou
   }
 });
 
+test('a joining worker takes a share without restarting the tasks that stay (KIP-415)', async () => {
+  const a = await worker();
+  const b = await worker();
+  const c = { stop: async () => {} } as Pick<RunningDistributed, 'stop'> & Partial<RunningDistributed>;
+  const g = globalThis as { idleTaskStarts?: number };
+  try {
+    g.idleTaskStarts = 0;
+    assert.equal((await callRetrying(a.url, 'PUT', '/connectors/idle/config', { 'connector.class': 'IdleSourceConnector', 'tasks.max': '4' })).status, 201);
+    const taskWorkers = async (url: string) => {
+      const s = (await call(url, 'GET', '/connectors/idle/status')).body;
+      return s.tasks.length === 4 && s.tasks.every((t: any) => t.state === 'RUNNING') ? s.tasks.map((t: any) => t.worker_id as string) : [];
+    };
+    await waitFor('four idle tasks running', async () => new Set(await taskWorkers(a.url)).size === 2);
+    assert.equal(g.idleTaskStarts, 4);
+    const before = await taskWorkers(a.url);
+
+    Object.assign(c, await worker());
+    const cId = c.url!.replace('http://', '');
+    await waitFor('the new worker running a task', async () => (await taskWorkers(a.url)).includes(cId));
+    const afterJoin = await taskWorkers(a.url);
+    const moved = afterJoin.filter((w: string, i: number) => w !== before[i]).length;
+    assert.equal(moved, 1, `one task moves to the newcomer: ${JSON.stringify({ before, afterJoin })}`);
+    assert.equal(g.idleTaskStarts, 4 + moved, 'only moved tasks were restarted (eager rebalancing restarts all four)');
+
+    // A leaving worker's task waits scheduled.rebalance.max.delay.ms, then runs elsewhere.
+    await c.stop();
+    await waitFor('the departed worker task running elsewhere', async () => {
+      const ws = await taskWorkers(a.url);
+      return ws.length === 4 && !ws.includes(cId);
+    });
+    assert.equal(g.idleTaskStarts, 4 + moved + 1);
+    assert.equal((await call(a.url, 'DELETE', '/connectors/idle')).status, 204);
+  } finally {
+    await c.stop().catch(() => {});
+    await b.stop();
+    await a.stop();
+  }
+});
+
 /** As a REST client would: 409 (a rebalance is underway) is retried. */
 async function callRetrying(url: string, method: string, path: string, body?: unknown) {
   let res = await call(url, method, path, body);
@@ -140,6 +201,7 @@ test('a worker killed mid-stream: its tasks resume on the other one (at-least-on
       'offset.flush.interval.ms=100',
       'session.timeout.ms=2000',
       'heartbeat.interval.ms=300',
+      'scheduled.rebalance.max.delay.ms=500',
       'consumer.session.timeout.ms=2000',
       'consumer.heartbeat.interval.ms=300',
       'listeners=http://127.0.0.1:0',

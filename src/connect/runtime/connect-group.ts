@@ -2,8 +2,8 @@
  * Group membership for distributed workers: the classic group protocol with protocol type
  * `connect` (JoinGroup, SyncGroup, Heartbeat, LeaveGroup). The leader computes the assignment
  * with the callback it is given. Metadata and assignments are JSON (Brook workers only: not the
- * binary format Java workers use). Rebalances are eager: a worker gives up everything before it
- * rejoins (not KIP-415's incremental cooperative protocol yet).
+ * binary format Java workers use). What a worker keeps across rebalances is decided by the leader's
+ * incremental cooperative assignor (incremental-assignor.ts), not here.
  */
 import { Api } from '../../client/apis.js';
 import { Cluster } from '../../client/cluster.js';

@@ -5,16 +5,20 @@
  * (protocol type `connect`, see connect-group.ts). The leader writes task configs and handles
  * every change; other workers' REST servers forward changes to it.
  *
- * Rebalances are eager: on any change of configs or membership every worker stops what it runs,
- * rejoins, and starts what the leader assigned (round-robin). Source tasks flush their offsets on
- * stop, sink tasks commit after flush, so work moves without loss (at-least-once). A worker that
- * dies without leaving is noticed after session.timeout.ms.
+ * Rebalances are incremental and cooperative (KIP-415, incremental-assignor.ts): workers keep what
+ * they run across rebalances and only the units (connectors and tasks) that must move are stopped
+ * and started elsewhere; a departed worker's units wait `scheduled.rebalance.max.delay.ms` for it
+ * to come back. A changed connector config stops that connector and its tasks locally, so the next
+ * round starts them afresh. Source tasks flush their offsets on stop, sink tasks commit after
+ * flush, so work moves without loss (at-least-once). A worker that dies without leaving is noticed
+ * after session.timeout.ms.
  */
 import { Admin } from '../../client/index.js';
 import type { Logger } from '../../log/logger.js';
 import { type Connector, ConnectConfigError, type ConnectorConfig } from '../api.js';
 import { ConfigLog, type ConfigEvent, type RestartRequest, type StoredStatus } from './config-log.js';
 import { ConnectGroupMember } from './connect-group.js';
+import { assignIncrementally, connectorUnit, newAssignorState, parseUnit, taskUnit, type UnitKey } from './incremental-assignor.js';
 import { firstError, validateConnectorConfig, type ValidationResult } from './connector-validation.js';
 import { ConnectRestError, notFound } from './errors.js';
 import type { Herder } from './herder-api.js';
@@ -34,11 +38,16 @@ export interface DistributedOptions {
   statusIntervalMs?: number;
 }
 
+/** What the leader sends each worker (JSON): see WorkerAssignment. */
 interface Assignment {
   leaderUrl: string;
-  connectors: string[];
-  tasks: Array<[string, number]>;
+  assigned: UnitKey[];
+  revoked: UnitKey[];
+  delayMs: number;
 }
+
+/** Kafka Connect's default for `scheduled.rebalance.max.delay.ms`. */
+const DEFAULT_MAX_DELAY_MS = 5 * 60 * 1000;
 
 const taskKey = (name: string, id: number) => `${name}\0${id}`;
 
@@ -60,6 +69,10 @@ export class DistributedHerder implements Herder {
   private loop: Promise<void> = Promise.resolve();
   private statusTimer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Leader only: who got what last round, and held lost units. */
+  private readonly assignorState = newAssignorState();
+  private readonly maxDelayMs: number;
+  private delayedRebalance: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: DistributedOptions) {
     const w = o.workerConfig;
@@ -67,6 +80,7 @@ export class DistributedHerder implements Herder {
       if (!w[key]) throw new ConnectConfigError(`Missing required configuration "${key}" which has no default value.`, key);
     }
     this.bootstrapServers = w['bootstrap.servers']!;
+    this.maxDelayMs = Number(w['scheduled.rebalance.max.delay.ms'] ?? DEFAULT_MAX_DELAY_MS);
     this.configLog = new ConfigLog(this.bootstrapServers, w['config.storage.topic']!, w['status.storage.topic']!, (e) => this.onConfigEvent(e), o.logger);
     this.offsetStore = new KafkaOffsetStore(this.bootstrapServers, w['offset.storage.topic']!, o.logger);
     this.member = new ConnectGroupMember(
@@ -107,6 +121,7 @@ export class DistributedHerder implements Herder {
   async shutdown(): Promise<void> {
     this.closed = true;
     if (this.statusTimer) clearInterval(this.statusTimer);
+    if (this.delayedRebalance) clearTimeout(this.delayedRebalance);
     this.wake();
     await this.loop;
     await this.serial(() => this.stopLocal());
@@ -154,12 +169,16 @@ export class DistributedHerder implements Herder {
     while (!this.closed) {
       const changed = new Promise<void>((r) => (this.wake = r));
       try {
-        const res = await this.member.join(Buffer.from(JSON.stringify({ url: this.url })), (members) => this.assign(members));
+        const metadata = Buffer.from(JSON.stringify({ url: this.url, running: this.runningUnits() }));
+        const res = await this.member.join(metadata, (members) => this.assign(members));
         const assignment = JSON.parse(res.assignment.toString()) as Assignment;
         this.isLeader = res.leaderId === res.memberId;
         this.leaderUrl = assignment.leaderUrl;
         await Promise.all([this.configLog.readToEnd(), this.offsetStore.readToEnd()]);
-        await this.serial(() => this.startAssigned(assignment));
+        await this.serial(() => this.applyAssignment(assignment));
+        // Revoked units free a share for others: the next round hands it over.
+        if (assignment.revoked.length > 0) this.requestRebalance();
+        this.scheduleDelayedRebalance(assignment.delayMs);
         if (this.isLeader) await this.serial(() => this.reconcileAll());
         await this.serial(() => this.publishStatuses());
       } catch (err) {
@@ -173,43 +192,79 @@ export class DistributedHerder implements Herder {
       await changed;
       if (this.closed) break;
       this.leaderUrl = null;
-      await this.serial(() => this.stopLocal());
     }
   }
 
-  /** Leader: connectors, then their tasks, round-robin over members sorted by id. */
+  /** The leader rejoins when held lost units are due, so the group reassigns them. */
+  private scheduleDelayedRebalance(delayMs: number): void {
+    if (this.delayedRebalance) clearTimeout(this.delayedRebalance);
+    this.delayedRebalance = null;
+    if (delayMs > 0 && this.isLeader) this.delayedRebalance = setTimeout(() => this.requestRebalance(), delayMs);
+  }
+
+  private runningUnits(): UnitKey[] {
+    return [...[...this.connectors.keys()].map(connectorUnit), ...[...this.tasks.values()].map((t) => taskUnit(t.name, t.id))];
+  }
+
+  /** Leader: KIP-415 assignment of every started connector and its tasks. */
   private assign(members: Array<{ memberId: string; metadata: Buffer }>): Map<string, Buffer> {
-    const ids = members.map((m) => m.memberId).sort();
-    const out = new Map<string, Assignment>(ids.map((id) => [id, { leaderUrl: this.url, connectors: [], tasks: [] }]));
-    let next = 0;
-    const names = [...this.configLog.connectors.keys()].filter((n) => this.configLog.target(n) !== 'STOPPED').sort();
-    for (const n of names) out.get(ids[next++ % ids.length]!)!.connectors.push(n);
-    for (const n of names) {
-      const count = this.configLog.taskConfigs.get(n)?.length ?? 0;
-      for (let id = 0; id < count; id++) out.get(ids[next++ % ids.length]!)!.tasks.push([n, id]);
+    const claims = members.map((m) => ({ memberId: m.memberId, running: (JSON.parse(m.metadata.toString()) as { running?: UnitKey[] }).running ?? [] }));
+    const configured: UnitKey[] = [];
+    for (const name of [...this.configLog.connectors.keys()].sort()) {
+      if (this.configLog.target(name) === 'STOPPED') continue;
+      configured.push(connectorUnit(name));
+      const count = this.configLog.taskConfigs.get(name)?.length ?? 0;
+      for (let id = 0; id < count; id++) configured.push(taskUnit(name, id));
     }
-    return new Map([...out].map(([id, a]) => [id, Buffer.from(JSON.stringify(a))]));
+    const result = assignIncrementally(claims, configured, this.assignorState, (this.o.clock ?? Date.now)(), this.maxDelayMs);
+    return new Map([...result].map(([id, a]) => [id, Buffer.from(JSON.stringify({ leaderUrl: this.url, ...a } satisfies Assignment))]));
   }
 
-  private async startAssigned(a: Assignment): Promise<void> {
-    for (const name of a.connectors) {
-      const config = this.configLog.connectors.get(name);
-      const instance = config && this.o.plugins.create(config['connector.class'] ?? '');
-      if (!config || !instance) continue;
-      const entry: { instance: Connector; state: State; trace?: string } = { instance, state: 'RUNNING' };
-      instance.initialize({
-        requestTaskReconfiguration: () => void this.serial(() => this.reconcileAll()),
-        raiseError: (err) => Object.assign(entry, { state: 'FAILED', trace: traceOf(err) }),
-      });
-      try {
-        await instance.start({ ...config });
-        entry.state = this.configLog.target(name) === 'PAUSED' ? 'PAUSED' : 'RUNNING';
-      } catch (err) {
-        Object.assign(entry, { state: 'FAILED', trace: traceOf(err) });
-      }
-      this.connectors.set(name, entry);
+  /** Stops what this worker must give up, then starts what it newly got (connectors first). */
+  private async applyAssignment(a: Assignment): Promise<void> {
+    const keep = new Set(a.assigned);
+    for (const unit of this.runningUnits()) if (!keep.has(unit)) await this.stopUnit(unit);
+    const running = new Set(this.runningUnits());
+    const fresh = a.assigned.filter((u) => !running.has(u)).map(parseUnit);
+    for (const { connector, task } of fresh) if (task === null) await this.startConnector(connector);
+    for (const { connector, task } of fresh) if (task !== null) await this.startTask(connector, task);
+  }
+
+  private async stopUnit(unit: UnitKey): Promise<void> {
+    const { connector, task } = parseUnit(unit);
+    if (task !== null) {
+      const t = this.tasks.get(taskKey(connector, task));
+      this.tasks.delete(taskKey(connector, task));
+      await t?.runner.stop();
+      return;
     }
-    for (const [name, id] of a.tasks) await this.startTask(name, id);
+    const c = this.connectors.get(connector);
+    this.connectors.delete(connector);
+    if (c) await Promise.resolve(c.instance.stop()).catch(() => {});
+  }
+
+  /** A connector whose config changed is stopped here with its tasks; the next round restarts them. */
+  private async stopConnectorLocally(name: string, withConnector: boolean): Promise<void> {
+    for (const t of [...this.tasks.values()]) if (t.name === name) await this.stopUnit(taskUnit(name, t.id));
+    if (withConnector) await this.stopUnit(connectorUnit(name));
+  }
+
+  private async startConnector(name: string): Promise<void> {
+    const config = this.configLog.connectors.get(name);
+    const instance = config && this.o.plugins.create(config['connector.class'] ?? '');
+    if (!config || !instance) return;
+    const entry: { instance: Connector; state: State; trace?: string } = { instance, state: 'RUNNING' };
+    instance.initialize({
+      requestTaskReconfiguration: () => void this.serial(() => this.reconcileAll()),
+      raiseError: (err) => Object.assign(entry, { state: 'FAILED', trace: traceOf(err) }),
+    });
+    try {
+      await instance.start({ ...config });
+      entry.state = this.configLog.target(name) === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+    } catch (err) {
+      Object.assign(entry, { state: 'FAILED', trace: traceOf(err) });
+    }
+    this.connectors.set(name, entry);
   }
 
   private async startTask(name: string, id: number): Promise<void> {
@@ -271,6 +326,8 @@ export class DistributedHerder implements Herder {
         return;
       }
     }
+    const stopsConnector = e.kind === 'connector' || this.configLog.target(e.name) === 'STOPPED';
+    void this.serial(() => this.stopConnectorLocally(e.name, stopsConnector));
     if (this.isLeader && e.kind !== 'task-configs') void this.serial(() => this.reconcileAll());
     this.requestRebalance();
   }
