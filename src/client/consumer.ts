@@ -51,6 +51,8 @@ export interface ConsumerOptions extends ClientOptions {
   isolationLevel?: 'read_uncommitted' | 'read_committed';
   /** Let the broker create unknown topics on subscribe (Kafka's allow.auto.create.topics). Default true. */
   allowAutoTopicCreation?: boolean;
+  /** How often a pattern subscription looks for new or deleted topics (Kafka's metadata.max.age.ms). Default 300000. */
+  metadataMaxAgeMs?: number;
 }
 
 export interface TopicPartitionOffset {
@@ -105,6 +107,10 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private closed = false;
   private mode: 'none' | 'assign' | 'subscribe' = 'none';
   private fetchError: Error | null = null;
+  /** A pattern subscription: matched against every topic's name at each metadata refresh. */
+  private pattern: RegExp | null = null;
+  private patternCheckedMs = 0;
+  private readonly metadataMaxAgeMs: number;
 
   constructor(options: ConsumerOptions) {
     this.cluster = new Cluster(resolveClientOptions(options, 'brook-consumer'), { allowAutoTopicCreation: options.allowAutoTopicCreation ?? true });
@@ -118,6 +124,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       autoCommitIntervalMs: options.autoCommitIntervalMs ?? 5000,
     };
     this.autoOffsetReset = options.autoOffsetReset ?? 'latest';
+    this.metadataMaxAgeMs = options.metadataMaxAgeMs ?? 300_000;
     this.isolationLevel = options.isolationLevel === 'read_committed' ? 1 : 0;
     this.autoCommit = options.groupId !== undefined && (options.autoCommit ?? true);
     this.lastCommitMs = this.cluster.options.clock();
@@ -152,12 +159,22 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     await this.cluster.anyConnection();
   }
 
-  /** Joins the group for these topics; resolves once the first assignment is in place. */
-  async subscribe(options: { topics: string[] | string; fromBeginning?: boolean }): Promise<void> {
+  /**
+   * Joins the group for these topics, or for every non-internal topic whose name matches a RegExp
+   * (topics created later join the subscription within metadataMaxAgeMs); resolves once the first
+   * assignment is in place.
+   */
+  async subscribe(options: { topics: string[] | string | RegExp; fromBeginning?: boolean }): Promise<void> {
     if (!this.group) throw new TypeError('subscribe() needs a groupId; use assign() without one');
     if (this.mode === 'assign') throw new TypeError('subscribe() after assign() is not allowed');
     this.mode = 'subscribe';
     if (options.fromBeginning !== undefined) this.autoOffsetReset = options.fromBeginning ? 'earliest' : 'latest';
+    if (options.topics instanceof RegExp) {
+      this.pattern = new RegExp(options.topics.source, options.topics.flags.replace(/[gy]/g, ''));
+      await this.matchPattern();
+      await this.group.ensureActive();
+      return;
+    }
     const topics = typeof options.topics === 'string' ? [options.topics] : options.topics;
     for (const t of topics) await this.cluster.topicWithRetries(t);
     this.group.subscribe([...this.group.subscribedTopics, ...topics]);
@@ -316,7 +333,17 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
 
   // ---------------------------------------------------------------------------------------------
 
+  /** Subscribes to exactly the topics matching the pattern now; a change makes the group rebalance. */
+  private async matchPattern(): Promise<void> {
+    this.patternCheckedMs = this.cluster.options.clock();
+    const topics = await this.cluster.fetchAll();
+    const matched = topics.filter((t) => !t.isInternal && this.pattern!.test(t.name)).map((t) => t.name).sort();
+    const current = [...this.group!.subscribedTopics].sort();
+    if (matched.join('\0') !== current.join('\0')) this.group!.subscribe(matched);
+  }
+
   private async upkeep(): Promise<void> {
+    if (this.pattern && this.cluster.options.clock() - this.patternCheckedMs >= this.metadataMaxAgeMs) await this.matchPattern();
     if (this.group && this.mode === 'subscribe') await this.group.ensureActive();
     if (this.autoCommit && this.cluster.options.clock() - this.lastCommitMs >= this.options.autoCommitIntervalMs) {
       try {

@@ -81,3 +81,25 @@ test('a sink with tasks.max=2 shares the partitions and delivers every record', 
     await connect.stop();
   }
 });
+
+test('a sink with topics.regex reads every matching topic, including one created later, and no other', async () => {
+  const producer = new Producer({ bootstrapServers: broker.bootstrapServers });
+  const output = join(dir, 'regex-out.txt');
+  const worker = workerConfig(broker.bootstrapServers, dir, { 'consumer.metadata.max.age.ms': '200' });
+  try {
+    await producer.send({ topic: 'rx-a', messages: [{ value: 'a1' }] });
+    await producer.send({ topic: 'rx-b', messages: [{ value: 'b1' }] });
+    await producer.send({ topic: 'xrx-a', messages: [{ value: 'not-matched' }] });
+    const connect = await startWorker(worker, [{ name: 'rx-sink', 'connector.class': 'FileStreamSink', file: output, 'topics.regex': 'rx-.*' }]);
+    try {
+      await waitFor('both matching topics', () => lines(output).length >= 2);
+      await producer.send({ topic: 'rx-c', messages: [{ value: 'c1' }] });
+      await waitFor('the topic created later', () => lines(output).includes('c1'));
+      assert.deepEqual([...lines(output)].sort(), ['a1', 'b1', 'c1'], 'whole-name match: xrx-a is not read');
+    } finally {
+      await connect.stop();
+    }
+  } finally {
+    await producer.close();
+  }
+});

@@ -81,9 +81,23 @@ function validateSink(result: ValidationResult, config: ConnectorConfig): void {
   const regex = (config['topics.regex'] ?? '').trim();
   if (topics.length === 0 && regex === '') addError(result, 'topics', config, 'Must configure one of topics or topics.regex');
   else if (topics.length > 0 && regex !== '') addError(result, 'topics', config, 'topics and topics.regex are mutually exclusive options, but both are set.');
-  else if (regex !== '') addError(result, 'topics.regex', config, 'topics.regex is not supported by this runtime yet; list the topics in topics');
+  else if (regex !== '' && !compiles(regex)) addError(result, 'topics.regex', config, `Invalid regex: ${regex}`);
   const dlq = (config['errors.deadletterqueue.topic.name'] ?? '').trim();
-  if (dlq !== '' && topics.includes(dlq)) addError(result, 'errors.deadletterqueue.topic.name', config, `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=...') consumed by the connector`);
+  if (dlq !== '' && (topics.includes(dlq) || (regex !== '' && compiles(regex) && sinkTopicPattern(regex).test(dlq)))) addError(result, 'errors.deadletterqueue.topic.name', config, `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=...') consumed by the connector`);
+}
+
+/** `topics.regex` as Java's Pattern.matches reads it: the whole topic name must match. */
+export function sinkTopicPattern(regex: string): RegExp {
+  return new RegExp(`^(?:${regex})$`);
+}
+
+function compiles(regex: string): boolean {
+  try {
+    sinkTopicPattern(regex);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The first error as a ConnectConfigError naming its field, or null when the config is valid. */

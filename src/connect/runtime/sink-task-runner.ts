@@ -19,7 +19,8 @@ export interface SinkRunnerOptions {
   task: SinkTask;
   taskConfig: ConnectorConfig;
   connectorConfig: ConnectorConfig;
-  topics: string[];
+  /** A list of topics, or `topics.regex` as a pattern. */
+  topics: string[] | RegExp;
   converters: Converters;
   consumer: Consumer;
   dlq: DeadLetterQueue | null;

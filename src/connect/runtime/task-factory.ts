@@ -7,6 +7,7 @@ import { Admin, Consumer, type ConsumerOptions, Producer, type ProducerOptions }
 import type { Logger } from '../../log/logger.js';
 import type { Connector, ConnectorConfig, SinkTask, SourceTask } from '../api.js';
 import { createConverter } from '../converters.js';
+import { sinkTopicPattern } from './connector-validation.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { OffsetStore } from './offset-store.js';
 import type { Converters } from './record-conversion.js';
@@ -58,6 +59,7 @@ export class TaskFactory {
     if (w['consumer.session.timeout.ms']) out.sessionTimeoutMs = Number(w['consumer.session.timeout.ms']);
     if (w['consumer.heartbeat.interval.ms']) out.heartbeatIntervalMs = Number(w['consumer.heartbeat.interval.ms']);
     if (w['consumer.max.poll.records']) out.maxPollRecords = Number(w['consumer.max.poll.records']);
+    if (w['consumer.metadata.max.age.ms']) out.metadataMaxAgeMs = Number(w['consumer.metadata.max.age.ms']);
     return out;
   }
 
@@ -100,7 +102,7 @@ export class TaskFactory {
     const runner = new SinkTaskRunner({
       ...common,
       task: new TaskCls() as SinkTask,
-      topics: (config['topics'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+      topics: (config['topics.regex'] ?? '').trim() !== '' ? sinkTopicPattern(config['topics.regex']!.trim()) : (config['topics'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
       consumer: new Consumer({
         bootstrapServers: this.o.bootstrapServers,
         groupId: sinkGroupId(spec.connector),
