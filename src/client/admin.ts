@@ -381,6 +381,21 @@ export class Admin {
     for (const t of res.topics) for (const p of t.partitions) throwIfError(p.errorCode, `commit offset ${t.name}-${p.partitionIndex} for group ${groupId}`);
   }
 
+  /** OffsetDelete: removes a group's committed offsets for these partitions (no member may be consuming them). */
+  async deleteGroupOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }>): Promise<void> {
+    if (partitions.length === 0) return;
+    const conn = await findGroupCoordinator(this.cluster, groupId);
+    const byTopic = new Map<string, Array<{ partitionIndex: number }>>();
+    for (const p of partitions) {
+      let l = byTopic.get(p.topic);
+      if (!l) byTopic.set(p.topic, (l = []));
+      l.push({ partitionIndex: p.partition });
+    }
+    const res = await conn.send(Api.offsetDelete, { groupId, topics: [...byTopic].map(([name, list]) => ({ name, partitions: list })) });
+    throwIfError(res.errorCode, `delete offsets of group ${groupId}`);
+    for (const t of res.topics) for (const p of t.partitions) throwIfError(p.errorCode, `delete offset ${t.name}-${p.partitionIndex} of group ${groupId}`);
+  }
+
   async close(): Promise<void> {
     await this.cluster.close();
   }

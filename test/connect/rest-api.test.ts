@@ -139,6 +139,46 @@ test('connector lifecycle: create, inspect, pause, resume, stop, restart, delete
   assert.deepEqual(lines(output), ['a', 'b', 'c'], 'no duplicates after restarts');
 });
 
+test('offsets of a stopped connector are altered and reset (KIP-875): a source replays, a sink rewinds', async () => {
+  const input = join(dir, 'kip875-in.txt');
+  const output = join(dir, 'kip875-out.txt');
+  writeFileSync(input, 'x1\nx2\nx3\n');
+  assert.equal((await call(connect.url, 'POST', '/connectors', { name: 'o-src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'kip875' } })).status, 201);
+  assert.equal((await call(connect.url, 'POST', '/connectors', { name: 'o-snk', config: { 'connector.class': 'FileStreamSink', file: output, topics: 'kip875' } })).status, 201);
+  await waitFor('three lines through', () => lines(output).length === 3);
+  await waitFor('sink offsets committed', async () => (await call(connect.url, 'GET', '/connectors/o-snk/offsets')).body.offsets[0]?.offset.kafka_offset === 3);
+
+  const running = await call(connect.url, 'PATCH', '/connectors/o-src/offsets', { offsets: [{ partition: { filename: input }, offset: { position: 0 } }] });
+  assert.equal(running.status, 400);
+  assert.match(running.body.message, /STOPPED state/);
+
+  for (const n of ['o-src', 'o-snk']) assert.equal((await call(connect.url, 'PUT', `/connectors/${n}/stop`)).status, 202);
+  const bad = await call(connect.url, 'PATCH', '/connectors/o-snk/offsets', { offsets: [{ partition: { kafka_topic: 'kip875' }, offset: { kafka_offset: 0 } }] });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.message, /kafka_partition/);
+  assert.equal((await call(connect.url, 'PATCH', '/connectors/o-snk/offsets', {})).status, 400);
+
+  // The sink rewinds to offset 1 (re-delivers x2, x3); the source's offsets are reset (re-reads the file).
+  const sinkAltered = await call(connect.url, 'PATCH', '/connectors/o-snk/offsets', { offsets: [{ partition: { kafka_topic: 'kip875', kafka_partition: 0 }, offset: { kafka_offset: 1 } }] });
+  assert.deepEqual([sinkAltered.status, sinkAltered.body.message], [200, 'The offsets for this connector have been altered successfully']);
+  assert.deepEqual((await call(connect.url, 'GET', '/connectors/o-snk/offsets')).body.offsets, [{ partition: { kafka_topic: 'kip875', kafka_partition: 0 }, offset: { kafka_offset: 1 } }]);
+  const reset = await call(connect.url, 'DELETE', '/connectors/o-src/offsets');
+  assert.deepEqual([reset.status, reset.body.message], [200, 'The offsets for this connector have been reset successfully']);
+  assert.deepEqual((await call(connect.url, 'GET', '/connectors/o-src/offsets')).body.offsets, []);
+
+  assert.equal((await call(connect.url, 'PUT', '/connectors/o-snk/resume')).status, 202);
+  await waitFor('x2 and x3 again', () => lines(output).length === 5);
+  assert.deepEqual(lines(output), ['x1', 'x2', 'x3', 'x2', 'x3']);
+  assert.equal((await call(connect.url, 'PUT', '/connectors/o-src/resume')).status, 202);
+  await waitFor('the file read again from the start', () => lines(output).length === 8);
+  assert.deepEqual(lines(output).slice(5), ['x1', 'x2', 'x3']);
+
+  for (const n of ['o-src', 'o-snk']) assert.equal((await call(connect.url, 'PUT', `/connectors/${n}/stop`)).status, 202);
+  assert.equal((await call(connect.url, 'DELETE', '/connectors/o-snk/offsets')).status, 200);
+  assert.deepEqual((await call(connect.url, 'GET', '/connectors/o-snk/offsets')).body.offsets, []);
+  for (const n of ['o-src', 'o-snk']) assert.equal((await call(connect.url, 'DELETE', `/connectors/${n}`)).status, 204);
+});
+
 test('unknown routes and bad JSON answer with error JSON', async () => {
   const nope = await call(connect.url, 'GET', '/nope');
   assert.equal(nope.status, 404);

@@ -122,6 +122,8 @@ export class ConnectRestServer {
       return { status: 204 };
     });
     this.route('GET', '/connectors/{name}/offsets', async ({ params }) => ({ status: 200, body: await h.offsets(name(params)) }));
+    this.route('PATCH', '/connectors/{name}/offsets', async ({ params, body }) => ({ status: 200, body: await h.alterOffsets(name(params), await body()) }));
+    this.route('DELETE', '/connectors/{name}/offsets', async ({ params }) => ({ status: 200, body: await h.resetOffsets(name(params)) }));
     // Connectors only: converters and transforms are built in, not listed (connectorsOnly=false is not supported).
     this.route('GET', '/connector-plugins', () => ({ status: 200, body: this.o.plugins.list() }));
     this.route('PUT', '/connector-plugins/{plugin}/config/validate', async ({ params, body }) => {

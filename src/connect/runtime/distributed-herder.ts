@@ -24,6 +24,7 @@ import { ConnectRestError, notFound } from './errors.js';
 import type { Herder } from './herder-api.js';
 import type { ConnectorInfo, ConnectorStatus } from './herder.js';
 import { KafkaOffsetStore } from './kafka-offset-store.js';
+import { alterConnectorOffsets, type ConnectorOffsetsTarget, resetConnectorOffsets } from './offsets-admin.js';
 import type { PluginRegistry } from './plugins.js';
 import { TaskFactory, sinkGroupId } from './task-factory.js';
 import { type State, type TaskRunner, traceOf } from './task-state.js';
@@ -476,6 +477,21 @@ export class DistributedHerder implements Herder {
   async restartTask(name: string, id: number): Promise<void> {
     this.taskStatusOf(name, id);
     await this.configLog.write(`restart-${name}`, { connector: false, tasks: [id] });
+  }
+
+  async alterOffsets(name: string, body: unknown): Promise<{ message: string }> {
+    await this.offsetStore.readToEnd();
+    return alterConnectorOffsets(this.offsetsTarget(name), body);
+  }
+
+  async resetOffsets(name: string): Promise<{ message: string }> {
+    await this.offsetStore.readToEnd();
+    return resetConnectorOffsets(this.offsetsTarget(name));
+  }
+
+  private offsetsTarget(name: string): ConnectorOffsetsTarget {
+    const type = this.connectorInfo(name).type;
+    return { name, type, stopped: this.configLog.target(name) === 'STOPPED', offsets: this.offsetStore, bootstrapServers: this.bootstrapServers };
   }
 
   async offsets(name: string): Promise<{ offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> }> }> {

@@ -19,6 +19,10 @@ export interface Herder {
   restart(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStatus>;
   restartTask(name: string, id: number): Promise<void>;
   offsets(name: string): Promise<{ offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> }> }>;
+  /** KIP-875 PATCH: the body as sent; the connector must be STOPPED. */
+  alterOffsets(name: string, body: unknown): Promise<{ message: string }>;
+  /** KIP-875 DELETE; the connector must be STOPPED. */
+  resetOffsets(name: string): Promise<{ message: string }>;
   /** The leader's REST URL when this worker must forward changes to it; null to handle them here. */
   forwardUrl?(): string | null;
 }

@@ -10,6 +10,7 @@ import { firstError, validateConnectorConfig, type ValidationResult } from './co
 import { ConnectRestError, notFound } from './errors.js';
 import type { Herder } from './herder-api.js';
 import type { OffsetStore } from './offset-store.js';
+import { alterConnectorOffsets, type ConnectorOffsetsTarget, resetConnectorOffsets } from './offsets-admin.js';
 import type { PluginRegistry } from './plugins.js';
 import { TaskFactory, sinkGroupId } from './task-factory.js';
 import { type State, type TaskRunner, traceOf } from './task-state.js';
@@ -241,6 +242,19 @@ export class StandaloneHerder implements Herder {
     } finally {
       await admin.close();
     }
+  }
+
+  alterOffsets(name: string, body: unknown): Promise<{ message: string }> {
+    return this.serial(() => alterConnectorOffsets(this.offsetsTarget(name), body));
+  }
+
+  resetOffsets(name: string): Promise<{ message: string }> {
+    return this.serial(() => resetConnectorOffsets(this.offsetsTarget(name)));
+  }
+
+  private offsetsTarget(name: string): ConnectorOffsetsTarget {
+    const e = this.entry(name);
+    return { name, type: this.typeOf(e), stopped: e.target === 'STOPPED', offsets: this.o.offsets, bootstrapServers: this.bootstrapServers };
   }
 
   /** Stops everything (worker shutdown). */

@@ -6,7 +6,7 @@
 import { Producer, type ConsumerRecord } from '../../client/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { SourceOffset, SourcePartition } from '../api.js';
-import { MemoryOffsetStore, type OffsetEntry, stableJson } from './offset-store.js';
+import { MemoryOffsetStore, type OffsetChangeEntry, stableJson } from './offset-store.js';
 import { TopicTail } from './topic-tail.js';
 
 export class KafkaOffsetStore extends MemoryOffsetStore {
@@ -36,9 +36,9 @@ export class KafkaOffsetStore extends MemoryOffsetStore {
     return this.tail.readToEnd();
   }
 
-  override set(connector: string, entries: OffsetEntry[]): void {
+  override set(connector: string, entries: OffsetChangeEntry[]): void {
     super.set(connector, entries);
-    for (const e of entries) this.pending.push({ key: stableJson([connector, e.partition]), value: JSON.stringify(e.offset) });
+    for (const e of entries) this.pending.push({ key: stableJson([connector, e.partition]), value: e.offset === null ? null : JSON.stringify(e.offset) });
   }
 
   override remove(connector: string): void {

@@ -13,12 +13,17 @@ export interface OffsetEntry {
   offset: SourceOffset;
 }
 
+export interface OffsetChangeEntry {
+  partition: SourcePartition;
+  offset: SourceOffset | null;
+}
+
 export interface OffsetStore {
   get(connector: string, partition: SourcePartition): SourceOffset | null;
   /** Every stored offset of a connector. */
   list(connector: string): OffsetEntry[];
-  /** Records offsets; durable once flush() resolves. */
-  set(connector: string, entries: OffsetEntry[]): void;
+  /** Records offsets (a null offset forgets the partition); durable once flush() resolves. */
+  set(connector: string, entries: OffsetChangeEntry[]): void;
   remove(connector: string): void;
   flush(): Promise<void>;
 }
@@ -42,8 +47,12 @@ export class MemoryOffsetStore implements OffsetStore {
   list(connector: string): OffsetEntry[] {
     return [...this.data.values()].filter((e) => e.connector === connector).map(({ partition, offset }) => ({ partition, offset }));
   }
-  set(connector: string, entries: OffsetEntry[]): void {
-    for (const e of entries) this.data.set(stableJson([connector, e.partition]), { connector, ...e });
+  set(connector: string, entries: OffsetChangeEntry[]): void {
+    for (const { partition, offset } of entries) {
+      const k = stableJson([connector, partition]);
+      if (offset === null) this.data.delete(k);
+      else this.data.set(k, { connector, partition, offset });
+    }
   }
   remove(connector: string): void {
     for (const [k, e] of this.data) if (e.connector === connector) this.data.delete(k);
@@ -60,7 +69,7 @@ export class FileOffsetStore extends MemoryOffsetStore {
     for (const e of doc.offsets) super.set(e.key[0], [{ partition: e.key[1], offset: e.offset }]);
   }
 
-  override set(connector: string, entries: OffsetEntry[]): void {
+  override set(connector: string, entries: OffsetChangeEntry[]): void {
     super.set(connector, entries);
     if (entries.length > 0) this.dirty = true;
   }
