@@ -100,6 +100,12 @@ test('two workers share connectors; when one leaves, the other takes over withou
     assert.equal((await callRetrying(b.url, 'POST', '/connectors', { name: 'bad', config: { 'connector.class': 'FileStreamSink' } })).status, 400);
 
     await waitFor('the first lines', () => lines(output).length >= first.length);
+    // KIP-558 entries live in the status topic, so either worker answers for both connectors.
+    await waitFor('topic tracking on both workers', async () => {
+      const src = (await call(b.url, 'GET', '/connectors/src/topics')).body;
+      const snk = (await call(a.url, 'GET', '/connectors/snk/topics')).body;
+      return JSON.stringify([src, snk]) === JSON.stringify([{ src: { topics: ['dist-lines'] } }, { snk: { topics: ['dist-lines'] } }]);
+    });
     await waitFor('both workers running something', async () => (await workersOf(a.url, ['src', 'snk'])).size === 2);
     assert.deepEqual((await call(b.url, 'GET', '/connectors')).body, ['snk', 'src']);
     assert.equal((await call(b.url, 'GET', '/connectors/snk/tasks')).body.length, 2);

@@ -148,6 +148,13 @@ test('offsets of a stopped connector are altered and reset (KIP-875): a source r
   await waitFor('three lines through', () => lines(output).length === 3);
   await waitFor('sink offsets committed', async () => (await call(connect.url, 'GET', '/connectors/o-snk/offsets')).body.offsets[0]?.offset.kafka_offset === 3);
 
+  // KIP-558: the topics each connector used, until reset.
+  assert.deepEqual((await call(connect.url, 'GET', '/connectors/o-src/topics')).body, { 'o-src': { topics: ['kip875'] } });
+  assert.deepEqual((await call(connect.url, 'GET', '/connectors/o-snk/topics')).body, { 'o-snk': { topics: ['kip875'] } });
+  assert.equal((await call(connect.url, 'PUT', '/connectors/o-snk/topics/reset')).status, 200);
+  assert.deepEqual((await call(connect.url, 'GET', '/connectors/o-snk/topics')).body, { 'o-snk': { topics: [] } });
+  assert.equal((await call(connect.url, 'GET', '/connectors/nope/topics')).status, 404);
+
   const running = await call(connect.url, 'PATCH', '/connectors/o-src/offsets', { offsets: [{ partition: { filename: input }, offset: { position: 0 } }] });
   assert.equal(running.status, 400);
   assert.match(running.body.message, /STOPPED state/);

@@ -122,6 +122,11 @@ export class ConnectRestServer {
       return { status: 204 };
     });
     this.route('GET', '/connectors/{name}/offsets', async ({ params }) => ({ status: 200, body: await h.offsets(name(params)) }));
+    this.route('GET', '/connectors/{name}/topics', ({ params }) => ({ status: 200, body: { [name(params)]: h.connectorTopics(name(params)) } }));
+    this.route('PUT', '/connectors/{name}/topics/reset', async ({ params }) => {
+      await h.resetConnectorTopics(name(params));
+      return { status: 200 };
+    });
     this.route('PATCH', '/connectors/{name}/offsets', async ({ params, body }) => ({ status: 200, body: await h.alterOffsets(name(params), await body()) }));
     this.route('DELETE', '/connectors/{name}/offsets', async ({ params }) => ({ status: 200, body: await h.resetOffsets(name(params)) }));
     // Connectors only: converters and transforms are built in, not listed (connectorsOnly=false is not supported).

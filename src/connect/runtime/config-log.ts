@@ -8,11 +8,13 @@
  *   restart-<name>              {"connector": bool, "tasks": [ids]}
  *   status-connector-<name>     {"state", "trace"?, "worker_id"}     (status topic)
  *   status-task-<name>-<id>     {"state", "trace"?, "worker_id"}     (status topic)
+ *   topic-<topic>-<name>        {"topic": {"name", "connector", "task", "discoverTimestamp"}} (status topic, KIP-558)
  */
 import { Producer, type ConsumerRecord } from '../../client/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { ConnectorConfig } from '../api.js';
 import type { State } from './task-state.js';
+import type { TopicNote } from './active-topics.js';
 import { TopicTail } from './topic-tail.js';
 
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
@@ -32,6 +34,8 @@ export class ConfigLog {
   readonly targets = new Map<string, TargetState>();
   readonly taskConfigs = new Map<string, ConnectorConfig[]>();
   readonly statuses = new Map<string, StoredStatus>();
+  /** KIP-558 entries (`topic-<topic>-<connector>`) of the status topic, by key. */
+  readonly activeTopics = new Map<string, TopicNote>();
   private readonly tail: TopicTail;
   private readonly producer: Producer;
 
@@ -61,6 +65,11 @@ export class ConfigLog {
   private applyRecord(r: ConsumerRecord): void {
     const key = r.key?.toString() ?? '';
     const value = r.value === null ? null : (JSON.parse(r.value.toString()) as unknown);
+    if (r.topic === this.statusTopic && key.startsWith('topic-')) {
+      if (value === null) this.activeTopics.delete(key);
+      else this.activeTopics.set(key, (value as { topic: TopicNote }).topic);
+      return;
+    }
     if (r.topic === this.statusTopic) {
       if (value === null) this.statuses.delete(key);
       else this.statuses.set(key, value as StoredStatus);
@@ -85,8 +94,8 @@ export class ConfigLog {
     await this.producer.send({ topic: this.configTopic, messages: [{ key, value: value === null ? null : JSON.stringify(value) }] });
   }
 
-  async writeStatus(key: string, status: StoredStatus | null): Promise<void> {
-    await this.producer.send({ topic: this.statusTopic, messages: [{ key, value: status === null ? null : JSON.stringify(status) }] });
+  async writeStatusRecord(key: string, value: unknown): Promise<void> {
+    await this.producer.send({ topic: this.statusTopic, messages: [{ key, value: value === null ? null : JSON.stringify(value) }] });
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,7 @@
 import { Admin } from '../../client/index.js';
 import type { Logger } from '../../log/logger.js';
 import { type Connector, ConnectConfigError, type ConnectorConfig } from '../api.js';
+import { StatusTopicActiveTopics, TopicTrackingSettings } from './active-topics.js';
 import { ConfigLog, type ConfigEvent, type RestartRequest, type StoredStatus } from './config-log.js';
 import { ConnectGroupMember } from './connect-group.js';
 import { assignIncrementally, connectorUnit, newAssignorState, parseUnit, taskUnit, type UnitKey } from './incremental-assignor.js';
@@ -61,6 +62,8 @@ export class DistributedHerder implements Herder {
   private readonly offsetStore: KafkaOffsetStore;
   private readonly member: ConnectGroupMember;
   private readonly taskFactory: TaskFactory;
+  private readonly activeTopics: StatusTopicActiveTopics;
+  private readonly topicTracking: TopicTrackingSettings;
   private readonly connectors = new Map<string, { instance: Connector; state: State; trace?: string }>();
   private readonly tasks = new Map<string, { name: string; id: number; runner: TaskRunner }>();
   private leaderUrl: string | null = null;
@@ -94,6 +97,8 @@ export class DistributedHerder implements Herder {
       },
       () => this.requestRebalance(),
     );
+    this.topicTracking = new TopicTrackingSettings(w);
+    this.activeTopics = new StatusTopicActiveTopics(this.configLog, o.clock ?? Date.now, (err) => o.logger.warn({ err: err.message }, 'topic tracking write failed'));
     this.taskFactory = new TaskFactory({
       workerConfig: w,
       bootstrapServers: this.bootstrapServers,
@@ -102,6 +107,7 @@ export class DistributedHerder implements Herder {
       clock: o.clock ?? Date.now,
       pollTimeoutMs: o.pollTimeoutMs ?? 500,
       idlePollMs: 100,
+      activeTopics: this.topicTracking.enabled ? this.activeTopics : null,
     });
   }
 
@@ -367,7 +373,7 @@ export class DistributedHerder implements Herder {
       // owned the task in between.
       const stored = this.configLog.statuses.get(key);
       if (stored && JSON.stringify(stored) === text) continue;
-      await this.configLog.writeStatus(key, status).catch((err: Error) => this.o.logger.warn({ err: err.message }, 'status write failed'));
+      await this.configLog.writeStatusRecord(key, status).catch((err: Error) => this.o.logger.warn({ err: err.message }, 'status write failed'));
     }
   }
 
@@ -457,8 +463,21 @@ export class DistributedHerder implements Herder {
     return this.setTarget(name, 'STOPPED');
   }
 
+  connectorTopics(name: string): { topics: string[] } {
+    this.topicTracking.checkRead();
+    this.config(name);
+    return { topics: this.activeTopics.topics(name) };
+  }
+
+  async resetConnectorTopics(name: string): Promise<void> {
+    this.topicTracking.checkReset();
+    this.config(name);
+    await this.activeTopics.reset(name);
+  }
+
   async delete(name: string): Promise<void> {
     this.config(name);
+    await this.activeTopics.reset(name);
     await this.configLog.write(`connector-${name}`, null);
     await this.configLog.write(`target-state-${name}`, null);
     await this.configLog.readToEnd();

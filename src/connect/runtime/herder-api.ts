@@ -23,6 +23,9 @@ export interface Herder {
   alterOffsets(name: string, body: unknown): Promise<{ message: string }>;
   /** KIP-875 DELETE; the connector must be STOPPED. */
   resetOffsets(name: string): Promise<{ message: string }>;
+  /** KIP-558: topics the connector has used (403 when topic tracking is off). */
+  connectorTopics(name: string): { topics: string[] };
+  resetConnectorTopics(name: string): Promise<void>;
   /** The leader's REST URL when this worker must forward changes to it; null to handle them here. */
   forwardUrl?(): string | null;
 }

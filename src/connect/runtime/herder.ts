@@ -8,6 +8,7 @@ import type { Logger } from '../../log/logger.js';
 import { type Connector, type ConnectorConfig, ConnectConfigError } from '../api.js';
 import { firstError, validateConnectorConfig, type ValidationResult } from './connector-validation.js';
 import { ConnectRestError, notFound } from './errors.js';
+import { MemoryActiveTopics, TopicTrackingSettings } from './active-topics.js';
 import type { Herder } from './herder-api.js';
 import type { OffsetStore } from './offset-store.js';
 import { alterConnectorOffsets, type ConnectorOffsetsTarget, resetConnectorOffsets } from './offsets-admin.js';
@@ -62,6 +63,8 @@ export class StandaloneHerder implements Herder {
   private readonly clock: () => number;
   private readonly bootstrapServers: string;
   private readonly tasks: TaskFactory;
+  private readonly activeTopics = new MemoryActiveTopics();
+  private readonly topicTracking: TopicTrackingSettings;
   /** Reported in statuses; standalone sets it once the REST port is bound. */
   workerId: string;
 
@@ -71,6 +74,7 @@ export class StandaloneHerder implements Herder {
     const servers = o.workerConfig['bootstrap.servers'];
     if (!servers) throw new ConnectConfigError('Missing required configuration "bootstrap.servers" which has no default value.', 'bootstrap.servers');
     this.bootstrapServers = servers;
+    this.topicTracking = new TopicTrackingSettings(o.workerConfig);
     this.tasks = new TaskFactory({
       workerConfig: o.workerConfig,
       bootstrapServers: servers,
@@ -79,7 +83,20 @@ export class StandaloneHerder implements Herder {
       clock: this.clock,
       pollTimeoutMs: o.pollTimeoutMs ?? 500,
       idlePollMs: o.idlePollMs ?? 100,
+      activeTopics: this.topicTracking.enabled ? this.activeTopics : null,
     });
+  }
+
+  connectorTopics(name: string): { topics: string[] } {
+    this.topicTracking.checkRead();
+    this.entry(name);
+    return { topics: this.activeTopics.topics(name) };
+  }
+
+  resetConnectorTopics(name: string): Promise<void> {
+    this.topicTracking.checkReset();
+    this.entry(name);
+    return this.activeTopics.reset(name);
   }
 
   /** Runs changes one after another. */
@@ -195,6 +212,7 @@ export class StandaloneHerder implements Herder {
       const e = this.entry(name);
       await this.stopConnector(e);
       this.connectors.delete(name);
+      await this.activeTopics.reset(name);
     });
   }
 

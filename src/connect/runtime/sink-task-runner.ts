@@ -27,6 +27,8 @@ export interface SinkRunnerOptions {
   offsetFlushIntervalMs: number;
   pollTimeoutMs: number;
   clock: () => number;
+  /** KIP-558: a topic this task consumed from. */
+  noteTopic: (topic: string) => void;
   logger: Logger;
 }
 
@@ -131,6 +133,7 @@ export class SinkTaskRunner extends TaskLifecycle {
     this.currentRecord = null;
     if (batch.length > 0) await this.put(batch);
     for (const raw of polled) this.consumed.set(tpKey(raw.topic, raw.partition), { topic: raw.topic, partition: raw.partition, offset: raw.offset + 1 });
+    for (const { topic } of this.consumed.values()) this.o.noteTopic(topic);
   }
 
   /** put() failures are not tolerated (as in Kafka); retriable ones are retried for errors.retry.timeout. */

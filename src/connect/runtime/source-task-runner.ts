@@ -28,6 +28,8 @@ export interface SourceRunnerOptions {
   /** Wait between polls that returned nothing. */
   idlePollMs: number;
   clock: () => number;
+  /** KIP-558: a topic this task produced to. */
+  noteTopic: (topic: string) => void;
   logger: Logger;
 }
 
@@ -122,6 +124,7 @@ export class SourceTaskRunner extends TaskLifecycle {
       entry.sources.push(original);
     }
     await Promise.all([...byTopic].map(([topic, e]) => this.o.producer.send({ topic, messages: e.messages })));
+    for (const topic of byTopic.keys()) this.o.noteTopic(topic);
     // Offsets advance in poll order (dropped records too: they are done with).
     for (const r of records) {
       if (r.sourcePartition && r.sourceOffset) this.pending.set(stableJson(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });

@@ -7,6 +7,7 @@ import { Admin, Consumer, type ConsumerOptions, Producer, type ProducerOptions }
 import type { Logger } from '../../log/logger.js';
 import type { Connector, ConnectorConfig, SinkTask, SourceTask } from '../api.js';
 import { createConverter } from '../converters.js';
+import type { ActiveTopics } from './active-topics.js';
 import { sinkTopicPattern } from './connector-validation.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { OffsetStore } from './offset-store.js';
@@ -25,6 +26,8 @@ export interface TaskFactoryOptions {
   clock: () => number;
   pollTimeoutMs: number;
   idlePollMs: number;
+  /** KIP-558 topic tracking; null when `topic.tracking.enable=false`. */
+  activeTopics: ActiveTopics | null;
 }
 
 export interface TaskSpec {
@@ -85,6 +88,7 @@ export class TaskFactory {
       offsetFlushIntervalMs: flushMs,
       clock: this.o.clock,
       logger,
+      noteTopic: this.o.activeTopics ? (topic: string) => this.o.activeTopics!.note(spec.connector, spec.id, topic) : () => {},
     };
     if (spec.instance.type === 'source') {
       const runner = new SourceTaskRunner({
