@@ -16,9 +16,15 @@ import type { Schema } from './data.js';
 
 export type ConnectorType = 'source' | 'sink';
 
+/**
+ * A header as connectors and transforms see it: a value converted by the worker's
+ * `header.converter` (default SimpleHeaderConverter: strings, numbers, booleans, arrays, maps; a
+ * Buffer is written as it is).
+ */
 export interface ConnectHeader {
   key: string;
-  value: Buffer | null;
+  value: unknown;
+  schema?: Schema | null;
 }
 
 /** Fields shared by source and sink records (Kafka's ConnectRecord). */

@@ -1,7 +1,8 @@
 /**
  * Converters between Connect data (schema + value) and record bytes, named as Kafka's so worker
  * configs carry over: org.apache.kafka.connect.json.JsonConverter, ...storage.StringConverter,
- * ...converters.ByteArrayConverter (short names JsonConverter/StringConverter/ByteArrayConverter too).
+ * ...converters.ByteArrayConverter (short names JsonConverter/StringConverter/ByteArrayConverter too),
+ * and for `header.converter` ...storage.SimpleHeaderConverter (the default; the others work too).
  */
 import { type Schema, SCHEMA_TYPES, isStruct } from './data.js';
 
@@ -126,7 +127,50 @@ function fromJsonValue(schema: Schema | null, value: unknown): unknown {
   }
 }
 
+/**
+ * Kafka's default header converter: values written as their string form, read back with the type
+ * inferred from the text (Connect's Values.parseString): null, booleans, whole numbers (int32 or
+ * int64), decimals (float64), JSON arrays and objects (array, map), otherwise a string. Buffers are
+ * written as they are.
+ */
+export class SimpleHeaderConverter implements Converter {
+  configure(_configs: Record<string, string> = {}, _isKey = false): void {}
+  fromConnectData(_topic: string, _schema: Schema | null, value: unknown): Buffer | null {
+    if (value === null || value === undefined) return null;
+    if (Buffer.isBuffer(value)) return value;
+    if (typeof value === 'object') return Buffer.from(JSON.stringify(value));
+    return Buffer.from(String(value));
+  }
+  toConnectData(_topic: string, bytes: Buffer | null): SchemaAndValue {
+    if (bytes === null) return { schema: null, value: null };
+    return parseHeaderText(bytes.toString('utf8'));
+  }
+}
+
+const INT32_RANGE = 2 ** 31;
+
+function parseHeaderText(text: string): SchemaAndValue {
+  const t = text.trim();
+  if (t === 'true' || t === 'false') return { schema: { type: 'boolean' }, value: t === 'true' };
+  if (/^-?\d+$/.test(t) && Number.isSafeInteger(Number(t))) {
+    const n = Number(t);
+    return { schema: { type: n >= -INT32_RANGE && n < INT32_RANGE ? 'int32' : 'int64' }, value: n };
+  }
+  if (/^-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(t)) return { schema: { type: 'float64' }, value: Number(t) };
+  if ((t.startsWith('[') && t.endsWith(']')) || (t.startsWith('{') && t.endsWith('}'))) {
+    try {
+      const parsed = JSON.parse(t) as unknown;
+      return { schema: { type: Array.isArray(parsed) ? 'array' : 'map' }, value: parsed };
+    } catch {
+      // Not JSON after all: a plain string.
+    }
+  }
+  return { schema: { type: 'string' }, value: text };
+}
+
 const CONVERTERS: Record<string, new () => Converter> = {
+  'org.apache.kafka.connect.storage.SimpleHeaderConverter': SimpleHeaderConverter,
+  SimpleHeaderConverter,
   'org.apache.kafka.connect.json.JsonConverter': JsonConverter,
   'org.apache.kafka.connect.storage.StringConverter': StringConverter,
   'org.apache.kafka.connect.converters.ByteArrayConverter': ByteArrayConverter,
@@ -139,7 +183,7 @@ const CONVERTERS: Record<string, new () => Converter> = {
  * The converter `prefix` (key.converter / value.converter) names in `config`, configured with the
  * keys under `prefix.` (e.g. value.converter.schemas.enable). Connector configs override worker ones.
  */
-export function createConverter(config: Record<string, string>, prefix: 'key.converter' | 'value.converter', fallback = 'org.apache.kafka.connect.json.JsonConverter'): Converter {
+export function createConverter(config: Record<string, string>, prefix: 'key.converter' | 'value.converter' | 'header.converter', fallback = 'org.apache.kafka.connect.json.JsonConverter'): Converter {
   const name = config[prefix] ?? fallback;
   const Cls = CONVERTERS[name];
   if (!Cls) throw new DataError(`Unknown converter class ${name}`);

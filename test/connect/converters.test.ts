@@ -1,6 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteArrayConverter, DataError, JsonConverter, StringConverter, createConverter } from '../../src/connect/converters.js';
+import { ByteArrayConverter, DataError, JsonConverter, SimpleHeaderConverter, StringConverter, createConverter } from '../../src/connect/converters.js';
+
+test('SimpleHeaderConverter writes string forms and reads types back from the text', () => {
+  const c = new SimpleHeaderConverter();
+  const read = (text: string | null) => c.toConnectData('t', text === null ? null : Buffer.from(text));
+  assert.deepEqual(read('42'), { schema: { type: 'int32' }, value: 42 });
+  assert.deepEqual(read('4294967296'), { schema: { type: 'int64' }, value: 4294967296 });
+  assert.deepEqual(read('-1.5e3'), { schema: { type: 'float64' }, value: -1500 });
+  assert.deepEqual(read('true'), { schema: { type: 'boolean' }, value: true });
+  assert.deepEqual(read('[1,2]'), { schema: { type: 'array' }, value: [1, 2] });
+  assert.deepEqual(read('{"a":1}'), { schema: { type: 'map' }, value: { a: 1 } });
+  assert.deepEqual(read('{not json}'), { schema: { type: 'string' }, value: '{not json}' });
+  assert.deepEqual(read('hello 1'), { schema: { type: 'string' }, value: 'hello 1' });
+  assert.deepEqual(read(null), { schema: null, value: null });
+  assert.equal(c.fromConnectData('t', null, 7)!.toString(), '7');
+  assert.equal(c.fromConnectData('t', null, { a: [1] })!.toString(), '{"a":[1]}');
+  assert.deepEqual(c.fromConnectData('t', null, Buffer.from([0xff])), Buffer.from([0xff]));
+  assert.equal(c.fromConnectData('t', null, null), null);
+  assert.ok(createConverter({ 'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter' }, 'header.converter') instanceof SimpleHeaderConverter);
+});
 
 test('JsonConverter with schemas writes and reads the envelope', () => {
   const c = new JsonConverter();

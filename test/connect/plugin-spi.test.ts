@@ -47,7 +47,10 @@ export class CounterTask extends SourceTask {
 /** A sink whose flush() fails while the test says so: nothing may be committed then. */
 export class GateTask extends SinkTask {
   start(props) { this.name = props.name; }
-  put(records) { globalThis.gatePut = (globalThis.gatePut ?? 0) + records.length; }
+  put(records) {
+    globalThis.gatePut = (globalThis.gatePut ?? 0) + records.length;
+    globalThis.gateHeaders = records.map((r) => r.headers);
+  }
   flush(offsets) {
     if (globalThis.gateFlushFails) throw new Error('flush refused');
     globalThis.gateFlushed = [...offsets.values()];
@@ -143,9 +146,9 @@ test('a plugin connector runs with transforms and the JSON converter, and gets i
 });
 
 test('sink offsets are committed only after flush() succeeds', async () => {
-  const g = globalThis as { gateFlushFails?: boolean; gatePut?: number; gateFlushed?: number[] };
+  const g = globalThis as { gateFlushFails?: boolean; gatePut?: number; gateFlushed?: number[]; gateHeaders?: unknown[] };
   const producer = new Producer({ bootstrapServers: broker.bootstrapServers });
-  await producer.send({ topic: 'gated', messages: [{ value: 'a' }, { value: 'b' }] });
+  await producer.send({ topic: 'gated', messages: [{ value: 'a' }, { value: 'b', headers: { n: '42', ok: 'true', who: 'me' } }] });
   await producer.close();
   const connect = await startWorker(workerConfig(broker.bootstrapServers, dir, { 'plugin.path': dir }));
   try {
@@ -153,6 +156,14 @@ test('sink offsets are committed only after flush() succeeds', async () => {
     assert.equal((await call(connect.url, 'PUT', '/connectors/gate/config', { 'connector.class': 'GateSink', topics: 'gated' })).status, 201);
     await waitFor('the failed flush to fail the task', async () => (await call(connect.url, 'GET', '/connectors/gate/status')).body.tasks[0].state === 'FAILED');
     assert.equal(g.gatePut, 2, 'records were put');
+    assert.deepEqual(g.gateHeaders, [
+      [],
+      [
+        { key: 'n', schema: { type: 'int32' }, value: 42 },
+        { key: 'ok', schema: { type: 'boolean' }, value: true },
+        { key: 'who', schema: { type: 'string' }, value: 'me' },
+      ],
+    ], 'headers reach the task through the default SimpleHeaderConverter');
     assert.deepEqual((await call(connect.url, 'GET', '/connectors/gate/offsets')).body.offsets, [], 'nothing committed');
 
     g.gateFlushFails = false;

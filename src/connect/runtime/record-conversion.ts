@@ -6,17 +6,21 @@ import type { Converter } from '../converters.js';
 export interface Converters {
   key: Converter;
   value: Converter;
+  header: Converter;
   keyClass: string;
   valueClass: string;
 }
 
-export function toProducerMessage(r: SourceRecord, key: Buffer | null, value: Buffer | null): ProducerMessage {
-  const m: ProducerMessage = { key, value, headers: r.headers.map((h) => ({ key: h.key, value: h.value })) };
+export function toProducerMessage(r: SourceRecord, key: Buffer | null, value: Buffer | null, header: Converter): ProducerMessage {
+  const m: ProducerMessage = { key, value, headers: r.headers.map((h) => ({ key: h.key, value: header.fromConnectData(r.topic, h.schema ?? null, h.value) })) };
   if (r.kafkaPartition !== null) m.partition = r.kafkaPartition;
   if (r.timestamp !== null) m.timestamp = r.timestamp;
   return m;
 }
 
-export function headersOf(record: ConsumerRecord): ConnectHeader[] {
-  return record.headers.map((h) => ({ key: h.key, value: h.value ?? null }));
+export function headersOf(record: ConsumerRecord, header: Converter): ConnectHeader[] {
+  return record.headers.map((h) => {
+    const { schema, value } = header.toConnectData(record.topic, h.value ?? null);
+    return { key: h.key, schema, value };
+  });
 }

@@ -125,7 +125,7 @@ export class SinkTaskRunner extends TaskLifecycle {
         key: k.value.value,
         valueSchema: v.value.schema,
         value: v.value.value,
-        headers: headersOf(raw),
+        headers: headersOf(raw, this.o.converters.header),
       };
       const t = await retry.execute(() => chain.apply(record), 'TRANSFORMATION', 'TransformationChain');
       if (t.ok && t.value !== null) batch.push(t.value);

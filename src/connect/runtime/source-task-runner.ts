@@ -120,7 +120,7 @@ export class SourceTaskRunner extends TaskLifecycle {
       }
       let entry = byTopic.get(r.topic);
       if (!entry) byTopic.set(r.topic, (entry = { messages: [], sources: [] }));
-      entry.messages.push(toProducerMessage(r, k.value, v.value));
+      entry.messages.push(toProducerMessage(r, k.value, v.value, this.o.converters.header));
       entry.sources.push(original);
     }
     await Promise.all([...byTopic].map(([topic, e]) => this.o.producer.send({ topic, messages: e.messages })));

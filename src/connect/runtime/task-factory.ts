@@ -46,10 +46,11 @@ export class TaskFactory {
   converters(config: ConnectorConfig): Converters {
     // Connector-level converter settings override the worker's.
     const merged: Record<string, string> = {};
-    for (const src of [this.o.workerConfig, config]) for (const k of Object.keys(src)) if (/^(key|value)\.converter/.test(k)) merged[k] = src[k]!;
+    for (const src of [this.o.workerConfig, config]) for (const k of Object.keys(src)) if (/^(key|value|header)\.converter/.test(k)) merged[k] = src[k]!;
     return {
       key: createConverter(merged, 'key.converter'),
       value: createConverter(merged, 'value.converter'),
+      header: createConverter(merged, 'header.converter', 'org.apache.kafka.connect.storage.SimpleHeaderConverter'),
       keyClass: merged['key.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
       valueClass: merged['value.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
     };
