@@ -16,12 +16,13 @@
 export { Serdes, serdeFrom, type Serde } from './serdes.js';
 export type { StreamRecord, Change, Windowed, TimeWindow, KeyValue } from './record.js';
 export type { Processor, ProcessorContext, ProcessorSupplier } from './processor.js';
+export type { Cancellable, PunctuationType, Punctuator } from './punctuation.js';
 export { Topology, type TopologyNode } from './topology.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { KStream, BranchedKStream } from './dsl/kstream.js';
 export { KTable } from './dsl/ktable.js';
 export { KGroupedStream, TimeWindowedKStream } from './dsl/grouped-stream.js';
-export type { Consumed, Produced, Grouped, Materialized } from './dsl/options.js';
+export type { Consumed, Produced, Grouped, Materialized, Repartitioned } from './dsl/options.js';
 export { TimeWindows, windowedSerde } from './windows.js';
 export { type StateStore, type StoreBuilder, changelogTopic } from './stores/state-store.js';
 export { InMemoryKeyValueStore, keyValueStoreBuilder, type KeyValueStore } from './stores/key-value-store.js';

@@ -89,11 +89,8 @@ export class KafkaStreams {
   async start(): Promise<void> {
     if (this.stateValue !== 'CREATED') throw new TypeError(`start() in state ${this.stateValue}`);
     const partitions = await this.inputPartitions();
-    if (partitions > 1 && this.topology.keyChangingNodes.size > 0) {
-      throw new Error(`aggregations after a key change need repartition topics, which this version does not create; use single-partition inputs or group by the input key (nodes: ${[...this.topology.keyChangingNodes].join(', ')})`);
-    }
-    await this.createChangelogTopics(partitions);
-    await this.consumer.subscribe({ topics: this.topology.sourceTopics(), fromBeginning: true });
+    await this.createInternalTopics(partitions);
+    await this.consumer.subscribe({ topics: this.topology.inputTopics(this.options.applicationId), fromBeginning: true });
     this.stateValue = 'RUNNING';
     this.lastCommitMs = this.clock();
     this.loop = this.run().catch((err: Error) => this.fail(err));
@@ -135,6 +132,7 @@ export class KafkaStreams {
       const records = await this.consumer.poll({ timeoutMs: this.options.pollMs ?? 100 });
       this.dropRevokedTasks();
       for (const r of records) await this.processRecord(r);
+      for (const task of this.tasks.values()) task.punctuateWallClock();
       this.collector.flush();
       if (this.clock() - this.lastCommitMs >= (this.options.commitIntervalMs ?? 30_000)) await this.commit();
     }
@@ -153,7 +151,7 @@ export class KafkaStreams {
   }
 
   private async createTask(partition: number): Promise<StreamTask> {
-    const task = new StreamTask(this.topology, partition, this.options.applicationId, this.collector);
+    const task = new StreamTask(this.topology, partition, this.options.applicationId, this.collector, this.clock);
     await restoreTask(task, this.admin, { bootstrapServers: this.options.bootstrapServers, applicationId: this.options.applicationId, timeoutMs: this.options.restoreTimeoutMs ?? 60_000, clock: this.clock });
     task.init();
     this.tasks.set(partition, task);
@@ -201,14 +199,26 @@ export class KafkaStreams {
     return max;
   }
 
-  private async createChangelogTopics(partitions: number): Promise<void> {
+  /**
+   * Changelogs (compacted) and repartition topics (kept until read, as Kafka's: delete policy, no
+   * time limit), each with as many partitions as the inputs so task N owns partition N of all.
+   */
+  private async createInternalTopics(partitions: number): Promise<void> {
     const existing = new Set(await this.admin.listTopics({ includeInternal: true }));
-    const topics = [...this.topology.stores.values()]
-      .filter((s) => s.loggingEnabled)
-      .map((s) => changelogTopic(this.options.applicationId, s.name))
-      .filter((t) => !existing.has(t))
-      .map((topic) => ({ topic, numPartitions: partitions, replicationFactor: this.options.replicationFactor ?? -1, configs: { 'cleanup.policy': 'compact' } }));
+    const appId = this.options.applicationId;
+    const changelogs = [...this.topology.stores.values()].filter((s) => s.loggingEnabled).map((s) => ({ topic: changelogTopic(appId, s.name), configs: { 'cleanup.policy': 'compact' } }));
+    const repartitions = [...this.topology.internalTopics].map((t) => ({ topic: this.topology.resolveTopic(appId, t), configs: { 'cleanup.policy': 'delete', 'retention.ms': '-1' } }));
+    const topics = [...changelogs, ...repartitions]
+      .filter((t) => !existing.has(t.topic))
+      .map((t) => ({ ...t, numPartitions: partitions, replicationFactor: this.options.replicationFactor ?? -1 }));
     if (topics.length > 0) await this.admin.createTopics({ topics });
+    for (const t of repartitions) await this.checkPartitions(t.topic, partitions);
+  }
+
+  /** A repartition topic left from a run with other input partition counts would mis-route keys. */
+  private async checkPartitions(topic: string, partitions: number): Promise<void> {
+    const [info] = await this.admin.describeTopics({ topics: [topic] });
+    if (info && info.partitions.length !== partitions) throw new Error(`internal topic ${topic} has ${info.partitions.length} partitions, the inputs have ${partitions}; delete it or reset the application`);
   }
 
   private fail(err: Error): void {

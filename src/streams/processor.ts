@@ -1,6 +1,7 @@
 /** The Processor API: the unit the DSL compiles to, and what users can plug in themselves. */
 import type { StreamRecord } from './record.js';
 import type { StateStore } from './stores/state-store.js';
+import type { Cancellable, PunctuationType, Punctuator } from './punctuation.js';
 
 export interface ProcessorContext<KOut = unknown, VOut = unknown> {
   /** "<subtopology>_<partition>"; this slice has one sub-topology, so "0_<partition>". */
@@ -15,6 +16,13 @@ export interface ProcessorContext<KOut = unknown, VOut = unknown> {
   recordMetadata(): { topic: string; partition: number; offset: number } | null;
   /** Counts a record dropped on purpose (late, null key...); tests and metrics read it. */
   recordDropped(reason: string): void;
+  /**
+   * Calls `punctuator` every `intervalMs` of stream time (driven by record timestamps) or of
+   * wall-clock time; records it forwards go to this processor's children.
+   */
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
+  /** Wall-clock time as the runtime (or the test driver) sees it. */
+  currentSystemTimeMs(): number;
 }
 
 export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {

@@ -7,6 +7,7 @@ import type { Processor, ProcessorContext } from './processor.js';
 import type { StreamRecord } from './record.js';
 import type { StateStore, StoreContext } from './stores/state-store.js';
 import { changelogTopic } from './stores/state-store.js';
+import { PunctuationQueue } from './punctuation.js';
 import type { Topology, TopologyNode } from './topology.js';
 
 /** Where a task's output goes. partition undefined: the producer's partitioner picks by key. */
@@ -27,20 +28,24 @@ export class StreamTask {
   private readonly nodes = new Map<string, RuntimeNode>();
   private readonly sourceByTopic = new Map<string, RuntimeNode>();
   private streamTime = -1;
+  private readonly streamTimePunctuation = new PunctuationQueue();
+  private readonly wallClockPunctuation = new PunctuationQueue();
   private current: { topic: string; partition: number; offset: number } | null = null;
 
   constructor(
-    topology: Topology,
+    private readonly topology: Topology,
     readonly partition: number,
     readonly applicationId: string,
     private readonly collector: RecordCollector,
+    /** Wall-clock time for WALL_CLOCK_TIME punctuation (the test driver passes its own). */
+    private readonly clock: () => number = Date.now,
   ) {
     this.id = `0_${partition}`;
     for (const [name, builder] of topology.stores) this.stores.set(name, builder.build());
     for (const def of topology.nodes.values()) this.nodes.set(def.name, { def, processor: null, children: [] });
     for (const node of this.nodes.values()) {
       node.children = node.def.children.map((c) => this.nodes.get(c)!);
-      if (node.def.kind === 'source') for (const t of node.def.topics) this.sourceByTopic.set(t, node);
+      if (node.def.kind === 'source') for (const t of node.def.topics) this.sourceByTopic.set(topology.resolveTopic(applicationId, t), node);
     }
   }
 
@@ -87,6 +92,12 @@ export class StreamTask {
     } finally {
       this.current = null;
     }
+    this.streamTimePunctuation.mayPunctuate(this.streamTime);
+  }
+
+  /** Fires wall-clock punctuators that are due; the runtime calls this from its loop. */
+  punctuateWallClock(): number {
+    return this.wallClockPunctuation.mayPunctuate(this.clock());
   }
 
   streamTimeMs(): number {
@@ -106,9 +117,10 @@ export class StreamTask {
     const def = node.def;
     if (def.kind === 'processor') node.processor!.process(record);
     else if (def.kind === 'sink') {
-      const key = def.keySerde.serialize(def.topic, record.key);
-      const value = def.valueSerde.serialize(def.topic, record.value);
-      this.collector.send(def.topic, key, value, record.timestampMs, record.headers);
+      const topic = this.topology.resolveTopic(this.applicationId, def.topic);
+      const key = def.keySerde.serialize(topic, record.key);
+      const value = def.valueSerde.serialize(topic, record.value);
+      this.collector.send(topic, key, value, record.timestampMs, record.headers);
     }
   }
 
@@ -127,6 +139,12 @@ export class StreamTask {
       streamTimeMs: () => this.streamTime,
       recordMetadata: () => this.current,
       recordDropped: (reason) => this.recordDropped(reason),
+      currentSystemTimeMs: () => this.clock(),
+      schedule: (intervalMs, type, punctuator) => {
+        // Stream time: aligned to 0, so the first fires with the first record.
+        if (type === 'STREAM_TIME') return this.streamTimePunctuation.schedule(intervalMs, 0, punctuator);
+        return this.wallClockPunctuation.schedule(intervalMs, this.clock() + intervalMs, punctuator);
+      },
     };
   }
 }

@@ -1,6 +1,8 @@
 /**
  * TopologyTestDriver: runs a topology in-process without a broker, like Kafka's. Every input topic
  * is read as partition 0 of one task; outputs (sinks and changelogs) are kept per topic in order.
+ * Records written to a repartition topic are piped straight back in, after the record that caused
+ * them, as the broker would deliver them.
  *
  *   const driver = new TopologyTestDriver(topology);
  *   const input = driver.createInputTopic('in', Serdes.string(), Serdes.string());
@@ -35,17 +37,26 @@ export class TopologyTestDriver {
   private readonly outputs = new Map<string, RawRecord[]>();
   private readonly offsets = new Map<string, number>();
   private wallClockMs: number;
+  /** Records sent to repartition topics, waiting to be read back. */
+  private readonly loopBack: Array<{ topic: string } & RawRecord> = [];
+  private readonly internalInputs: Set<string>;
 
   constructor(private readonly topology: Topology, options: { applicationId?: string; initialWallClockTimeMs?: number } = {}) {
     this.wallClockMs = options.initialWallClockTimeMs ?? 0;
+    const applicationId = options.applicationId ?? 'test-driver';
+    this.internalInputs = new Set([...topology.internalTopics].map((t) => topology.resolveTopic(applicationId, t)));
     const collector = {
       send: (topic: string, key: Buffer | null, value: Buffer | null, timestampMs: number, headers: RecordHeader[]) => {
+        if (this.internalInputs.has(topic)) {
+          this.loopBack.push({ topic, key, value, timestampMs, headers });
+          return;
+        }
         let list = this.outputs.get(topic);
         if (!list) this.outputs.set(topic, (list = []));
         list.push({ key, value, timestampMs, headers });
       },
     };
-    this.task = new StreamTask(topology, 0, options.applicationId ?? 'test-driver', collector);
+    this.task = new StreamTask(topology, 0, applicationId, collector, () => this.wallClockMs);
     this.task.init();
   }
 
@@ -66,9 +77,11 @@ export class TopologyTestDriver {
     return this.store(name) as WindowStore<K, V>;
   }
 
-  /** Wall-clock time; nothing in this slice punctuates on it yet, so it only moves the default input time. */
+  /** Moves wall-clock time and fires the WALL_CLOCK_TIME punctuators that are due. */
   advanceWallClockTime(ms: number): void {
     this.wallClockMs += ms;
+    this.task.punctuateWallClock();
+    this.drainLoopBack();
   }
 
   /** Records dropped on purpose, by reason (late records, null keys...). */
@@ -94,6 +107,15 @@ export class TopologyTestDriver {
     const offset = this.offsets.get(topic) ?? 0;
     this.offsets.set(topic, offset + 1);
     this.task.process(topic, offset, key, value, timestampMs, headers);
+    this.drainLoopBack();
+  }
+
+  private drainLoopBack(): void {
+    for (let r = this.loopBack.shift(); r; r = this.loopBack.shift()) {
+      const offset = this.offsets.get(r.topic) ?? 0;
+      this.offsets.set(r.topic, offset + 1);
+      this.task.process(r.topic, offset, r.key, r.value, r.timestampMs, r.headers);
+    }
   }
 }
 

@@ -1,7 +1,13 @@
 /**
  * A topology: source nodes (topics in), processor nodes, sink nodes (topics out), and the state
  * stores processors use. Built by the DSL (StreamsBuilder) or by hand, like Kafka's Topology.
- * This slice runs every node in one sub-topology: a task per input partition number.
+ * Every node runs in one task per input partition number. A repartition topic (after a key change)
+ * is both a sink and a source of the same task set: records leave through the producer's
+ * partitioner and come back to the task owning their new key's partition, so repartition topics
+ * are created with as many partitions as the inputs have.
+ *
+ * Internal topics (repartition) are named here without the application id; a running
+ * application reads and writes `<applicationId>-<name>` (see resolveTopic).
  */
 import type { Serde } from './serdes.js';
 import type { ProcessorSupplier } from './processor.js';
@@ -38,8 +44,8 @@ export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
 export class Topology {
   readonly nodes = new Map<string, TopologyNode>();
   readonly stores = new Map<string, StoreBuilder>();
-  /** Nodes whose output key may differ from the input partitioning (see KafkaStreams' check). */
-  readonly keyChangingNodes = new Set<string>();
+  /** Repartition topics, by their name without the application id prefix. */
+  readonly internalTopics = new Set<string>();
 
   addSource<K, V>(name: string, topics: string | string[], keySerde: Serde<K>, valueSerde: Serde<V>): this {
     const list = typeof topics === 'string' ? [topics] : topics;
@@ -80,10 +86,23 @@ export class Topology {
     return this;
   }
 
+  /** The application's input topics (internal topics excluded). */
   sourceTopics(): string[] {
     const out: string[] = [];
-    for (const n of this.nodes.values()) if (n.kind === 'source') out.push(...n.topics);
+    for (const n of this.nodes.values()) if (n.kind === 'source') out.push(...n.topics.filter((t) => !this.internalTopics.has(t)));
     return out;
+  }
+
+  /** Every topic the tasks read, internal ones with the application id prefix. */
+  inputTopics(applicationId: string): string[] {
+    const out: string[] = [];
+    for (const n of this.nodes.values()) if (n.kind === 'source') out.push(...n.topics.map((t) => this.resolveTopic(applicationId, t)));
+    return out;
+  }
+
+  /** The name a running application uses for a topic: internal topics get the application id prefix. */
+  resolveTopic(applicationId: string, topic: string): string {
+    return this.internalTopics.has(topic) ? `${applicationId}-${topic}` : topic;
   }
 
   sinkTopics(): string[] {

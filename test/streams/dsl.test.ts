@@ -175,3 +175,21 @@ test('test driver: auto-advancing input time, stream time, empty reads and unkno
   assert.throws(() => driver.createInputTopic('nope', str, str), /not an input/);
   assert.throws(() => driver.getKeyValueStore('nope'), /no store/);
 });
+
+test('the DSL repartitions after a key change: the test driver pipes the repartition topic back in', () => {
+  const b = new StreamsBuilder();
+  b.stream<string, string>('orders', { keySerde: str, valueSerde: str })
+    .selectKey((_k, v) => v.split(':')[0]!, { keySerde: str })
+    .groupByKey({ name: 'by-customer' })
+    .count({ storeName: 'per-customer' })
+    .toStream()
+    .to('counts', { valueSerde: Serdes.int64() });
+  const topology = b.build();
+  assert.deepEqual([...topology.internalTopics], ['by-customer-repartition']);
+  assert.deepEqual(topology.inputTopics('shop'), ['orders', 'shop-by-customer-repartition']);
+  const driver = new TopologyTestDriver(topology, { applicationId: 'shop' });
+  const input = driver.createInputTopic('orders', str, str);
+  input.pipeKeyValueList([['o1', 'ann:5'], ['o2', 'bob:7'], ['o3', 'ann:1']]);
+  assert.deepEqual(driver.createOutputTopic('counts', str, Serdes.int64()).readKeyValuesToList(), [['ann', 1], ['bob', 1], ['ann', 2]]);
+  assert.throws(() => driver.createInputTopic('shop-by-customer-repartition', str, str), /not an input/);
+});

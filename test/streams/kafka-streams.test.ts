@@ -104,11 +104,29 @@ test('word count end to end; a restarted app restores counts from the compacted 
   await second.close();
 });
 
-test('start() refuses a key-changing aggregation over a multi-partition input (no repartition topics yet)', async () => {
-  await admin.createTopics({ topics: [{ topic: 'wc-multi', numPartitions: 3 }] });
+test('a key-changing aggregation over 3 input partitions goes through a repartition topic: each word counted in one task', async () => {
+  await admin.createTopics({ topics: [{ topic: 'wc-multi', numPartitions: 3 }, { topic: 'wc-multi-out', numPartitions: 1 }] });
+  const lines = ['the quick brown fox', 'the lazy dog', 'The end', 'a fox and a dog', 'the dog'];
+  await sendLines('wc-multi', lines);
   const streams = app(wordCount('wc-multi', 'wc-multi-out'), { applicationId: 'wc-multi-app', bootstrapServers: broker.bootstrapServers, ...fast });
-  await assert.rejects(streams.start(), /repartition/);
-  await streams.close();
+  await streams.start();
+  const expected = { the: 4, dog: 3, fox: 2, a: 2, quick: 1, end: 1 };
+  const counts = await latestCounts('wc-multi-out', expected);
+  for (const [word, n] of Object.entries(expected)) assert.equal(counts.get(word), n, word);
+
+  const repartition = (await admin.listTopics()).filter((t) => t.startsWith('wc-multi-app-') && t.endsWith('-repartition'));
+  assert.equal(repartition.length, 1, `one repartition topic: ${repartition}`);
+  const [info] = await admin.describeTopics({ topics: repartition });
+  assert.equal(info!.partitions.length, 3, 'as many partitions as the input');
+  // Keys were routed by the partitioner: every word lives in exactly one task's store.
+  const owners = new Map<string, number>();
+  for (const p of streams.activeTasks()) {
+    for (const [word] of streams.localStore<KeyValueStore<string, number>>('counts', p)!.all()) {
+      assert.ok(!owners.has(word), `${word} counted in tasks ${owners.get(word)} and ${p}`);
+      owners.set(word, p);
+    }
+  }
+  assert.equal(owners.size, new Set(lines.join(' ').toLowerCase().split(/\W+/)).size);
 });
 
 test('groupByKey over 3 partitions: one task per partition, each with its own changelog partition', async () => {

@@ -15,7 +15,6 @@ export class KGroupedStream<K, V> {
     private readonly parentNode: string,
     private readonly keySerde: Serde<K> | undefined,
     private readonly valueSerde: Serde<V> | undefined,
-    private readonly keyChanged: boolean,
   ) {}
 
   count(materialized: Materialized<K, number> = {}): KTable<K, number> {
@@ -31,7 +30,7 @@ export class KGroupedStream<K, V> {
   }
 
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
-    return new TimeWindowedKStream(this.builder, this.parentNode, this.keySerde, this.valueSerde, this.keyChanged, windows);
+    return new TimeWindowedKStream(this.builder, this.parentNode, this.keySerde, this.valueSerde, windows);
   }
 
   private fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<K, VA> {
@@ -42,7 +41,6 @@ export class KGroupedStream<K, V> {
     const topology = this.builder.topology;
     topology.addProcessor(name, aggregateSupplier(storeName, fold), this.parentNode);
     topology.addStateStore(keyValueStoreBuilder(storeName, keySerde, valueSerde, { logging: materialized.logging ?? true }), name);
-    if (this.keyChanged) topology.keyChangingNodes.add(name);
     return new KTable<K, VA>(this.builder, name, keySerde, valueSerde, storeName);
   }
 }
@@ -53,7 +51,6 @@ export class TimeWindowedKStream<K, V> {
     private readonly parentNode: string,
     private readonly keySerde: Serde<K> | undefined,
     private readonly valueSerde: Serde<V> | undefined,
-    private readonly keyChanged: boolean,
     private readonly windows: TimeWindows,
   ) {}
 
@@ -78,7 +75,6 @@ export class TimeWindowedKStream<K, V> {
     const topology = this.builder.topology;
     topology.addProcessor(name, windowAggregateSupplier(storeName, this.windows, fold), this.parentNode);
     topology.addStateStore(windowStoreBuilder(storeName, { windowSizeMs: this.windows.sizeMs, retentionMs, keySerde, valueSerde, logging: materialized.logging ?? true }), name);
-    if (this.keyChanged) topology.keyChangingNodes.add(name);
     return new KTable<Windowed<K>, VA>(this.builder, name, windowedSerde(keySerde, this.windows.sizeMs), valueSerde, storeName);
   }
 }

@@ -1,10 +1,10 @@
 /** KStream: a record stream, and its stateless operations. */
-import type { Serde } from '../serdes.js';
+import { Serdes, type Serde } from '../serdes.js';
 import type { KeyValue, StreamRecord } from '../record.js';
 import type { ProcessorSupplier } from '../processor.js';
 import type { InternalBuilder } from './internal-builder.js';
 import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
-import { requireSerde, type Grouped, type Produced } from './options.js';
+import { requireSerde, type Grouped, type Produced, type Repartitioned } from './options.js';
 import { KGroupedStream } from './grouped-stream.js';
 
 export class KStream<K, V> {
@@ -14,7 +14,7 @@ export class KStream<K, V> {
     readonly nodeName: string,
     readonly keySerde: Serde<K> | undefined,
     readonly valueSerde: Serde<V> | undefined,
-    /** True after a key change: aggregations here would need a repartition topic. */
+    /** True after a key change: grouping or joining here goes through a repartition topic first. */
     readonly keyChanged = false,
   ) {}
 
@@ -86,8 +86,34 @@ export class KStream<K, V> {
     return new KStream<K2, V2>(this.builder, name, undefined, undefined, this.keyChanged || (options.keyChanging ?? true));
   }
 
+  /**
+   * Sends the stream through a repartition topic (`<applicationId>-<name>-repartition`), so each
+   * record reaches the task that owns its key's partition. Only this application reads the topic,
+   * so where no serde is known (a map changed the type) JSON is used; joins with other topics need
+   * the key serde they use, so pass it when the key type changed.
+   */
+  repartition(options: Repartitioned<K, V> = {}): KStream<K, V> {
+    const keySerde = options.keySerde ?? this.keySerde ?? Serdes.json<K>();
+    const valueSerde = options.valueSerde ?? this.valueSerde ?? Serdes.json<V>();
+    const topic = `${options.name ?? this.builder.newName('KSTREAM-REPARTITION')}-repartition`;
+    const topology = this.builder.topology;
+    if (topology.internalTopics.has(topic)) throw new TypeError(`repartition topic ${topic} already exists`);
+    topology.internalTopics.add(topic);
+    topology.addSink(this.builder.newName('KSTREAM-SINK'), topic, keySerde, valueSerde, this.nodeName);
+    const source = this.builder.newName('KSTREAM-SOURCE');
+    topology.addSource(source, topic, keySerde, valueSerde);
+    return new KStream(this.builder, source, keySerde, valueSerde, false);
+  }
+
+  /** Groups by the current key; after a key change the records are repartitioned first (as Kafka does). */
   groupByKey(grouped: Grouped<K, V> = {}): KGroupedStream<K, V> {
-    return new KGroupedStream(this.builder, this.nodeName, grouped.keySerde ?? this.keySerde, grouped.valueSerde ?? this.valueSerde, this.keyChanged);
+    const keySerde = grouped.keySerde ?? this.keySerde;
+    const valueSerde = grouped.valueSerde ?? this.valueSerde;
+    if (this.keyChanged) {
+      const repartitioned = this.repartition({ ...(keySerde ? { keySerde } : {}), ...(valueSerde ? { valueSerde } : {}), ...(grouped.name ? { name: grouped.name } : {}) });
+      return new KGroupedStream(this.builder, repartitioned.nodeName, keySerde, valueSerde);
+    }
+    return new KGroupedStream(this.builder, this.nodeName, keySerde, valueSerde);
   }
 
   groupBy<K2>(selector: (key: K, value: V) => K2, grouped: Grouped<K2, V> = {}): KGroupedStream<K2, V> {

@@ -14,6 +14,15 @@ export interface Produced<K, V> {
 export interface Grouped<K, V> {
   keySerde?: Serde<K>;
   valueSerde?: Serde<V>;
+  /** Names the repartition topic when one is needed: `<applicationId>-<name>-repartition`. */
+  name?: string;
+}
+
+export interface Repartitioned<K, V> {
+  keySerde?: Serde<K>;
+  valueSerde?: Serde<V>;
+  /** The topic is `<applicationId>-<name>-repartition`; generated when omitted. */
+  name?: string;
 }
 
 export interface Materialized<K, V> {
