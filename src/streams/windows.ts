@@ -55,3 +55,43 @@ export function windowedSerde<K>(inner: Serde<K>, windowSizeMs: number): Serde<W
     },
   };
 }
+
+/**
+ * The window of a stream-stream join: a record of this stream joins records of the other stream
+ * whose timestamps lie in [ts - beforeMs, ts + afterMs]; records arriving later than graceMs past
+ * that are dropped.
+ */
+export class JoinWindows {
+  private constructor(
+    readonly beforeMs: number,
+    readonly afterMs: number,
+    readonly graceMs: number,
+  ) {
+    for (const [what, v] of [['before', beforeMs], ['after', afterMs], ['grace', graceMs]] as const) {
+      if (!(v >= 0) || !Number.isInteger(v)) throw new RangeError(`join window ${what} must be a non-negative integer, got ${v}`);
+    }
+  }
+
+  static ofTimeDifferenceWithNoGrace(timeDifferenceMs: number): JoinWindows {
+    return new JoinWindows(timeDifferenceMs, timeDifferenceMs, 0);
+  }
+
+  static ofTimeDifferenceAndGrace(timeDifferenceMs: number, graceMs: number): JoinWindows {
+    return new JoinWindows(timeDifferenceMs, timeDifferenceMs, graceMs);
+  }
+
+  /** Only records of the other stream up to this much earlier join. */
+  before(ms: number): JoinWindows {
+    return new JoinWindows(ms, this.afterMs, this.graceMs);
+  }
+
+  /** Only records of the other stream up to this much later join. */
+  after(ms: number): JoinWindows {
+    return new JoinWindows(this.beforeMs, ms, this.graceMs);
+  }
+
+  /** The same window seen from the other stream. */
+  reverse(): JoinWindows {
+    return new JoinWindows(this.afterMs, this.beforeMs, this.graceMs);
+  }
+}

@@ -75,6 +75,6 @@ export class TimeWindowedKStream<K, V> {
     const topology = this.builder.topology;
     topology.addProcessor(name, windowAggregateSupplier(storeName, this.windows, fold), this.parentNode);
     topology.addStateStore(windowStoreBuilder(storeName, { windowSizeMs: this.windows.sizeMs, retentionMs, keySerde, valueSerde, logging: materialized.logging ?? true }), name);
-    return new KTable<Windowed<K>, VA>(this.builder, name, windowedSerde(keySerde, this.windows.sizeMs), valueSerde, storeName);
+    return new KTable<Windowed<K>, VA>(this.builder, name, windowedSerde(keySerde, this.windows.sizeMs), valueSerde, storeName, null);
   }
 }

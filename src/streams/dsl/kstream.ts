@@ -4,7 +4,11 @@ import type { KeyValue, StreamRecord } from '../record.js';
 import type { ProcessorSupplier } from '../processor.js';
 import type { InternalBuilder } from './internal-builder.js';
 import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
-import { requireSerde, type Grouped, type Produced, type Repartitioned } from './options.js';
+import { requireSerde, type Grouped, type Produced, type Repartitioned, type StreamJoined } from './options.js';
+import { KTable, requireGetter } from './ktable.js';
+import { streamStreamJoinSupplier, streamTableJoinSupplier, type JoinKind } from './joins.js';
+import { joinBufferStoreBuilder } from '../stores/join-buffer-store.js';
+import type { JoinWindows } from '../windows.js';
 import { KGroupedStream } from './grouped-stream.js';
 
 export class KStream<K, V> {
@@ -84,6 +88,62 @@ export class KStream<K, V> {
     this.builder.topology.addProcessor(name, supplier, this.nodeName);
     if (options.stores && options.stores.length > 0) this.builder.topology.connectProcessorAndStateStores(name, ...options.stores);
     return new KStream<K2, V2>(this.builder, name, undefined, undefined, this.keyChanged || (options.keyChanging ?? true));
+  }
+
+  /** Stream-table join: each record joined with the table's current value for its key (none: no output). */
+  join<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO) => VR): KStream<K, VR>;
+  /** Windowed stream-stream join: records of both streams whose timestamps are within the window. */
+  join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO) => VR, windows: JoinWindows, joined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  join<VO, VR>(other: KTable<K, VO> | KStream<K, VO>, joiner: (value: V, otherValue: VO) => VR, windows?: JoinWindows, joined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+    if (other instanceof KStream) return this.windowedJoin('inner', other, (l, r) => joiner(l as V, r as VO), requireWindows(windows), joined);
+    return this.tableJoin('inner', other, (v, t) => joiner(v, t as VO));
+  }
+
+  /** Like join(), but every record of this stream produces output, with null when nothing joined. */
+  leftJoin<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO | null) => VR): KStream<K, VR>;
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, windows: JoinWindows, joined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  leftJoin<VO, VR>(other: KTable<K, VO> | KStream<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, windows?: JoinWindows, joined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+    if (other instanceof KStream) return this.windowedJoin('left', other, (l, r) => joiner(l as V, r), requireWindows(windows), joined);
+    return this.tableJoin('left', other, joiner);
+  }
+
+  /** Windowed outer join: records of either stream without a partner are emitted with null for it. */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null) => VR, windows: JoinWindows, joined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+    return this.windowedJoin('outer', other, joiner, windows, joined);
+  }
+
+  private tableJoin<VO, VR>(kind: 'inner' | 'left', table: KTable<K, VO>, joiner: (value: V, tableValue: VO | null) => VR): KStream<K, VR> {
+    const getter = requireGetter(table, 'the table');
+    const stream = this.keyChanged ? this.repartition(table.keySerde ? { keySerde: table.keySerde } : {}) : this;
+    const name = this.builder.newName('KSTREAM-JOIN');
+    this.builder.topology.addProcessor(name, streamTableJoinSupplier<K, V, VO, VR>(getter, joiner, kind), stream.nodeName);
+    if (getter.stores.length > 0) this.builder.topology.connectProcessorAndStateStores(name, ...getter.stores);
+    return new KStream<K, VR>(this.builder, name, stream.keySerde, undefined, false);
+  }
+
+  private windowedJoin<VO, VR>(kind: JoinKind, other: KStream<K, VO>, joiner: (l: V | null, r: VO | null) => VR, windows: JoinWindows, joined: StreamJoined<K, V, VO>): KStream<K, VR> {
+    const keySerde = requireSerde(joined.keySerde ?? this.keySerde ?? other.keySerde, 'stream-stream join key (StreamJoined.keySerde)');
+    const leftSerde = requireSerde(joined.valueSerde ?? this.valueSerde, 'stream-stream join left value (StreamJoined.valueSerde)');
+    const rightSerde = requireSerde(joined.otherValueSerde ?? other.valueSerde, 'stream-stream join right value (StreamJoined.otherValueSerde)');
+    const left = this.keyChanged ? this.repartition({ keySerde, valueSerde: leftSerde }) : this;
+    const right = other.keyChanged ? other.repartition({ keySerde, valueSerde: rightSerde }) : other;
+    const b = this.builder;
+    const topology = b.topology;
+    const base = joined.storeName ?? b.newStoreName('KSTREAM-JOIN');
+    const leftStore = `${base}-this-join-store`;
+    const rightStore = `${base}-other-join-store`;
+    const retentionMs = windows.beforeMs + windows.afterMs + windows.graceMs;
+    const leftName = b.newName('KSTREAM-JOINTHIS');
+    const rightName = b.newName('KSTREAM-JOINOTHER');
+    const leftEmits = kind !== 'inner';
+    const rightEmits = kind === 'outer';
+    topology.addProcessor(leftName, streamStreamJoinSupplier<K, V, VO, VR>({ ownStore: leftStore, otherStore: rightStore, windows, emitsUnmatched: leftEmits, otherEmitsUnmatched: rightEmits }, joiner), left.nodeName);
+    topology.addProcessor(rightName, streamStreamJoinSupplier<K, VO, V, VR>({ ownStore: rightStore, otherStore: leftStore, windows: windows.reverse(), emitsUnmatched: rightEmits, otherEmitsUnmatched: leftEmits }, (r, l) => joiner(l, r)), right.nodeName);
+    topology.addStateStore(joinBufferStoreBuilder(leftStore, keySerde, leftSerde, retentionMs), leftName, rightName);
+    topology.addStateStore(joinBufferStoreBuilder(rightStore, keySerde, rightSerde, retentionMs), leftName, rightName);
+    const merge = b.newName('KSTREAM-MERGE');
+    topology.addProcessor(merge, passThroughSupplier<K, VR>(), leftName, rightName);
+    return new KStream<K, VR>(b, merge, keySerde, undefined, false);
   }
 
   /**
@@ -180,4 +240,9 @@ export class BranchedKStream<K, V> {
     this.branches.push({ predicate, childName });
     this.result[childName] = new KStream(this.builder, childName, this.parent.keySerde, this.parent.valueSerde, this.parent.keyChanged);
   }
+}
+
+function requireWindows(windows: JoinWindows | undefined): JoinWindows {
+  if (!windows) throw new TypeError('a stream-stream join needs JoinWindows');
+  return windows;
 }

@@ -2,12 +2,47 @@
  * KTable: a changelog stream seen as a table. Its nodes forward Change<V> records; toStream()
  * turns them back into plain records (null value = deletion). No record cache in this slice, so
  * every update is emitted (Kafka with cache.max.bytes.buffering=0).
+ *
+ * Joins read a table's current values through its value getter: the store of a materialized table,
+ * or the parent's getter through this table's filter/mapValues.
  */
 import type { Serde } from '../serdes.js';
 import type { Change } from '../record.js';
+import type { KeyValueStore } from '../stores/key-value-store.js';
 import type { InternalBuilder } from './internal-builder.js';
-import { statelessSupplier, type Step } from './stateless.js';
+import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
 import { KStream } from './kstream.js';
+import { joinRow, tableTableJoinSupplier, type JoinKind, type ValueGetterSupplier } from './joins.js';
+
+/** The value getter of a table materialized in a key-value store. */
+export function storeGetter<K, V>(storeName: string): ValueGetterSupplier<K, V> {
+  return {
+    stores: [storeName],
+    get() {
+      let store!: KeyValueStore<K, V>;
+      return {
+        init: (ctx) => (store = ctx.getStateStore<KeyValueStore<K, V>>(storeName)),
+        get: (key) => store.get(key),
+      };
+    },
+  };
+}
+
+function mappedGetter<K, V, V2>(parent: ValueGetterSupplier<K, V>, map: (key: K, value: V) => V2 | null): ValueGetterSupplier<K, V2> {
+  return {
+    stores: parent.stores,
+    get() {
+      const inner = parent.get();
+      return {
+        init: (ctx) => inner.init(ctx),
+        get: (key) => {
+          const v = inner.get(key);
+          return v === null ? null : map(key, v);
+        },
+      };
+    },
+  };
+}
 
 export class KTable<K, V> {
   constructor(
@@ -17,12 +52,15 @@ export class KTable<K, V> {
     readonly valueSerde: Serde<V> | undefined,
     /** The store holding this table's current values, when it is materialized. */
     readonly queryableStoreName: string | null,
+    /** How joins read this table's current values (none for windowed tables). */
+    readonly valueGetter: ValueGetterSupplier<K, V> | null = queryableStoreName === null ? null : storeGetter<K, V>(queryableStoreName),
   ) {}
 
   /** Rows failing the predicate read as absent; an update that makes a row fail forwards a delete. */
   filter(predicate: (key: K, value: V) => boolean): KTable<K, V> {
     const keep = (key: K, v: V | null): V | null => (v !== null && predicate(key, v) ? v : null);
-    return this.step<V>('KTABLE-FILTER', (r, fwd) => {
+    const getter = this.valueGetter && mappedGetter<K, V, V>(this.valueGetter, keep);
+    return this.step<V>('KTABLE-FILTER', getter, (r, fwd) => {
       const newValue = keep(r.key, r.value.newValue);
       const oldValue = keep(r.key, r.value.oldValue);
       // Nothing visible changed: the row was and stays filtered out.
@@ -37,7 +75,8 @@ export class KTable<K, V> {
 
   mapValues<V2>(mapper: (value: V, key: K) => V2, options: { valueSerde?: Serde<V2> } = {}): KTable<K, V2> {
     const apply = (key: K, v: V | null): V2 | null => (v === null ? null : mapper(v, key));
-    return this.step<V2>('KTABLE-MAPVALUES', (r, fwd) =>
+    const getter = this.valueGetter && mappedGetter<K, V, V2>(this.valueGetter, apply);
+    return this.step<V2>('KTABLE-MAPVALUES', getter, (r, fwd) =>
       fwd({ key: r.key, value: { newValue: apply(r.key, r.value.newValue), oldValue: apply(r.key, r.value.oldValue) }, timestampMs: r.timestampMs, headers: r.headers }),
     options.valueSerde);
   }
@@ -49,9 +88,58 @@ export class KTable<K, V> {
     return new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
   }
 
-  private step<V2>(prefix: string, step: Step<K, Change<V>, K, Change<V2>>, valueSerde: Serde<V2> | undefined): KTable<K, V2> {
+  /** Inner join with another table on the key: a row exists while both sides have one. */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR): KTable<K, VR> {
+    return this.tableJoin('inner', other, (l, r) => joiner(l as V, r as VO));
+  }
+
+  /** Left join: a row for every row of this table, the other side's value or null. */
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null) => VR): KTable<K, VR> {
+    return this.tableJoin('left', other, (l, r) => joiner(l as V, r));
+  }
+
+  /** Outer join: a row while either side has one. */
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null) => VR): KTable<K, VR> {
+    return this.tableJoin('outer', other, joiner);
+  }
+
+  private tableJoin<VO, VR>(kind: JoinKind, other: KTable<K, VO>, joiner: (l: V | null, r: VO | null) => VR): KTable<K, VR> {
+    const mine = requireGetter(this, 'the left table');
+    const theirs = requireGetter(other, 'the right table');
+    const topology = this.builder.topology;
+    const left = this.builder.newName('KTABLE-JOINTHIS');
+    const right = this.builder.newName('KTABLE-JOINOTHER');
+    const merge = this.builder.newName('KTABLE-MERGE');
+    topology.addProcessor(left, tableTableJoinSupplier<K, V, VO, VR>(theirs, (l, r) => joinRow(kind, joiner, l, r)), this.nodeName);
+    topology.addProcessor(right, tableTableJoinSupplier<K, VO, V, VR>(mine, (r, l) => joinRow(kind, joiner, l, r)), other.nodeName);
+    if (theirs.stores.length > 0) topology.connectProcessorAndStateStores(left, ...theirs.stores);
+    if (mine.stores.length > 0) topology.connectProcessorAndStateStores(right, ...mine.stores);
+    topology.addProcessor(merge, passThroughSupplier<K, Change<VR>>(), left, right);
+    const joined: ValueGetterSupplier<K, VR> = {
+      stores: [...new Set([...mine.stores, ...theirs.stores])],
+      get() {
+        const l = mine.get();
+        const r = theirs.get();
+        return {
+          init: (ctx) => {
+            l.init(ctx);
+            r.init(ctx);
+          },
+          get: (key) => joinRow(kind, joiner, l.get(key), r.get(key)),
+        };
+      },
+    };
+    return new KTable<K, VR>(this.builder, merge, this.keySerde ?? other.keySerde, undefined, null, joined);
+  }
+
+  private step<V2>(prefix: string, getter: ValueGetterSupplier<K, V2> | null, step: Step<K, Change<V>, K, Change<V2>>, valueSerde: Serde<V2> | undefined): KTable<K, V2> {
     const name = this.builder.newName(prefix);
     this.builder.topology.addProcessor(name, statelessSupplier(step), this.nodeName);
-    return new KTable<K, V2>(this.builder, name, this.keySerde, valueSerde, null);
+    return new KTable<K, V2>(this.builder, name, this.keySerde, valueSerde, null, getter);
   }
+}
+
+export function requireGetter<K, V>(table: KTable<K, V>, what: string): ValueGetterSupplier<K, V> {
+  if (!table.valueGetter) throw new TypeError(`${what} cannot be joined: it is not materialized (windowed tables are not joinable)`);
+  return table.valueGetter;
 }

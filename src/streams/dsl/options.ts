@@ -18,6 +18,15 @@ export interface Grouped<K, V> {
   name?: string;
 }
 
+/** Serdes and store names of a windowed stream-stream join (both sides are buffered in stores). */
+export interface StreamJoined<K, V, VO> {
+  keySerde?: Serde<K>;
+  valueSerde?: Serde<V>;
+  otherValueSerde?: Serde<VO>;
+  /** Base name of the two buffer stores (`<name>-this-join-store`, `<name>-other-join-store`). */
+  storeName?: string;
+}
+
 export interface Repartitioned<K, V> {
   keySerde?: Serde<K>;
   valueSerde?: Serde<V>;
