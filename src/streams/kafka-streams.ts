@@ -12,6 +12,7 @@ import type { Topology } from './topology.js';
 import type { StateStore } from './stores/state-store.js';
 import { ProducerCollector } from './runtime/producer-collector.js';
 import { restoreTask } from './runtime/restore.js';
+import { GlobalStoreUpdater, GlobalStores } from './runtime/global-stores.js';
 
 export interface KafkaStreamsOptions {
   applicationId: string;
@@ -52,6 +53,8 @@ export class KafkaStreams {
   private loop: Promise<void> | null = null;
   private lastCommitMs = 0;
   private failure: Error | null = null;
+  private readonly globals: GlobalStores;
+  private readonly globalUpdater: GlobalStoreUpdater;
 
   constructor(
     private readonly topology: Topology,
@@ -74,6 +77,8 @@ export class KafkaStreams {
       ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     });
     this.collector = new ProducerCollector(this.producer);
+    this.globals = new GlobalStores(topology, options.applicationId);
+    this.globalUpdater = new GlobalStoreUpdater(this.globals, { bootstrapServers: options.bootstrapServers, clientId: options.applicationId, timeoutMs: options.restoreTimeoutMs ?? 60_000, clock: this.clock });
   }
 
   state(): StreamsState {
@@ -90,6 +95,7 @@ export class KafkaStreams {
     if (this.stateValue !== 'CREATED') throw new TypeError(`start() in state ${this.stateValue}`);
     const partitions = await this.inputPartitions();
     await this.createInternalTopics(partitions);
+    await this.globalUpdater.bootstrap(this.admin);
     await this.consumer.subscribe({ topics: this.topology.inputTopics(this.options.applicationId), fromBeginning: true });
     this.stateValue = 'RUNNING';
     this.lastCommitMs = this.clock();
@@ -107,6 +113,8 @@ export class KafkaStreams {
     } finally {
       for (const task of this.tasks.values()) task.close();
       this.tasks.clear();
+      this.globals.close();
+      await this.globalUpdater.close();
       await this.consumer.close();
       await this.producer.close();
       await this.admin.close();
@@ -114,9 +122,9 @@ export class KafkaStreams {
     }
   }
 
-  /** A task's local store (task = input partition), for tests and tools; interactive queries come later. */
+  /** A task's local store (task = input partition), or a global store (any partition), for tests and tools. */
   localStore<S extends StateStore>(storeName: string, partition: number): S | null {
-    return (this.tasks.get(partition)?.stores.get(storeName) as S | undefined) ?? null;
+    return ((this.tasks.get(partition)?.stores.get(storeName) ?? this.globals.stores.get(storeName)) as S | undefined) ?? null;
   }
 
   /** Partition numbers with a running task. */
@@ -130,6 +138,7 @@ export class KafkaStreams {
       // restores from the changelogs: everything we wrote must be acknowledged before that.
       await this.collector.awaitAcks();
       const records = await this.consumer.poll({ timeoutMs: this.options.pollMs ?? 100 });
+      await this.globalUpdater.update();
       this.dropRevokedTasks();
       for (const r of records) await this.processRecord(r);
       for (const task of this.tasks.values()) task.punctuateWallClock();
@@ -151,7 +160,7 @@ export class KafkaStreams {
   }
 
   private async createTask(partition: number): Promise<StreamTask> {
-    const task = new StreamTask(this.topology, partition, this.options.applicationId, this.collector, this.clock);
+    const task = new StreamTask(this.topology, partition, this.options.applicationId, this.collector, this.clock, this.globals.stores);
     await restoreTask(task, this.admin, { bootstrapServers: this.options.bootstrapServers, applicationId: this.options.applicationId, timeoutMs: this.options.restoreTimeoutMs ?? 60_000, clock: this.clock });
     task.init();
     this.tasks.set(partition, task);

@@ -39,6 +39,8 @@ export class StreamTask {
     private readonly collector: RecordCollector,
     /** Wall-clock time for WALL_CLOCK_TIME punctuation (the test driver passes its own). */
     private readonly clock: () => number = Date.now,
+    /** The instance's global stores (GlobalKTable), readable by every processor. */
+    private readonly globalStores: ReadonlyMap<string, StateStore> = new Map(),
   ) {
     this.id = `0_${partition}`;
     for (const [name, builder] of topology.stores) this.stores.set(name, builder.build());
@@ -133,6 +135,8 @@ export class StreamTask {
         for (const child of node.children) if (childName === undefined || child.def.name === childName) this.deliver(child, record);
       },
       getStateStore: <S extends StateStore>(name: string): S => {
+        const global = this.globalStores.get(name);
+        if (global) return global as S;
         if (!def.stores.includes(name)) throw new TypeError(`processor ${def.name} is not connected to store ${name}`);
         return this.stores.get(name) as S;
       },

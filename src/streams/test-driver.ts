@@ -14,6 +14,7 @@ import type { RecordHeader } from '../records/record-types.js';
 import type { Serde } from './serdes.js';
 import type { KeyValue } from './record.js';
 import { StreamTask } from './task.js';
+import { GlobalStores } from './runtime/global-stores.js';
 import type { Topology } from './topology.js';
 import type { KeyValueStore } from './stores/key-value-store.js';
 import type { WindowStore } from './stores/window-store.js';
@@ -34,6 +35,7 @@ interface RawRecord {
 
 export class TopologyTestDriver {
   private readonly task: StreamTask;
+  private readonly globals: GlobalStores;
   private readonly outputs = new Map<string, RawRecord[]>();
   private readonly offsets = new Map<string, number>();
   private wallClockMs: number;
@@ -56,13 +58,16 @@ export class TopologyTestDriver {
         list.push({ key, value, timestampMs, headers });
       },
     };
-    this.task = new StreamTask(topology, 0, applicationId, collector, () => this.wallClockMs);
+    this.globals = new GlobalStores(topology, applicationId);
+    this.task = new StreamTask(topology, 0, applicationId, collector, () => this.wallClockMs, this.globals.stores);
     this.task.init();
   }
 
   createInputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>, options: { startTimestampMs?: number; autoAdvanceMs?: number } = {}): TestInputTopic<K, V> {
-    if (!this.topology.sourceTopics().includes(topic)) throw new TypeError(`topic ${topic} is not an input of this topology`);
-    return new TestInputTopic(topic, keySerde, valueSerde, options.startTimestampMs ?? this.wallClockMs, options.autoAdvanceMs ?? 0, (key, value, ts, headers) => this.pipe(topic, key, value, ts, headers));
+    const global = this.globals.topics.includes(topic);
+    if (!global && !this.topology.sourceTopics().includes(topic)) throw new TypeError(`topic ${topic} is not an input of this topology`);
+    const sink = global ? (key: Buffer | null, value: Buffer | null) => this.globals.apply(topic, key, value) : (key: Buffer | null, value: Buffer | null, ts: number, headers: RecordHeader[]) => this.pipe(topic, key, value, ts, headers);
+    return new TestInputTopic(topic, keySerde, valueSerde, options.startTimestampMs ?? this.wallClockMs, options.autoAdvanceMs ?? 0, sink);
   }
 
   createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
@@ -95,10 +100,11 @@ export class TopologyTestDriver {
 
   close(): void {
     this.task.close();
+    this.globals.close();
   }
 
   private store(name: string) {
-    const s = this.task.stores.get(name);
+    const s = this.task.stores.get(name) ?? this.globals.stores.get(name);
     if (!s) throw new TypeError(`no store named ${name}`);
     return s;
   }

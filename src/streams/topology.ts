@@ -46,6 +46,16 @@ export class Topology {
   readonly stores = new Map<string, StoreBuilder>();
   /** Repartition topics, by their name without the application id prefix. */
   readonly internalTopics = new Set<string>();
+  /** GlobalKTable stores: each fed by every partition of its topic, shared by all tasks. */
+  readonly globalStores = new Map<string, { topic: string; keySerde: Serde<unknown>; valueSerde: Serde<unknown>; builder: StoreBuilder }>();
+
+  /** A store every processor can read, holding all of `topic` (Kafka's addGlobalStore, without a custom processor). */
+  addGlobalStore<K, V>(builder: StoreBuilder, topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): this {
+    if (this.stores.has(builder.name) || this.globalStores.has(builder.name)) throw new TypeError(`store ${builder.name} already exists`);
+    if (this.sourceTopics().includes(topic) || [...this.globalStores.values()].some((g) => g.topic === topic)) throw new TypeError(`topic ${topic} already has a source`);
+    this.globalStores.set(builder.name, { topic, keySerde: keySerde as Serde<unknown>, valueSerde: valueSerde as Serde<unknown>, builder });
+    return this;
+  }
 
   addSource<K, V>(name: string, topics: string | string[], keySerde: Serde<K>, valueSerde: Serde<V>): this {
     const list = typeof topics === 'string' ? [topics] : topics;

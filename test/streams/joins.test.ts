@@ -144,3 +144,24 @@ test('the join buffer store restores from its changelog: records, matched flags 
   for (const [k, v] of log.slice(0, 4)) again.restore(k, v); // before the expiry: a (matched), b, c
   assert.deepEqual(again.fetch('k', 0, 100).map((r) => [r.value, r.matched]), [['a', true], ['b', false]]);
 });
+
+test('stream-GlobalKTable join looks the table up by a key computed from each record; the stream keeps its key', () => {
+  const b = new StreamsBuilder();
+  const products = b.globalTable<string, string>('products', { ...strings, storeName: 'products' });
+  const lines = b.stream<string, string>('order-lines', strings);
+  lines.join(products, (_orderId, line) => line.split('x')[1]!, (line, product) => `${line}=${product}`).to('priced', { valueSerde: str });
+  lines.leftJoin(products, (_orderId, line) => line.split('x')[1]!, (line, product) => `${line}=${product ?? 'unknown'}`).to('priced-left', { valueSerde: str });
+  const topology = b.build();
+  assert.deepEqual(topology.sourceTopics(), ['order-lines'], 'the global topic is not a task input');
+  const driver = new TopologyTestDriver(topology);
+  const p = driver.createInputTopic('products', str, str);
+  const l = driver.createInputTopic('order-lines', str, str);
+  p.pipeInput('p1', 'pen');
+  l.pipeInput('o1', '2xp1', 5);
+  l.pipeInput('o2', '1xp2', 6);
+  p.pipeInput('p2', 'ink');
+  l.pipeInput('o3', '3xp2', 7);
+  assert.deepEqual(driver.createOutputTopic('priced', str, str).readKeyValuesToList(), [['o1', '2xp1=pen'], ['o3', '3xp2=ink']]);
+  assert.deepEqual(driver.createOutputTopic('priced-left', str, str).readValuesToList(), ['2xp1=pen', '1xp2=unknown', '3xp2=ink']);
+  assert.equal(driver.getKeyValueStore<string, string>('products').get('p2'), 'ink');
+});

@@ -211,3 +211,33 @@ test('two instances share the tasks; when one leaves, its tasks and their state 
   await waitFor(() => countIn(b!) === 36 && b!.activeTasks().length === 4, 'the remaining instance took every task with its state');
   for (const p of b.activeTasks()) for (const [, n] of b.localStore<KeyValueStore<string, number>>('c', p)!.all()) assert.equal(n, 3);
 });
+
+test('a GlobalKTable is read from all its partitions before processing and kept current; tasks of every partition join it', async () => {
+  await admin.createTopics({ topics: [{ topic: 'g-products', numPartitions: 2 }, { topic: 'g-lines', numPartitions: 3 }, { topic: 'g-priced', numPartitions: 1 }] });
+  await producer.send({ topic: 'g-products', messages: [{ key: 'p1', value: 'pen' }, { key: 'p2', value: 'ink' }, { key: 'p3', value: 'pad' }] });
+  const b = new StreamsBuilder();
+  const products = b.globalTable<string, string>('g-products', { keySerde: Serdes.string(), valueSerde: Serdes.string(), storeName: 'products' });
+  b.stream<string, string>('g-lines', { keySerde: Serdes.string(), valueSerde: Serdes.string() })
+    .join(products, (_k, productId) => productId, (productId, name) => `${productId}:${name}`)
+    .to('g-priced', { valueSerde: Serdes.string() });
+  const streams = app(b.build(), { applicationId: 'global-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  await streams.start();
+  assert.equal(streams.localStore<KeyValueStore<string, string>>('products', 0)?.approximateNumEntries(), 3, 'bootstrapped before processing');
+  await producer.send({ topic: 'g-lines', messages: ['p1', 'p2', 'p3', 'p1'].map((p, i) => ({ key: `line-${i}`, value: p })) });
+  await producer.send({ topic: 'g-products', messages: [{ key: 'p4', value: 'ruler' }] });
+  const consumer = new Consumer({ bootstrapServers: broker.bootstrapServers, autoOffsetReset: 'earliest', maxWaitMs: 50 });
+  try {
+    await consumer.assign([{ topic: 'g-priced', partition: 0 }]);
+    const seen: string[] = [];
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 4 && Date.now() < deadline) for (const r of await consumer.poll({ timeoutMs: 100 })) seen.push(r.value!.toString());
+    assert.deepEqual(seen.sort(), ['p1:pen', 'p1:pen', 'p2:ink', 'p3:pad']);
+    while (!streams.localStore<KeyValueStore<string, string>>('products', 0)?.get('p4') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await producer.send({ topic: 'g-lines', messages: [{ key: 'line-9', value: 'p4' }] });
+    while (seen.length < 5 && Date.now() < deadline) for (const r of await consumer.poll({ timeoutMs: 100 })) seen.push(r.value!.toString());
+    assert.equal(seen[4], 'p4:ruler', 'a product added while running is joinable');
+  } finally {
+    await consumer.close();
+  }
+});
+

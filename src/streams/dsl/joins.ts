@@ -29,7 +29,16 @@ export interface ValueGetterSupplier<K, V> {
   get(): ValueGetter<K, V>;
 }
 
-export function streamTableJoinSupplier<K, V, VT, VR>(table: ValueGetterSupplier<K, VT>, joiner: (value: V, tableValue: VT | null) => VR, kind: 'inner' | 'left'): ProcessorSupplier<K, V, K, VR> {
+/**
+ * Stream-table join; with `keySelector` (GlobalKTable joins) the table is looked up by a key
+ * computed from each record instead of the record's key.
+ */
+export function streamTableJoinSupplier<K, V, VT, VR, KT = K>(
+  table: ValueGetterSupplier<KT, VT>,
+  joiner: (value: V, tableValue: VT | null) => VR,
+  kind: 'inner' | 'left',
+  keySelector?: (key: K, value: V) => KT,
+): ProcessorSupplier<K, V, K, VR> {
   return (): Processor<K, V, K, VR> => {
     let context!: ProcessorContext<K, VR>;
     const getter = table.get();
@@ -39,11 +48,12 @@ export function streamTableJoinSupplier<K, V, VT, VR>(table: ValueGetterSupplier
         getter.init(ctx as ProcessorContext<unknown, unknown>);
       },
       process(r: StreamRecord<K, V>) {
-        if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) {
+        const lookupKey = r.value === null || r.value === undefined ? null : keySelector ? keySelector(r.key, r.value) : (r.key as unknown as KT);
+        if (lookupKey === null || lookupKey === undefined) {
           context.recordDropped('null key or value in stream-table join');
           return;
         }
-        const tableValue = getter.get(r.key);
+        const tableValue = getter.get(lookupKey);
         if (tableValue === null && kind === 'inner') return;
         context.forward({ key: r.key, value: joiner(r.value, tableValue), timestampMs: r.timestampMs, headers: r.headers });
       },

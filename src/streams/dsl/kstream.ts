@@ -1,4 +1,4 @@
-/** KStream: a record stream, and its stateless operations. */
+/** KStream: a record stream: its stateless operations, repartitioning, grouping and joins. */
 import { Serdes, type Serde } from '../serdes.js';
 import type { KeyValue, StreamRecord } from '../record.js';
 import type { ProcessorSupplier } from '../processor.js';
@@ -9,6 +9,7 @@ import { KTable, requireGetter } from './ktable.js';
 import { streamStreamJoinSupplier, streamTableJoinSupplier, type JoinKind } from './joins.js';
 import { joinBufferStoreBuilder } from '../stores/join-buffer-store.js';
 import type { JoinWindows } from '../windows.js';
+import { GlobalKTable } from './global-ktable.js';
 import { KGroupedStream } from './grouped-stream.js';
 
 export class KStream<K, V> {
@@ -94,17 +95,41 @@ export class KStream<K, V> {
   join<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO) => VR): KStream<K, VR>;
   /** Windowed stream-stream join: records of both streams whose timestamps are within the window. */
   join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO) => VR, windows: JoinWindows, joined?: StreamJoined<K, V, VO>): KStream<K, VR>;
-  join<VO, VR>(other: KTable<K, VO> | KStream<K, VO>, joiner: (value: V, otherValue: VO) => VR, windows?: JoinWindows, joined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
-    if (other instanceof KStream) return this.windowedJoin('inner', other, (l, r) => joiner(l as V, r as VO), requireWindows(windows), joined);
+  /** Stream-GlobalKTable join on a key computed from each record (no repartitioning needed). */
+  join<GK, VO, VR>(table: GlobalKTable<GK, VO>, keySelector: (key: K, value: V) => GK, joiner: (value: V, tableValue: VO) => VR): KStream<K, VR>;
+  join<VO, VR>(
+    other: KTable<K, VO> | KStream<K, VO> | GlobalKTable<unknown, VO>,
+    joinerOrSelector: ((value: V, otherValue: VO) => VR) | ((key: K, value: V) => unknown),
+    windowsOrJoiner?: JoinWindows | ((value: V, tableValue: VO) => VR),
+    joined: StreamJoined<K, V, VO> = {},
+  ): KStream<K, VR> {
+    if (other instanceof GlobalKTable) return this.globalJoin('inner', other, joinerOrSelector as (k: K, v: V) => unknown, windowsOrJoiner as (v: V, t: VO | null) => VR);
+    const joiner = joinerOrSelector as (value: V, otherValue: VO) => VR;
+    if (other instanceof KStream) return this.windowedJoin('inner', other, (l, r) => joiner(l as V, r as VO), requireWindows(windowsOrJoiner as JoinWindows | undefined), joined);
     return this.tableJoin('inner', other, (v, t) => joiner(v, t as VO));
   }
 
   /** Like join(), but every record of this stream produces output, with null when nothing joined. */
   leftJoin<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO | null) => VR): KStream<K, VR>;
   leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, windows: JoinWindows, joined?: StreamJoined<K, V, VO>): KStream<K, VR>;
-  leftJoin<VO, VR>(other: KTable<K, VO> | KStream<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, windows?: JoinWindows, joined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
-    if (other instanceof KStream) return this.windowedJoin('left', other, (l, r) => joiner(l as V, r), requireWindows(windows), joined);
+  leftJoin<GK, VO, VR>(table: GlobalKTable<GK, VO>, keySelector: (key: K, value: V) => GK, joiner: (value: V, tableValue: VO | null) => VR): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    other: KTable<K, VO> | KStream<K, VO> | GlobalKTable<unknown, VO>,
+    joinerOrSelector: ((value: V, otherValue: VO | null) => VR) | ((key: K, value: V) => unknown),
+    windowsOrJoiner?: JoinWindows | ((value: V, tableValue: VO | null) => VR),
+    joined: StreamJoined<K, V, VO> = {},
+  ): KStream<K, VR> {
+    if (other instanceof GlobalKTable) return this.globalJoin('left', other, joinerOrSelector as (k: K, v: V) => unknown, windowsOrJoiner as (v: V, t: VO | null) => VR);
+    const joiner = joinerOrSelector as (value: V, otherValue: VO | null) => VR;
+    if (other instanceof KStream) return this.windowedJoin('left', other, (l, r) => joiner(l as V, r), requireWindows(windowsOrJoiner as JoinWindows | undefined), joined);
     return this.tableJoin('left', other, joiner);
+  }
+
+  private globalJoin<GK, VO, VR>(kind: 'inner' | 'left', table: GlobalKTable<GK, VO>, keySelector: (key: K, value: V) => GK, joiner: (value: V, tableValue: VO | null) => VR): KStream<K, VR> {
+    const name = this.builder.newName('KSTREAM-JOIN');
+    this.builder.topology.addProcessor(name, streamTableJoinSupplier<K, V, VO, VR, GK>(table.valueGetter(), joiner, kind, keySelector), this.nodeName);
+    // The lookup key is computed per record: the stream keeps its key and partitioning.
+    return new KStream<K, VR>(this.builder, name, this.keySerde, undefined, this.keyChanged);
   }
 
   /** Windowed outer join: records of either stream without a partner are emitted with null for it. */

@@ -7,6 +7,7 @@ import { InternalBuilder } from './internal-builder.js';
 import type { Consumed } from './options.js';
 import { KStream } from './kstream.js';
 import { KTable } from './ktable.js';
+import { GlobalKTable } from './global-ktable.js';
 
 export class StreamsBuilder {
   private readonly internal = new InternalBuilder();
@@ -28,6 +29,13 @@ export class StreamsBuilder {
     topology.addProcessor(name, () => tableSource<K, V>(storeName), source);
     topology.addStateStore(keyValueStoreBuilder(storeName, consumed.keySerde, consumed.valueSerde), name);
     return new KTable<K, V>(this.internal, name, consumed.keySerde, consumed.valueSerde, storeName);
+  }
+
+  /** A table of all partitions of `topic` in every instance, for joins on any key (GlobalKTable). */
+  globalTable<K, V>(topic: string, consumed: Consumed<K, V> & { storeName?: string }): GlobalKTable<K, V> {
+    const storeName = consumed.storeName ?? this.internal.newStoreName(`${topic}-GLOBAL`);
+    this.internal.topology.addGlobalStore(keyValueStoreBuilder(storeName, consumed.keySerde, consumed.valueSerde, { logging: false }), topic, consumed.keySerde, consumed.valueSerde);
+    return new GlobalKTable<K, V>(topic, storeName, consumed.keySerde, consumed.valueSerde);
   }
 
   build(): Topology {
