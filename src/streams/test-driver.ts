@@ -18,6 +18,7 @@ import { GlobalStores } from './runtime/global-stores.js';
 import type { Topology } from './topology.js';
 import type { KeyValueStore } from './stores/key-value-store.js';
 import type { WindowStore } from './stores/window-store.js';
+import type { SessionStore } from './stores/session-store.js';
 
 export interface TestRecord<K, V> {
   key: K | null;
@@ -80,6 +81,10 @@ export class TopologyTestDriver {
 
   getWindowStore<K, V>(name: string): WindowStore<K, V> {
     return this.store(name) as WindowStore<K, V>;
+  }
+
+  getSessionStore<K, V>(name: string): SessionStore<K, V> {
+    return this.store(name) as SessionStore<K, V>;
   }
 
   /** Moves wall-clock time and fires the WALL_CLOCK_TIME punctuators that are due. */

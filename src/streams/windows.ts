@@ -95,3 +95,47 @@ export class JoinWindows {
     return new JoinWindows(this.afterMs, this.beforeMs, this.graceMs);
   }
 }
+
+/**
+ * Session windows: a key's records closer together than the inactivity gap form one session
+ * [first record, last record]; a record between two sessions merges them. A session is closed once
+ * stream time passes its end by the grace period.
+ */
+export class SessionWindows {
+  private constructor(
+    readonly inactivityGapMs: number,
+    readonly graceMs: number,
+  ) {
+    if (!(inactivityGapMs > 0) || !Number.isInteger(inactivityGapMs)) throw new RangeError(`inactivity gap must be a positive integer, got ${inactivityGapMs}`);
+    if (!(graceMs >= 0) || !Number.isInteger(graceMs)) throw new RangeError(`grace must be a non-negative integer, got ${graceMs}`);
+  }
+
+  static ofInactivityGapWithNoGrace(inactivityGapMs: number): SessionWindows {
+    return new SessionWindows(inactivityGapMs, 0);
+  }
+
+  static ofInactivityGapAndGrace(inactivityGapMs: number, graceMs: number): SessionWindows {
+    return new SessionWindows(inactivityGapMs, graceMs);
+  }
+}
+
+/** Session keys as inner key bytes, then the 8-byte end and 8-byte start (Kafka's SessionWindowedSerde layout). */
+export function sessionWindowedSerde<K>(inner: Serde<K>): Serde<Windowed<K>> {
+  return {
+    serialize(topic, data) {
+      if (data === null) return null;
+      const keyBytes = inner.serialize(topic, data.key) ?? Buffer.alloc(0);
+      const out = Buffer.allocUnsafe(keyBytes.length + 16);
+      keyBytes.copy(out, 0);
+      out.writeBigInt64BE(BigInt(data.window.endMs), keyBytes.length);
+      out.writeBigInt64BE(BigInt(data.window.startMs), keyBytes.length + 8);
+      return out;
+    },
+    deserialize(topic, data) {
+      if (data === null) return null;
+      const endMs = Number(data.readBigInt64BE(data.length - 16));
+      const startMs = Number(data.readBigInt64BE(data.length - 8));
+      return { key: inner.deserialize(topic, data.subarray(0, data.length - 16)) as K, window: { startMs, endMs } };
+    },
+  };
+}

@@ -3,9 +3,10 @@ import { Serdes, type Serde } from '../serdes.js';
 import type { Windowed } from '../record.js';
 import { keyValueStoreBuilder } from '../stores/key-value-store.js';
 import { windowStoreBuilder } from '../stores/window-store.js';
-import { windowedSerde, type TimeWindows } from '../windows.js';
+import { SessionWindows, sessionWindowedSerde, windowedSerde, type TimeWindows } from '../windows.js';
+import { sessionStoreBuilder } from '../stores/session-store.js';
 import type { InternalBuilder } from './internal-builder.js';
-import { aggregateSupplier, windowAggregateSupplier, type Folder } from './aggregate.js';
+import { aggregateSupplier, sessionAggregateSupplier, windowAggregateSupplier, type Folder } from './aggregate.js';
 import { requireSerde, type Materialized } from './options.js';
 import { KTable } from './ktable.js';
 
@@ -29,7 +30,10 @@ export class KGroupedStream<K, V> {
     return this.fold<VA>('KSTREAM-AGGREGATE', (k, v, agg) => aggregator(k, v, agg ?? initializer()), materialized);
   }
 
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    if (windows instanceof SessionWindows) return new SessionWindowedKStream(this.builder, this.parentNode, this.keySerde, this.valueSerde, windows);
     return new TimeWindowedKStream(this.builder, this.parentNode, this.keySerde, this.valueSerde, windows);
   }
 
@@ -75,6 +79,49 @@ export class TimeWindowedKStream<K, V> {
     const topology = this.builder.topology;
     topology.addProcessor(name, windowAggregateSupplier(storeName, this.windows, fold), this.parentNode);
     topology.addStateStore(windowStoreBuilder(storeName, { windowSizeMs: this.windows.sizeMs, retentionMs, keySerde, valueSerde, logging: materialized.logging ?? true }), name);
-    return new KTable<Windowed<K>, VA>(this.builder, name, windowedSerde(keySerde, this.windows.sizeMs), valueSerde, storeName, null);
+    const graceMs = this.windows.graceMs;
+    return new KTable<Windowed<K>, VA>(this.builder, name, windowedSerde(keySerde, this.windows.sizeMs), valueSerde, storeName, null, (wk) => wk.window.endMs + graceMs);
+  }
+}
+
+/** Aggregations over session windows (windowedBy(SessionWindows)); keys are Windowed<K> of the sessions. */
+export class SessionWindowedKStream<K, V> {
+  constructor(
+    private readonly builder: InternalBuilder,
+    private readonly parentNode: string,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    private readonly windows: SessionWindows,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
+    return this.fold<number>('KSTREAM-AGGREGATE', () => 0, (_k, _v, n) => n + 1, (_k, a, b) => a + b, { ...materialized, valueSerde: materialized.valueSerde ?? Serdes.int64() });
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> = {}): KTable<Windowed<K>, V> {
+    // No initial value: the first value of a session is its aggregate, sessions merge with the reducer.
+    const none = Symbol('none') as unknown as V;
+    const fold = (a: V, b: V) => (a === none ? b : b === none ? a : reducer(a, b));
+    return this.fold<V>('KSTREAM-REDUCE', () => none, (_k, v, agg) => fold(agg, v), (_k, a, b) => fold(a, b), { ...materialized, valueSerde: materialized.valueSerde ?? this.valueSerde });
+  }
+
+  /** `merger` combines the aggregates of two sessions a record joins together. */
+  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, merger: (key: K, a: VA, b: VA) => VA, materialized: Materialized<K, VA> = {}): KTable<Windowed<K>, VA> {
+    return this.fold<VA>('KSTREAM-AGGREGATE', initializer, aggregator, merger, materialized);
+  }
+
+  private fold<VA>(prefix: string, initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, merger: (key: K, a: VA, b: VA) => VA, materialized: Materialized<K, VA>): KTable<Windowed<K>, VA> {
+    const keySerde = requireSerde(materialized.keySerde ?? this.keySerde, 'session aggregation key');
+    const valueSerde = requireSerde(materialized.valueSerde, 'session aggregation value');
+    const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
+    // A record accepted within grace can bridge back one gap to a session ending one more gap earlier.
+    const retentionMs = materialized.retentionMs ?? 2 * this.windows.inactivityGapMs + this.windows.graceMs;
+    const name = this.builder.newName(prefix);
+    const topology = this.builder.topology;
+    topology.addProcessor(name, sessionAggregateSupplier(storeName, this.windows, initializer, aggregator, merger), this.parentNode);
+    topology.addStateStore(sessionStoreBuilder(storeName, { retentionMs, keySerde, valueSerde, logging: materialized.logging ?? true }), name);
+    const graceMs = this.windows.graceMs;
+    // Session ends are inclusive: a record at end + grace may still extend the session.
+    return new KTable<Windowed<K>, VA>(this.builder, name, sessionWindowedSerde(keySerde), valueSerde, storeName, null, (wk) => wk.window.endMs + graceMs + 1);
   }
 }

@@ -7,7 +7,10 @@
  * or the parent's getter through this table's filter/mapValues.
  */
 import type { Serde } from '../serdes.js';
-import type { Change } from '../record.js';
+import type { Change, StreamRecord } from '../record.js';
+import { suppressBufferStoreBuilder } from '../stores/suppress-buffer-store.js';
+import { suppressSupplier, type Suppressed } from './suppress.js';
+import { requireSerde } from './options.js';
 import type { KeyValueStore } from '../stores/key-value-store.js';
 import type { InternalBuilder } from './internal-builder.js';
 import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
@@ -54,7 +57,29 @@ export class KTable<K, V> {
     readonly queryableStoreName: string | null,
     /** How joins read this table's current values (none for windowed tables). */
     readonly valueGetter: ValueGetterSupplier<K, V> | null = queryableStoreName === null ? null : storeGetter<K, V>(queryableStoreName),
+    /** Windowed tables: the stream time at which a key's window closes (end plus grace). */
+    readonly windowCloseMs: ((key: K) => number) | null = null,
   ) {}
+
+  /** Holds updates back: final results per window, or one update per key per time limit (see suppress.ts). */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    const keySerde = requireSerde(this.keySerde, 'suppress key');
+    const valueSerde = requireSerde(this.valueSerde, 'suppress value');
+    const close = this.windowCloseMs;
+    let emitAt: (r: StreamRecord<K, Change<V>>, since: number | null) => number;
+    if (suppressed.kind === 'untilWindowCloses') {
+      if (!close) throw new TypeError('untilWindowCloses() needs a windowed table (an aggregation after windowedBy)');
+      emitAt = (r) => close(r.key);
+    } else {
+      emitAt = (r, since) => since ?? r.timestampMs + suppressed.timeLimitMs;
+    }
+    const name = this.builder.newName('KTABLE-SUPPRESS');
+    const storeName = `${name}-STATE-STORE`;
+    const topology = this.builder.topology;
+    topology.addProcessor(name, suppressSupplier<K, V>(storeName, emitAt, suppressed.kind === 'untilWindowCloses'), this.nodeName);
+    topology.addStateStore(suppressBufferStoreBuilder(storeName, keySerde, valueSerde), name);
+    return new KTable<K, V>(this.builder, name, this.keySerde, this.valueSerde, null, null, close);
+  }
 
   /** Rows failing the predicate read as absent; an update that makes a row fail forwards a delete. */
   filter(predicate: (key: K, value: V) => boolean): KTable<K, V> {
@@ -135,7 +160,7 @@ export class KTable<K, V> {
   private step<V2>(prefix: string, getter: ValueGetterSupplier<K, V2> | null, step: Step<K, Change<V>, K, Change<V2>>, valueSerde: Serde<V2> | undefined): KTable<K, V2> {
     const name = this.builder.newName(prefix);
     this.builder.topology.addProcessor(name, statelessSupplier(step), this.nodeName);
-    return new KTable<K, V2>(this.builder, name, this.keySerde, valueSerde, null, getter);
+    return new KTable<K, V2>(this.builder, name, this.keySerde, valueSerde, null, getter, this.windowCloseMs);
   }
 }
 
