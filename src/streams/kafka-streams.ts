@@ -12,6 +12,7 @@ import type { Topology } from './topology.js';
 import type { StateStore } from './stores/state-store.js';
 import { ProducerCollector } from './runtime/producer-collector.js';
 import { restoreTask } from './runtime/restore.js';
+import { inTimestampOrder } from './runtime/timestamp-order.js';
 import { GlobalStoreUpdater, GlobalStores } from './runtime/global-stores.js';
 
 export interface KafkaStreamsOptions {
@@ -140,7 +141,7 @@ export class KafkaStreams {
       const records = await this.consumer.poll({ timeoutMs: this.options.pollMs ?? 100 });
       await this.globalUpdater.update();
       this.dropRevokedTasks();
-      for (const r of records) await this.processRecord(r);
+      for (const r of inTimestampOrder(records)) await this.processRecord(r);
       for (const task of this.tasks.values()) task.punctuateWallClock();
       this.collector.flush();
       if (this.clock() - this.lastCommitMs >= (this.options.commitIntervalMs ?? 30_000)) await this.commit();

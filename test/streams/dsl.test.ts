@@ -193,3 +193,22 @@ test('the DSL repartitions after a key change: the test driver pipes the reparti
   assert.deepEqual(driver.createOutputTopic('counts', str, Serdes.int64()).readKeyValuesToList(), [['ann', 1], ['bob', 1], ['ann', 2]]);
   assert.throws(() => driver.createInputTopic('shop-by-customer-repartition', str, str), /not an input/);
 });
+
+test('toTable: each record upserts its key, a null value deletes it; a re-keyed stream is repartitioned first', () => {
+  const b = new StreamsBuilder();
+  const table = b.stream<string, string>('rows', strings).toTable({ storeName: 'rows-table' });
+  table.toStream().to('changes', { valueSerde: str });
+  b.stream<string, string>('rekey', strings).selectKey((_k, v) => v, { keySerde: str }).toTable({ storeName: 'by-value', valueSerde: str });
+  const topology = b.build();
+  assert.equal(topology.internalTopics.size, 1);
+  const driver = new TopologyTestDriver(topology);
+  const rows = driver.createInputTopic('rows', str, str);
+  rows.pipeInput('a', '1');
+  rows.pipeInput('b', '2');
+  rows.pipeInput('a', '3');
+  rows.pipeInput('b', null);
+  assert.deepEqual(driver.createOutputTopic('changes', str, str).readKeyValuesToList(), [['a', '1'], ['b', '2'], ['a', '3'], ['b', null]]);
+  assert.deepEqual(driver.getKeyValueStore<string, string>('rows-table').all(), [['a', '3']]);
+  driver.createInputTopic('rekey', str, str).pipeInput('x', 'y');
+  assert.equal(driver.getKeyValueStore<string, string>('by-value').get('y'), 'y');
+});

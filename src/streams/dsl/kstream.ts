@@ -4,7 +4,9 @@ import type { KeyValue, StreamRecord } from '../record.js';
 import type { ProcessorSupplier } from '../processor.js';
 import type { InternalBuilder } from './internal-builder.js';
 import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
-import { requireSerde, type Grouped, type Produced, type Repartitioned, type StreamJoined } from './options.js';
+import { requireSerde, type Grouped, type Materialized, type Produced, type Repartitioned, type StreamJoined } from './options.js';
+import { tableSource } from './streams-builder.js';
+import { keyValueStoreBuilder } from '../stores/key-value-store.js';
 import { KTable, requireGetter } from './ktable.js';
 import { streamStreamJoinSupplier, streamTableJoinSupplier, type JoinKind } from './joins.js';
 import { joinBufferStoreBuilder } from '../stores/join-buffer-store.js';
@@ -188,6 +190,19 @@ export class KStream<K, V> {
     const source = this.builder.newName('KSTREAM-SOURCE');
     topology.addSource(source, topic, keySerde, valueSerde);
     return new KStream(this.builder, source, keySerde, valueSerde, false);
+  }
+
+  /** The stream as a table: each record upserts its key, a null value deletes it (repartitioned first after a key change). */
+  toTable(materialized: Materialized<K, V> = {}): KTable<K, V> {
+    const stream = this.keyChanged ? this.repartition({ ...(materialized.keySerde ? { keySerde: materialized.keySerde } : {}), ...(materialized.valueSerde ? { valueSerde: materialized.valueSerde } : {}) }) : this;
+    const keySerde = requireSerde(materialized.keySerde ?? stream.keySerde, 'toTable key');
+    const valueSerde = requireSerde(materialized.valueSerde ?? stream.valueSerde, 'toTable value');
+    const storeName = materialized.storeName ?? this.builder.newStoreName('KSTREAM-TOTABLE');
+    const name = this.builder.newName('KSTREAM-TOTABLE');
+    const topology = this.builder.topology;
+    topology.addProcessor(name, () => tableSource<K, V>(storeName), stream.nodeName);
+    topology.addStateStore(keyValueStoreBuilder(storeName, keySerde, valueSerde, { logging: materialized.logging ?? true }), name);
+    return new KTable<K, V>(this.builder, name, keySerde, valueSerde, storeName);
   }
 
   /** Groups by the current key; after a key change the records are repartitioned first (as Kafka does). */

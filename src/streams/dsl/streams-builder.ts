@@ -45,7 +45,8 @@ export class StreamsBuilder {
   }
 }
 
-function tableSource<K, V>(storeName: string): Processor<K, V, K, Change<V>> {
+/** Upserts each record into the table's store and forwards the change; also behind KStream.toTable(). */
+export function tableSource<K, V>(storeName: string): Processor<K, V, K, Change<V>> {
   let context!: ProcessorContext<K, Change<V>>;
   let store!: KeyValueStore<K, V>;
   return {

@@ -1,6 +1,7 @@
-/** Processor API punctuators: stream time (aligned to the interval, driven by records) and wall-clock time. */
+/** Time in a task: punctuators (stream time and wall-clock), and the order a poll's records are processed in. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { inTimestampOrder } from '../../src/streams/runtime/timestamp-order.js';
 import { Serdes, Topology, TopologyTestDriver, type Processor, type ProcessorContext } from '../../src/streams/index.js';
 
 const str = Serdes.string();
@@ -88,4 +89,10 @@ test('a cancelled schedule stops firing; intervals below 1 ms are refused', () =
   const input = driver.createInputTopic('nums', str, Serdes.int32());
   for (const ts of [0, 10, 20, 30]) input.pipeInput('k', 1, ts);
   assert.deepEqual(fired, [0, 10]);
+});
+
+test('a poll\'s records are processed smallest head timestamp first, each partition in offset order', () => {
+  const r = (topic: string, partition: number, timestamp: number) => ({ topic, partition, timestamp });
+  const polled = [r('a', 0, 5), r('a', 0, 1), r('a', 0, 9), r('b', 0, 2), r('b', 0, 3), r('a', 1, 4)];
+  assert.deepEqual(inTimestampOrder(polled).map((x) => `${x.topic}${x.partition}@${x.timestamp}`), ['b0@2', 'b0@3', 'a1@4', 'a0@5', 'a0@1', 'a0@9']);
 });
