@@ -178,6 +178,16 @@ export interface TopicRecord {
   configs: Record<string, string>;
 }
 
+/** The log cleaner's broker-level settings (Kafka's log.cleaner.*). */
+export interface CleanerSettings {
+  /** log.cleaner.backoff.ms: time between passes. */
+  backoffMs: number;
+  /** log.cleaner.dedupe.buffer.size: bounds the offset map of one pass. */
+  dedupeBufferBytes: number;
+  /** log.cleaner.io.buffer.size: bytes per read while cleaning. */
+  ioBufferBytes: number;
+}
+
 /** A set of partition logs plus the durable topic catalogue. */
 export interface LogStore {
   /** Opens (creating if missing) the log of one partition; recovers it if needed. */
@@ -195,6 +205,8 @@ export interface LogStore {
   clusterId(generate: () => string): Promise<string>;
   /** Runs one retention pass on every open partition now (also run periodically by the store). */
   enforceRetention(): Promise<void>;
+  /** Optional: new log.cleaner.* settings (dynamic broker configs), used from the next pass on. */
+  reconfigureCleaner?(settings: CleanerSettings): void;
   /** Where the data lives (DescribeLogDirs), or null for a store without a directory. */
   readonly dataDir: string | null;
   /** Closes every open partition. */

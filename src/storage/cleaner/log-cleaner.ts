@@ -63,8 +63,8 @@ export interface Cleanability {
 }
 
 export class LogCleaner {
-  private readonly dedupeBufferBytes: number;
-  private readonly ioBufferBytes: number;
+  private dedupeBufferBytes: number;
+  private ioBufferBytes: number;
   private stopped = false;
   private readonly transactionCache = new WeakMap<FilePartitionLog, { logEndOffset: number; ranges: TransactionRanges }>();
   /** Totals since start (bench, metrics). */
@@ -73,6 +73,12 @@ export class LogCleaner {
   constructor(private readonly options: LogCleanerOptions) {
     this.dedupeBufferBytes = options.dedupeBufferBytes ?? 128 * 1024 * 1024;
     this.ioBufferBytes = options.ioBufferBytes ?? 512 * 1024;
+  }
+
+  /** New buffer sizes (dynamic broker configs), used from the next pass. */
+  reconfigure(settings: { dedupeBufferBytes: number; ioBufferBytes: number }): void {
+    this.dedupeBufferBytes = settings.dedupeBufferBytes;
+    this.ioBufferBytes = settings.ioBufferBytes;
   }
 
   /** Ends the pass in progress after its current segment and refuses new ones (store close). */
