@@ -130,7 +130,10 @@ function configuredMetricsPort(config: BrokerConfig): number | null {
 
 function openStore(storage: 'file' | 'memory', dataDir: string, config: BrokerConfig, logger: Logger, clock?: () => number): Promise<LogStore> {
   const retentionCheckIntervalMs = config.logRetentionCheckIntervalMs;
-  if (storage === 'memory') return Promise.resolve(new MemoryLogStore({ retentionCheckIntervalMs }));
+  if (storage === 'memory') {
+    const cleaner = { enabled: config.logCleanerEnable, backoffMs: config.logCleanerBackoffMs, dedupeBufferBytes: config.logCleanerDedupeBufferSize };
+    return Promise.resolve(new MemoryLogStore({ retentionCheckIntervalMs, cleaner, ...(clock ? { clock } : {}) }));
+  }
   return FileLogStore.open({
     dataDir,
     logger,

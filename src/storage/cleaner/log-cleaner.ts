@@ -18,7 +18,7 @@
  */
 import { BATCH_HEADER_SIZE, CONTROL_BIT, LOG_OVERHEAD, batchAttributes, batchMaxTimestamp, batchSize } from '../../records/batch-header.js';
 import { decodeBatches } from '../../records/record-batch.js';
-import { isCompacted } from '../types.js';
+import { isCompacted, type CleanStats } from '../types.js';
 import { BlockReader } from '../file/block-reader.js';
 import type { FileOps } from '../file/fs-ops.js';
 import type { FilePartitionLog } from '../file/partition-log.js';
@@ -40,19 +40,7 @@ export interface LogCleanerOptions {
   onStep?: (step: CleanStep, baseOffset: number) => void | Promise<void>;
 }
 
-export interface CleanStats {
-  topic: string;
-  partition: number;
-  segmentsCleaned: number;
-  segmentsDeleted: number;
-  bytesRead: number;
-  bytesWritten: number;
-  recordsDropped: number;
-  /** Keys in the offset map. */
-  keysMapped: number;
-  firstDirtyOffset: number;
-  mapEndOffset: number;
-}
+export type { CleanStats } from '../types.js';
 
 /** Why a partition is (not) cleanable now. */
 export interface Cleanability {
