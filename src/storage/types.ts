@@ -190,6 +190,8 @@ export interface CleanStats {
   partition: number;
   segmentsCleaned: number;
   segmentsDeleted: number;
+  /** Segments that went into another one of their group (groupSegmentsBySize). */
+  segmentsMerged: number;
   bytesRead: number;
   bytesWritten: number;
   recordsDropped: number;

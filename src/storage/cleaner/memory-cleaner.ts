@@ -59,7 +59,7 @@ export function cleanMemoryLog(input: MemoryCleanInput, force = false): CleanSta
   const mapEnd = buildMap(list, plan, map, uncleanableEnd);
   const ctx: FilterContext = { map, mapEndOffset: mapEnd, nowMs, deleteRetentionMs: input.config.deleteRetentionMs, transactions: plan.transactions, txnDataKept: new Map() };
   const stats: CleanStats = {
-    topic: input.topic, partition: input.partition, segmentsCleaned: 0, segmentsDeleted: 0, bytesRead: 0, bytesWritten: 0,
+    topic: input.topic, partition: input.partition, segmentsCleaned: 0, segmentsDeleted: 0, segmentsMerged: 0, bytesRead: 0, bytesWritten: 0,
     recordsDropped: 0, keysMapped: map.size, firstDirtyOffset: plan.firstDirty, mapEndOffset: mapEnd,
   };
   const replaced: Array<{ baseOffset: number; endOffset: number; buf: Buffer; maxTimestampMs: number }> = [];
