@@ -3,7 +3,8 @@
  * ratio, min/max compaction lag, offset map bounded by the dedupe buffer, delete horizons,
  * transactions through batch-filter.ts), applied to the appended chunks of a BatchList instead
  * of segment files. A chunk is the memory store's segment: chunks before the roll point are
- * sealed; a cleaned chunk keeps its offset range (gaps allowed) and an emptied one is dropped.
+ * sealed; a cleaned chunk keeps its offset range (gaps allowed), an emptied one is dropped, and
+ * small neighbours are merged into one chunk up to segment.bytes.
  * The swap is one synchronous replacement of the list's prefix, so no read sees half of it.
  */
 import { CONTROL_BIT, batchAttributes, batchMaxTimestamp, batchSize } from '../../records/batch-header.js';
@@ -62,7 +63,7 @@ export function cleanMemoryLog(input: MemoryCleanInput, force = false): CleanSta
     topic: input.topic, partition: input.partition, segmentsCleaned: 0, segmentsDeleted: 0, segmentsMerged: 0, bytesRead: 0, bytesWritten: 0,
     recordsDropped: 0, keysMapped: map.size, firstDirtyOffset: plan.firstDirty, mapEndOffset: mapEnd,
   };
-  const replaced: Array<{ baseOffset: number; endOffset: number; buf: Buffer; maxTimestampMs: number }> = [];
+  const replaced: Chunk[] = [];
   let nextHorizonMs = Infinity;
   let count = 0;
   for (; count < plan.sealedCount; count++) {
@@ -91,10 +92,43 @@ export function cleanMemoryLog(input: MemoryCleanInput, force = false): CleanSta
     stats.bytesWritten += out.length;
     replaced.push({ baseOffset: chunk.baseOffset, endOffset: chunk.endOffset, buf: out, maxTimestampMs: maxTs });
   }
-  list.replacePrefix(count, replaced);
+  list.replacePrefix(count, mergeSmall(replaced, input.config.segmentBytes));
   state.firstDirtyOffset = Math.max(plan.firstDirty, mapEnd);
   state.nextDeleteHorizonMs = nextHorizonMs;
   return stats;
+}
+
+type Chunk = { baseOffset: number; endOffset: number; buf: Buffer; maxTimestampMs: number };
+
+/**
+ * Adjacent cleaned chunks merged while they stay within segment.bytes (the file store's
+ * groupSegmentsBySize, on sizes after cleaning since nothing is rewritten twice here): a
+ * compacted memory log does not keep one tiny chunk per original append.
+ */
+function mergeSmall(chunks: Chunk[], segmentBytes: number): Chunk[] {
+  const out: Chunk[] = [];
+  let group: Chunk[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (group.length === 0) return;
+    const first = group[0]!;
+    const last = group[group.length - 1]!;
+    out.push(group.length === 1 ? first : {
+      baseOffset: first.baseOffset,
+      endOffset: last.endOffset,
+      buf: Buffer.concat(group.map((c) => c.buf)),
+      maxTimestampMs: Math.max(...group.map((c) => c.maxTimestampMs)),
+    });
+    group = [];
+    bytes = 0;
+  };
+  for (const c of chunks) {
+    if (group.length > 0 && bytes + c.buf.length > segmentBytes) close();
+    group.push(c);
+    bytes += c.buf.length;
+  }
+  close();
+  return out;
 }
 
 function planOf(input: MemoryCleanInput): Plan {
