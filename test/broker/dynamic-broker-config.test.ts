@@ -142,6 +142,22 @@ describe('dynamic broker configs', () => {
     assert.equal(await produce(client, 'sized', 5000), ErrorCode.NONE);
   });
 
+  it('log.retention.ms lowered as a cluster default expires a running topic at the next retention pass', async () => {
+    await createTopic(client, 'expiring', { 'segment.bytes': '1024', 'file.delete.delay.ms': '0' });
+    for (let i = 0; i < 10; i++) assert.equal(await produce(client, 'expiring', 300), ErrorCode.NONE);
+    const log = broker.broker.topics.get('expiring')!.partitions[0]!.log;
+    await broker.broker.topics.store.enforceRetention();
+    assert.equal(log.logStartOffset, 0, 'the default retention keeps everything');
+    const before = (await describe_(client, BROKER, '')).map((c) => [c.name, c.value] as [string, string]);
+    assert.equal((await incremental(client, '', [['log.retention.ms', SET, '1']])).errorCode, ErrorCode.NONE);
+    await new Promise((r) => setTimeout(r, 10)); // the records are now older than 1 ms
+    await broker.broker.topics.store.enforceRetention();
+    assert.equal(log.logStartOffset, 10, 'every record expired: the log start is the log end');
+    // Restore the defaults the other tests expect.
+    await client.request(33, 1, { resources: [{ resourceType: BROKER, resourceName: '', configs: before.map(([name, value]) => ({ name, value })) }], validateOnly: false });
+    assert.equal(liveLog('follows').logConfig.retentionMs, 3 * HOUR_MS);
+  });
+
   it('refuses read-only, unknown and invalid configs with INVALID_REQUEST naming the key; validateOnly changes nothing', async () => {
     for (const name of [node, '']) {
       const ro = await incremental(client, name, [['num.partitions', SET, '3']]);
