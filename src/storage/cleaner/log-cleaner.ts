@@ -26,7 +26,7 @@ import type { FilePartitionLog } from '../file/partition-log.js';
 import type { Segment } from '../file/segment.js';
 import { OffsetMap } from './offset-map.js';
 import { NO_TRANSACTIONS, isAborted, scanTransactions, type TransactionRanges } from './transactions.js';
-import { YIELD_BYTES, cleanSegments, yieldToEventLoop, type CleanStep } from './segment-cleaner.js';
+import { cleanSegments, yieldIfDue, type CleanStep } from './segment-cleaner.js';
 import { groupSegmentsBySize } from './segment-groups.js';
 
 export interface LogCleanerOptions {
@@ -203,12 +203,9 @@ export class LogCleaner {
       if (seg.nextOffset <= from) continue;
       const full = await log.withSegmentRead(seg, async () => {
         const reader = new BlockReader(this.options.ops, seg.logFd, seg.writtenBytes, this.ioBufferBytes);
-        let lastYield = 0;
         for (let pos = 0; pos < seg.writtenBytes; ) {
-          if (pos - lastYield >= YIELD_BYTES) {
-            lastYield = pos;
-            await yieldToEventLoop();
-          }
+          const turn = yieldIfDue();
+          if (turn) await turn;
           let off = await reader.view(pos, LOG_OVERHEAD);
           if (off < 0) break;
           const size = batchSize(reader.buffer, off);

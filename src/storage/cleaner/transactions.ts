@@ -18,7 +18,7 @@ import { decodeBatches } from '../../records/record-batch.js';
 import { BlockReader } from '../file/block-reader.js';
 import type { FileOps } from '../file/fs-ops.js';
 import type { FilePartitionLog } from '../file/partition-log.js';
-import { YIELD_BYTES, yieldToEventLoop } from './segment-cleaner.js';
+import { yieldIfDue } from './segment-cleaner.js';
 
 export interface TransactionRanges {
   /** Per producer id: [firstOffset, markerOffset) of each aborted transaction, in offset order. */
@@ -92,7 +92,6 @@ export async function scanTransactions(log: FilePartitionLog, ops: FileOps, ioBu
   for (const seg of log.allSegments()) {
     await log.withSegmentRead(seg, async () => {
       const reader = new BlockReader(ops, seg.logFd, seg.writtenBytes, ioBufferBytes);
-      let lastYield = 0;
       for (let pos = 0; pos < seg.writtenBytes; ) {
         let off = await reader.view(pos, BATCH_HEADER_SIZE);
         if (off < 0) break;
@@ -103,10 +102,8 @@ export async function scanTransactions(log: FilePartitionLog, ops: FileOps, ioBu
         }
         scan.visit(reader.buffer, off);
         pos += size;
-        if (pos - lastYield >= YIELD_BYTES) {
-          lastYield = pos;
-          await yieldToEventLoop();
-        }
+        const turn = yieldIfDue();
+        if (turn) await turn;
       }
     });
   }
