@@ -16,7 +16,9 @@ import { encodeBatch } from '../src/records/record-batch.js';
 import { batchLastOffsetDelta, batchMaxTimestamp, batchSize } from '../src/records/batch-header.js';
 import { FileLogStore } from '../src/storage/file/file-store.js';
 import type { FilePartitionLog } from '../src/storage/file/partition-log.js';
-import { defaultLogConfig, type AppendInfo, type LogConfig } from '../src/storage/types.js';
+import { defaultLogConfig, type AppendInfo, type LogConfig, type PartitionLog } from '../src/storage/types.js';
+import { startBroker } from '../src/broker/index.js';
+import { Producer } from '../src/client/producer.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const LOG_BYTES = Math.max(8, Math.round(256 * scale)) * 1024 * 1024;
@@ -42,7 +44,7 @@ function keyedBatch(first: number): Buffer {
   return encodeBatch({ records });
 }
 
-async function fill(log: FilePartitionLog, bytes: number): Promise<void> {
+async function fill(log: PartitionLog, bytes: number): Promise<void> {
   let n = 0;
   while (log.sizeBytes < bytes) {
     const pending: Promise<unknown>[] = [];
@@ -91,6 +93,46 @@ async function appendLatencies(log: FilePartitionLog, intervalMs: number, until:
   return latencies.sort((a, b) => a - b);
 }
 
+/** Sends one record every intervalMs until `until` settles; returns produce latencies in ms. */
+async function produceLatencies(producer: Producer, intervalMs: number, until: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  void until.finally(() => (done = true));
+  while (!done) {
+    const t0 = performance.now();
+    await producer.send({ topic: 'bench-produce', messages: [{ key: null, value: Buffer.alloc(100) }] });
+    latencies.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
+/** C3: a broker in this process, a compacted topic filled directly, a producer timing each send. */
+async function produceWhileCleaning(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'brook-cleaner-bench-broker-'));
+  const broker = await startBroker({ port: 0, dataDir: dir, config: { 'log.cleaner.enable': 'false', 'log.retention.check.interval.ms': '3600000' } });
+  try {
+    const compacted = await broker.broker.topics.create('bench-compacted', 1, { 'cleanup.policy': 'compact', 'segment.bytes': String(64 * MIB) });
+    await broker.broker.topics.create('bench-produce', 1);
+    const log = compacted.partitions[0]!.log;
+    await fill(log, LOG_BYTES);
+    log.rollNow?.();
+    const producer = new Producer({ bootstrapServers: broker.bootstrapServers, acks: -1, lingerMs: 0 });
+    await producer.connect();
+    await produceLatencies(producer, 2, new Promise((r) => setTimeout(r, 500))); // warm-up
+    const idle = await produceLatencies(producer, 2, new Promise((r) => setTimeout(r, 2000)));
+    const pass = broker.broker.topics.store.runCleaner!();
+    const busy = await produceLatencies(producer, 2, pass);
+    const stats = await pass;
+    await producer.close();
+    return `C3 produce latency ms  idle: p50 ${pct(idle, 0.5).toFixed(2)} p99 ${pct(idle, 0.99).toFixed(2)} max ${pct(idle, 1).toFixed(2)} (${idle.length})` +
+      `  | cleaner running (${((stats?.bytesRead ?? 0) / MIB).toFixed(0)} MiB): p50 ${pct(busy, 0.5).toFixed(2)} p99 ${pct(busy, 0.99).toFixed(2)} max ${pct(busy, 1).toFixed(2)} (${busy.length})`;
+  } finally {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
@@ -124,6 +166,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  console.log(await produceWhileCleaning());
 }
 
 await main();

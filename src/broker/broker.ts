@@ -12,7 +12,9 @@ import type { ApiHandler } from './handler.js';
 import { Connection } from './connection.js';
 import { TopicRegistry } from './topics.js';
 import { handlers as allHandlers } from './api/index.js';
-import type { BrokerSettings } from './settings.js';
+import { settingsFromConfig, type BrokerSettings } from './settings.js';
+import { DynamicBrokerConfig } from './dynamic-config.js';
+import type { BrokerConfig } from '../config/broker-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { GroupService } from '../group/index.js';
 import { TxnServices } from '../txn/services.js';
@@ -26,10 +28,14 @@ export interface BrokerDeps {
   randomBytes?: (size: number) => Buffer;
   /** TLS/SASL of the listener and SCRAM credentials; default a PLAINTEXT listener, nothing stored. */
   security?: SecurityService;
+  /** Dynamic broker configs (AlterConfigs on BROKER); default: none, kept in memory. */
+  dynamicConfig?: DynamicBrokerConfig;
 }
 
 export class Broker {
-  readonly config: BrokerSettings;
+  /** Replaced as a whole when a dynamic broker config changes (see reconfigure). */
+  private settings: BrokerSettings;
+  readonly dynamicConfig: DynamicBrokerConfig;
   readonly logger: Logger;
   readonly topics: TopicRegistry;
   readonly handlers: Map<number, ApiHandler>;
@@ -50,7 +56,8 @@ export class Broker {
   private advertised = { host: '127.0.0.1', port: 0 };
 
   constructor(deps: BrokerDeps) {
-    this.config = deps.settings;
+    this.settings = deps.settings;
+    this.dynamicConfig = deps.dynamicConfig ?? DynamicBrokerConfig.inMemory(deps.settings.brokerConfig);
     this.logger = deps.logger;
     this.store = deps.store;
     this.clock = deps.clock ?? Date.now;
@@ -79,6 +86,25 @@ export class Broker {
       if (!this.security.usesTls) return;
       this.handshaking.add(socket);
       socket.once('close', () => this.handshaking.delete(socket));
+    });
+  }
+
+  get config(): BrokerSettings {
+    return this.settings;
+  }
+
+  /**
+   * Applies a changed broker config (dynamic broker configs, already persisted): handlers see
+   * the new settings from their next request, open logs get their new effective log config, the
+   * store its cleaner settings. Group and transaction settings are not dynamic.
+   */
+  reconfigure(config: BrokerConfig): void {
+    this.settings = settingsFromConfig(config, this.settings.clusterId, this.dynamicConfig.layers);
+    this.topics.reapplyLogConfigs();
+    this.store.reconfigureCleaner?.({
+      backoffMs: config.logCleanerBackoffMs,
+      dedupeBufferBytes: config.logCleanerDedupeBufferSize,
+      ioBufferBytes: config.logCleanerIoBufferSize,
     });
   }
 

@@ -14,6 +14,7 @@ import { FileLogStore } from '../storage/file/file-store.js';
 import { MemoryLogStore } from '../storage/memory/memory-store.js';
 import { Broker } from './broker.js';
 import { settingsFromConfig } from './settings.js';
+import { DynamicBrokerConfig } from './dynamic-config.js';
 import { startBrokerMetricsEndpoint } from '../metrics/broker-endpoint.js';
 import { SecurityService, securitySettingsFromConfig } from '../security/index.js';
 import type { MetricsServer } from '../metrics/http-server.js';
@@ -60,10 +61,13 @@ export interface RunningBroker {
 const EMBEDDED_DEFAULTS: Record<string, string> = { 'group.initial.rebalance.delay.ms': '0' };
 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
-  const config = isParsed(options.config) ? options.config : parseBrokerConfig({ ...EMBEDDED_DEFAULTS, ...options.config }).config;
+  const staticConfig = isParsed(options.config) ? options.config : parseBrokerConfig({ ...EMBEDDED_DEFAULTS, ...options.config }).config;
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
   const storage = options.storage ?? 'file';
-  const dataDir = resolve(options.dataDir ?? config.effectiveLogDirs[0]!);
+  const dataDir = resolve(options.dataDir ?? staticConfig.effectiveLogDirs[0]!);
+  // Dynamic broker configs persisted by AlterConfigs apply from the start (before the store opens).
+  const dynamicConfig = await DynamicBrokerConfig.load(storage === 'file' ? dataDir : null, staticConfig);
+  const config = dynamicConfig.effective();
   const store = await openStore(storage, dataDir, config, logger, options.clock);
   const clusterId = await store.clusterId(() => config.clusterId ?? randomBytes(16).toString('base64url'));
   if (config.clusterId !== null && config.clusterId !== clusterId) {
@@ -78,7 +82,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     await store.close();
     throw err;
   }
-  const broker = new Broker({ settings: settingsFromConfig(config, clusterId), store, logger, security, ...(options.clock ? { clock: options.clock } : {}) });
+  const broker = new Broker({ settings: settingsFromConfig(config, clusterId, dynamicConfig.layers), dynamicConfig, store, logger, security, ...(options.clock ? { clock: options.clock } : {}) });
   const host = options.host ?? '127.0.0.1';
   try {
     await broker.start(host, options.port ?? 9092);
@@ -126,7 +130,10 @@ function configuredMetricsPort(config: BrokerConfig): number | null {
 
 function openStore(storage: 'file' | 'memory', dataDir: string, config: BrokerConfig, logger: Logger, clock?: () => number): Promise<LogStore> {
   const retentionCheckIntervalMs = config.logRetentionCheckIntervalMs;
-  if (storage === 'memory') return Promise.resolve(new MemoryLogStore({ retentionCheckIntervalMs }));
+  if (storage === 'memory') {
+    const cleaner = { enabled: config.logCleanerEnable, backoffMs: config.logCleanerBackoffMs, dedupeBufferBytes: config.logCleanerDedupeBufferSize };
+    return Promise.resolve(new MemoryLogStore({ retentionCheckIntervalMs, cleaner, ...(clock ? { clock } : {}) }));
+  }
   return FileLogStore.open({
     dataDir,
     logger,

@@ -4,6 +4,7 @@
  */
 import type { LogConfig } from '../storage/types.js';
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { BrokerConfigLayers } from '../config/dynamic-broker-config.js';
 import { txnSettingsFromConfig, type TxnSettings } from '../txn/settings.js';
 import { effectiveTopicConfig, toLogConfig, validateTopicConfigs } from '../config/topic-config.js';
 import { isWildcardHost } from '../config/listeners.js';
@@ -28,6 +29,8 @@ export interface TopicSettings {
 export interface BrokerSettings {
   /** The parsed Kafka-named config these settings came from (DescribeConfigs reports it). */
   brokerConfig: BrokerConfig;
+  /** Where brokerConfig's values came from: static, dynamic cluster default, dynamic per node. */
+  layers: BrokerConfigLayers;
   nodeId: number;
   clusterId: string;
   rack: string | null;
@@ -51,12 +54,17 @@ export interface BrokerSettings {
 }
 
 /** Builds the handlers' view of a parsed broker config. `clusterId` is the persisted one. */
-export function settingsFromConfig(config: BrokerConfig, clusterId: string): BrokerSettings {
+export function settingsFromConfig(
+  config: BrokerConfig,
+  clusterId: string,
+  layers: BrokerConfigLayers = { static: config.originals, clusterDefault: {}, node: {} },
+): BrokerSettings {
   const advertised = config.effectiveAdvertisedListener;
   // Produce asks for a topic's settings on every request: parse each overrides object once.
   const cache = new WeakMap<Readonly<Record<string, string>>, TopicSettings>();
   return {
     brokerConfig: config,
+    layers,
     nodeId: config.effectiveNodeId,
     clusterId,
     rack: config.brokerRack,

@@ -132,6 +132,17 @@ export class TopicRegistry {
     });
   }
 
+  /**
+   * Pushes every topic's effective log config to its open logs again: a broker log default
+   * changed (dynamic broker configs), so topics without their own override follow it at once.
+   */
+  reapplyLogConfigs(): void {
+    for (const topic of this.byName.values()) {
+      const logConfig = this.options.logConfigFor(topic.configs);
+      for (const p of topic.partitions) p.log.updateConfig(logConfig);
+    }
+  }
+
   /** CreatePartitions: grows a topic to `count` partitions (checked by the caller to be larger). */
   addPartitions(name: string, count: number): Promise<Topic> {
     return this.serialise(async () => {

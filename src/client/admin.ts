@@ -255,7 +255,9 @@ export class Admin {
     const res = await conn.send(Api.alterConfigs, {
       resources: options.resources.map((r, i) => {
         const merged = new Map<string, string | null>();
-        for (const c of current[i]!.configs) if (c.source === 'DYNAMIC_TOPIC_CONFIG' || c.source === 'DYNAMIC_BROKER_CONFIG') merged.set(c.name, c.value);
+        // A broker's own set is DYNAMIC_BROKER_CONFIG; the cluster default's ('') DYNAMIC_DEFAULT_BROKER_CONFIG.
+        const own = r.type === 'topic' ? 'DYNAMIC_TOPIC_CONFIG' : r.name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
+        for (const c of current[i]!.configs) if (c.source === own) merged.set(c.name, c.value);
         for (const [name, value] of Object.entries(r.configs)) {
           if (value === null) merged.delete(name);
           else merged.set(name, value);

@@ -84,17 +84,42 @@ export class BatchList {
     this.bytes = 0;
   }
 
-  /** Index of the chunk containing `offset`, or -1. */
+  /**
+   * Index of the chunk holding `offset`, or -1. Within the list, an offset in a gap (chunks or
+   * batches a compaction removed) finds the next chunk, as a read in a compacted log does.
+   */
   private find(offset: number): number {
+    if (this.head >= this.bases.length || offset < this.bases[this.head]!) return -1;
     let lo = this.head;
     let hi = this.bases.length - 1;
+    let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.bases[mid]! > offset) hi = mid - 1;
-      else if (this.ends[mid]! <= offset) lo = mid + 1;
-      else return mid;
+      if (this.ends[mid]! > offset) {
+        found = mid;
+        hi = mid - 1;
+      } else {
+        lo = mid + 1;
+      }
     }
-    return -1;
+    return found;
+  }
+
+  /** The bytes of chunk i (0 = first held), or null. */
+  bufAt(i: number): Buffer | null {
+    const j = this.head + i;
+    return j < this.bufs.length ? this.bufs[j]! : null;
+  }
+
+  /**
+   * Replaces the first `count` chunks with `chunks` (the compacted versions of some of them, in
+   * order). Offsets are the caller's to keep consistent: each kept chunk keeps its range.
+   */
+  replacePrefix(count: number, chunks: ReadonlyArray<{ baseOffset: number; endOffset: number; buf: Buffer; maxTimestampMs: number }>): void {
+    const rest = { bases: this.bases.slice(this.head + count), ends: this.ends.slice(this.head + count), bufs: this.bufs.slice(this.head + count), maxTs: this.maxTs.slice(this.head + count) };
+    this.clear();
+    for (const c of chunks) this.push(c.baseOffset, c.endOffset, c.buf, c.maxTimestampMs);
+    for (let i = 0; i < rest.bases.length; i++) this.push(rest.bases[i]!, rest.ends[i]!, rest.bufs[i]!, rest.maxTs[i]!);
   }
 
   /**

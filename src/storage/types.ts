@@ -161,6 +161,12 @@ export interface PartitionLog {
   readStateFile?(name: string): Promise<Buffer | null>;
   writeStateFile?(name: string, data: Buffer): Promise<void>;
 
+  /**
+   * Optional: seals the active segment now (the cleaner never touches the active segment; tests
+   * and tools use this to make everything appended so far cleanable).
+   */
+  rollNow?(): void;
+
   /** Forces everything appended so far to stable storage. */
   flush(): Promise<void>;
 
@@ -176,6 +182,33 @@ export interface TopicRecord {
   partitionCount: number;
   /** Topic config overrides, Kafka names (`retention.ms`, ...). */
   configs: Record<string, string>;
+}
+
+/** What one cleaner pass did to one partition. */
+export interface CleanStats {
+  topic: string;
+  partition: number;
+  segmentsCleaned: number;
+  segmentsDeleted: number;
+  /** Segments that went into another one of their group (groupSegmentsBySize). */
+  segmentsMerged: number;
+  bytesRead: number;
+  bytesWritten: number;
+  recordsDropped: number;
+  /** Keys in the offset map. */
+  keysMapped: number;
+  firstDirtyOffset: number;
+  mapEndOffset: number;
+}
+
+/** The log cleaner's broker-level settings (Kafka's log.cleaner.*). */
+export interface CleanerSettings {
+  /** log.cleaner.backoff.ms: time between passes. */
+  backoffMs: number;
+  /** log.cleaner.dedupe.buffer.size: bounds the offset map of one pass. */
+  dedupeBufferBytes: number;
+  /** log.cleaner.io.buffer.size: bytes per read while cleaning. */
+  ioBufferBytes: number;
 }
 
 /** A set of partition logs plus the durable topic catalogue. */
@@ -195,6 +228,13 @@ export interface LogStore {
   clusterId(generate: () => string): Promise<string>;
   /** Runs one retention pass on every open partition now (also run periodically by the store). */
   enforceRetention(): Promise<void>;
+  /**
+   * Optional: one log cleaner pass now (also run every log.cleaner.backoff.ms): compacts the
+   * dirtiest partition whose cleanup.policy includes compact and that is due. null when none is.
+   */
+  runCleaner?(): Promise<CleanStats | null>;
+  /** Optional: new log.cleaner.* settings (dynamic broker configs), used from the next pass on. */
+  reconfigureCleaner?(settings: CleanerSettings): void;
   /** Where the data lives (DescribeLogDirs), or null for a store without a directory. */
   readonly dataDir: string | null;
   /** Closes every open partition. */

@@ -110,3 +110,39 @@ test('DeleteRecords through kafkajs: consuming from earliest starts at the new l
   assert.equal(got[0], '17 m17');
   assert.equal(got.at(-1), '49 m49');
 });
+
+test('kafkajs alterConfigs on a broker: applied to the next kcat produce, described with its source and synonyms, read-only configs refused', async () => {
+  // kafkajs cannot name the cluster default ('' is refused client-side): this node's own values.
+  const node = String(broker.broker.nodeId);
+  await admin.createTopics({ topics: [{ topic: 'brokercfg', numPartitions: 1 }] });
+  const big = 'y'.repeat(3000);
+  assert.equal((await produceWithKcat('brokercfg', `${big}\n`)).code, 0);
+
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{ type: ConfigResourceTypes.BROKER, name: node, configEntries: [{ name: 'message.max.bytes', value: '1000' }] }],
+  });
+  const r = await produceWithKcat('brokercfg', `${big}\n`);
+  assert.match(r.stderr, /too large|MSG_SIZE_TOO_LARGE/i, 'a topic without an override follows the broker value at once');
+
+  const described = await admin.describeConfigs({
+    resources: [{ type: ConfigResourceTypes.BROKER, name: node, configNames: ['message.max.bytes', 'num.partitions'] }],
+    includeSynonyms: true,
+  });
+  const byName = new Map(described.resources[0]!.configEntries.map((e) => [e.configName, e]));
+  const mmb = byName.get('message.max.bytes')!;
+  assert.equal(mmb.configValue, '1000');
+  assert.equal(mmb.readOnly, false);
+  assert.deepEqual(mmb.configSynonyms.map((s) => [s.configValue, s.configSource]), [['1000', 2], ['1048588', 5]]);
+  assert.equal(byName.get('num.partitions')!.readOnly, true);
+
+  await assert.rejects(
+    admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: node, configEntries: [{ name: 'num.partitions', value: '4' }] }] }),
+    (err: { type?: string }) => err.type === 'INVALID_REQUEST',
+  );
+  await admin.alterConfigs({ validateOnly: true, resources: [{ type: ConfigResourceTypes.BROKER, name: node, configEntries: [] }] });
+  assert.match((await produceWithKcat('brokercfg', `${big}\n`)).stderr, /too large|MSG_SIZE_TOO_LARGE/i, 'validateOnly changed nothing');
+  // Legacy AlterConfigs replaces the whole set: an empty one removes the value.
+  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: node, configEntries: [] }] });
+  assert.equal((await produceWithKcat('brokercfg', `${big}\n`)).code, 0);
+});

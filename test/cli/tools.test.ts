@@ -144,6 +144,30 @@ test('configs describe and alter', async () => {
   assert.ok(names.includes('cleanup.policy') && !names.includes('retention.ms'));
 });
 
+test('configs alter and describe broker configs: the cluster default and one broker', async () => {
+  const node = String(broker.broker.nodeId);
+  let r = await brook(['configs', 'alter', '--bootstrap-server', bs, '--entity-type', 'brokers', '--entity-default', '--add-config', 'log.retention.ms=7200000']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Completed updating default config for brokers in the cluster/);
+  r = await brook(['configs', 'alter', '--bootstrap-server', bs, '--broker', node, '--add-config', 'log.cleaner.backoff.ms=5000']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await brook(['configs', 'describe', '--bootstrap-server', bs, '--entity-type', 'brokers', '--entity-default']);
+  assert.equal(r.stdout, 'Dynamic configs for default brokers are:\n  log.retention.ms=7200000 sensitive=false source=DYNAMIC_DEFAULT_BROKER_CONFIG\n');
+  r = await brook(['configs', 'describe', '--bootstrap-server', bs, '--broker', node]);
+  assert.match(r.stdout, new RegExp(`^Dynamic configs for broker ${node} are:\n`));
+  assert.match(r.stdout, /\n {2}log\.cleaner\.backoff\.ms=5000 sensitive=false source=DYNAMIC_BROKER_CONFIG\n/);
+  assert.match(r.stdout, /\n {2}log\.retention\.ms=7200000 sensitive=false source=DYNAMIC_DEFAULT_BROKER_CONFIG\n/);
+  r = await brook(['configs', 'alter', '--bootstrap-server', bs, '--broker', node, '--add-config', 'num.partitions=3']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /num\.partitions/);
+  r = await brook(['configs', 'alter', '--bootstrap-server', bs, '--entity-type', 'brokers', '--entity-default', '--delete-config', 'log.retention.ms']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await brook(['configs', 'alter', '--bootstrap-server', bs, '--broker', node, '--delete-config', 'log.cleaner.backoff.ms']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await brook(['configs', 'describe', '--bootstrap-server', bs, '--broker', node]);
+  assert.equal(r.stdout, `Dynamic configs for broker ${node} are:\n`);
+});
+
 test('perf produce and consume report throughput and latency percentiles', async () => {
   let r = await brook(['perf', 'produce', '--bootstrap-server', bs, '--topic', 'cli-perf', '--num-records', '2000', '--record-size', '64', '--producer-props', 'acks=1']);
   assert.equal(r.code, 0, r.stderr);

@@ -1,15 +1,14 @@
 /**
- * The log cleaner on the file store: the latest record per key survives with its offset,
- * tombstones go once delete.retention.ms has passed (injected clock), the dedupe buffer bounds a
- * pass, min.compaction.lag.ms holds young segments back, and a crash at every step of a segment
- * rewrite leaves a readable log holding the same latest values.
+ * The log cleaner on the file store only (the contract both stores share is in
+ * cleaner-conformance.ts): the cleaned offset is checkpointed, small cleaned segments are merged
+ * (groupSegmentsBySize), and a crash at every step of a segment rewrite or merge leaves a
+ * readable log holding the same latest values, each record once.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { decodeBatches, encodeBatch } from '../../src/records/record-batch.js';
-import { ControlRecordType, encodeTransactionMarker } from '../../src/records/control-record.js';
 import { FileLogStore } from '../../src/storage/file/file-store.js';
 import type { FilePartitionLog } from '../../src/storage/file/partition-log.js';
 import type { CleanStep } from '../../src/storage/cleaner/segment-cleaner.js';
@@ -30,10 +29,6 @@ const config: LogConfig = {
   fileDeleteDelayMs: 0,
 };
 
-function fakeClock(startMs: number) {
-  let now = startMs;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
 
 async function openStore(dataDir: string, clock: () => number, extra: Partial<ConstructorParameters<typeof FileLogStore>[0]> = {}) {
   return FileLogStore.open({ dataDir, clock, retentionCheckIntervalMs: 0, cleaner: { enabled: false, ...(extra.cleaner ?? {}) } });
@@ -82,105 +77,7 @@ async function cleanUntilIdle(store: FileLogStore, maxPasses = 100): Promise<num
   return passes;
 }
 
-describe('log cleaner', () => {
-  it('100,000 updates over 1,000 keys leave exactly the latest 1,000, at their offsets', async () => {
-    const dir = await tempDir();
-    const clock = fakeClock(T0);
-    const store = await openStore(dir, clock.now);
-    try {
-      const log = await store.openPartition('compacted', 0, config);
-      await update(log, 0, 100_000, 1000, 100, T0);
-      assert.ok(log.segmentBaseOffsets.length > 10);
-      const sizeBefore = log.sizeBytes;
-      log.rollNow();
-      const passes = await cleanUntilIdle(store);
-      assert.ok(passes >= 1);
-      const recs = await records(log);
-      assert.equal(recs.length, 1000);
-      for (const r of recs) {
-        const k = Number(r.key.slice(1));
-        assert.equal(r.offset, 99_000 + k, 'offsets are preserved');
-        assert.equal(r.value, `v${99_000 + k}`);
-      }
-      assert.ok(log.sizeBytes < sizeBefore / 50, `${log.sizeBytes} bytes left of ${sizeBefore}`);
-      assert.equal(log.logEndOffset, 100_000);
-      // New appends keep their offsets after the gaps.
-      await update(log, 100_000, 10, 1000, 10, T0);
-      assert.equal(log.logEndOffset, 100_010);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('keeps tombstones for delete.retention.ms, then removes them', async () => {
-    const dir = await tempDir();
-    const clock = fakeClock(T0);
-    const store = await openStore(dir, clock.now);
-    try {
-      const log = await store.openPartition('tomb', 0, config);
-      await update(log, 0, 4000, 200, 50, T0);
-      await update(log, 4000, 100, 200, 50, T0, true); // tombstones for k0..k99
-      log.rollNow();
-      await cleanUntilIdle(store);
-      let recs = await records(log);
-      assert.equal(recs.length, 200, '100 live keys and 100 tombstones');
-      assert.equal(recs.filter((r) => r.value === null).length, 100);
-      clock.advance(DAY - 1);
-      assert.equal(await store.runCleaner(), null, 'nothing is due before the delete horizon');
-      assert.equal((await records(log)).filter((r) => r.value === null).length, 100);
-      clock.advance(1);
-      assert.ok(await store.runCleaner(), 'the delete horizon makes the log due');
-      recs = await records(log);
-      assert.equal(recs.length, 100);
-      assert.ok(recs.every((r) => r.value !== null && Number(r.key.slice(1)) >= 100));
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('bounds a pass by the dedupe buffer and still converges', async () => {
-    const dir = await tempDir();
-    // 50 keys' worth of map: a pass maps two 20-record batches.
-    const dedupeBufferBytes = Math.ceil((50 * 24) / 0.9);
-    const store = await openStore(dir, Date.now, { cleaner: { dedupeBufferBytes } });
-    try {
-      // Ratio 0: every pass with dirty data runs, so the test sees the passes converge.
-      const log = await store.openPartition('small-map', 0, { ...config, segmentBytes: 4096, minCleanableDirtyRatio: 0 });
-      await update(log, 0, 1000, 200, 20, T0);
-      log.rollNow();
-      const first = (await store.runCleaner())!;
-      assert.ok(first.keysMapped <= 50, `${first.keysMapped} keys mapped`);
-      assert.equal(first.mapEndOffset, 40);
-      await cleanUntilIdle(store, 200);
-      const recs = await records(log);
-      assert.equal(recs.length, 200);
-      assert.ok(recs.every((r) => r.value === `v${800 + Number(r.key.slice(1))}`));
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('does not clean segments younger than min.compaction.lag.ms, nor below the dirty ratio', async () => {
-    const dir = await tempDir();
-    const clock = fakeClock(T0);
-    const store = await openStore(dir, clock.now);
-    try {
-      const log = await store.openPartition('lagged', 0, { ...config, minCompactionLagMs: 3600_000 });
-      await update(log, 0, 5000, 100, 50, T0);
-      log.rollNow();
-      assert.equal(await store.runCleaner(), null, 'too young');
-      clock.advance(3600_001);
-      assert.ok(await store.runCleaner());
-      assert.equal((await records(log)).length, 100);
-      await update(log, 5000, 100, 100, 50, clock.now());
-      log.rollNow();
-      const c = await store.cleaner.cleanability(log);
-      assert.ok(c.dirtyRatio < 0.5 || c.cleanable, 'ratio is what decides');
-    } finally {
-      await store.close();
-    }
-  });
-
+describe('log cleaner (file store)', () => {
   it('checkpoints the cleaned offset (cleaner-offset-checkpoint)', async () => {
     const dir = await tempDir();
     const store = await openStore(dir, Date.now);
@@ -196,93 +93,6 @@ describe('log cleaner', () => {
       assert.equal(await again.runCleaner(), null, 'nothing dirty after a restart');
     } finally {
       await again.close();
-    }
-  });
-
-  it('drops aborted transactional data, keeps markers while needed, never cleans past an open transaction', async () => {
-    const dir = await tempDir();
-    const clock = fakeClock(T0);
-    const store = await openStore(dir, clock.now);
-    try {
-      const log = await store.openPartition('txn', 0, config);
-      const append = async (batch: Buffer) => log.append(batch, infosOf(batch));
-      const data = (producerId: number, kvs: Array<[string, string]>) => encodeBatch({
-        producerId, producerEpoch: 0, baseSequence: 0, transactional: true,
-        records: kvs.map(([k, v]) => ({ key: Buffer.from(k), value: Buffer.from(v), timestampMs: T0 })),
-      });
-      const marker = (producerId: number, type: typeof ControlRecordType.Abort | typeof ControlRecordType.Commit) => encodeBatch({
-        producerId, producerEpoch: 0, transactional: true, isControl: true,
-        records: [{ ...encodeTransactionMarker(type, 0), timestampMs: T0 }],
-      });
-      await update(log, 0, 10, 10, 10, T0); // offsets 0-9: k0..k9 = v0..v9
-      await append(data(7, [['k0', 'aborted'], ['k1', 'aborted']])); // 10-11
-      await append(marker(7, ControlRecordType.Abort)); // 12
-      await append(data(8, [['k2', 'committed'], ['z', 'only-here']])); // 13-14
-      await append(marker(8, ControlRecordType.Commit)); // 15
-      await update(log, 16, 10, 10, 10, T0); // 16-25: k6..k9, k0..k5 again
-      await append(data(9, [['k3', 'open']])); // 26: no marker yet
-      await update(log, 27, 10, 10, 10, T0); // 27-36: k7..k9, k0..k6
-      log.rollNow();
-      await cleanUntilIdle(store);
-      let recs = await records(log);
-      assert.ok(!recs.some((r) => r.value === 'aborted'), 'aborted data is gone');
-      assert.deepEqual(recs.filter((r) => r.offset < 16).map((r) => r.key), ['z'], 'records superseded below the open transaction are gone');
-      assert.ok(recs.some((r) => r.offset === 26 && r.value === 'open'), 'the open transaction is kept');
-      assert.equal(recs.filter((r) => r.offset >= 27).length, 10, 'nothing after an open transaction is cleaned');
-      const markers = async () => {
-        const out: number[] = [];
-        let offset = log.logStartOffset;
-        while (offset < log.logEndOffset) {
-          const r = await log.read(offset, { maxBytes: 1 << 20, minOneBatch: true });
-          if (r.bytes === 0) break;
-          for (const c of r.chunks) for (const b of decodeBatches(c)) {
-            if (b.isControl && b.lastOffset >= offset) out.push(b.baseOffset);
-            offset = Math.max(offset, b.lastOffset + 1);
-          }
-        }
-        return out;
-      };
-      assert.deepEqual(await markers(), [12, 15], 'markers are kept until their delete horizon');
-      clock.advance(DAY);
-      assert.ok(await store.runCleaner());
-      assert.deepEqual(await markers(), [15], 'the abort marker goes; the commit marker stays while its data (z) is left');
-      assert.equal((await records(log)).length, recs.length);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it("keeps each producer's last batch, emptied, so its sequence state survives", async () => {
-    const dir = await tempDir();
-    const store = await openStore(dir, Date.now);
-    try {
-      const log = await store.openPartition('idempotent', 0, config);
-      for (const baseSequence of [0, 5]) {
-        const batch = encodeBatch({
-          producerId: 5, producerEpoch: 3, baseSequence,
-          records: Array.from({ length: 5 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`p${baseSequence + i}`), timestampMs: T0 })),
-        });
-        await log.append(batch, infosOf(batch));
-      }
-      await update(log, 10, 10, 5, 5, T0); // supersedes everything producer 5 wrote
-      log.rollNow();
-      await cleanUntilIdle(store);
-      const batches = [];
-      for (let offset = 0; offset < log.logEndOffset; ) {
-        const r = await log.read(offset, { maxBytes: 1 << 20, minOneBatch: true });
-        if (r.bytes === 0) break;
-        for (const c of r.chunks) for (const b of decodeBatches(c)) {
-          if (b.lastOffset >= offset) batches.push(b);
-          offset = Math.max(offset, b.lastOffset + 1);
-        }
-      }
-      const fromProducer = batches.filter((b) => b.producerId === 5);
-      assert.equal(fromProducer.length, 1);
-      const kept = fromProducer[0]!;
-      assert.deepEqual([kept.baseOffset, kept.lastOffset, kept.baseSequence, kept.producerEpoch, kept.records.length], [5, 9, 5, 3, 0]);
-      assert.equal(batches.flatMap((b) => b.records).length, 5);
-    } finally {
-      await store.close();
     }
   });
 
@@ -323,6 +133,105 @@ describe('log cleaner', () => {
         for (const [k, v] of latest) assert.equal(v, `v${19_900 + Number(k.slice(1))}`);
         await cleanUntilIdle(store);
         assert.equal((await records(reopened)).length, 100);
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
+  /**
+   * Batches of 100 records: 99 updates of one hot key and one record of a key never seen again
+   * (u<n>), so a cleaned segment keeps one record per batch: small, and still needed.
+   */
+  async function hotAndUnique(log: FilePartitionLog, batches: number, first: number) {
+    for (let b = first; b < first + batches; b++) {
+      const records = Array.from({ length: 100 }, (_, i) => ({ key: Buffer.from(i === 0 ? `u${b}` : 'hot'), value: Buffer.from(`b${b}r${i}-${'x'.repeat(20)}`), timestampMs: T0 }));
+      const batch = encodeBatch({ records });
+      await log.append(batch, infosOf(batch));
+    }
+  }
+
+  /** Every unique key once, with its value, and the hot key's latest value; offsets increasing. */
+  async function checkHotAndUnique(log: FilePartitionLog, batches: number) {
+    const recs = await records(log);
+    let last = -1;
+    for (const r of recs) {
+      assert.ok(r.offset > last, `offsets increase (${r.offset} after ${last})`);
+      last = r.offset;
+    }
+    const unique = recs.filter((r) => r.key.startsWith('u'));
+    assert.deepEqual(unique.map((r) => r.key), Array.from({ length: batches }, (_, b) => `u${b}`));
+    assert.ok(unique.every((r) => r.value === `${r.key.replace('u', 'b')}r0-${'x'.repeat(20)}` && r.offset === Number(r.key.slice(1)) * 100));
+    assert.equal(recs.filter((r) => r.key === 'hot').at(-1)!.value, `b${batches - 1}r99-${'x'.repeat(20)}`);
+  }
+
+  /** Two passes: the first shrinks full segments, the second (after more data) merges them. */
+  async function cleanTwiceMerging(store: FileLogStore, log: FilePartitionLog) {
+    await hotAndUnique(log, 150, 0);
+    log.rollNow();
+    const first = (await store.runCleaner())!;
+    assert.equal(first.segmentsMerged, 0, 'full segments are not merged (sizes before cleaning count)');
+    const cleanedSegments = log.segmentBaseOffsets.length - 1;
+    assert.ok(cleanedSegments >= 4, `${cleanedSegments} small cleaned segments`);
+    await hotAndUnique(log, 60, 150);
+    log.rollNow();
+    return cleanedSegments;
+  }
+
+  it('merges adjacent small cleaned segments into one (groupSegmentsBySize); reads and a restart see the same log', async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir, Date.now);
+    let log = await store.openPartition('merge', 0, config);
+    const cleanedSegments = await cleanTwiceMerging(store, log);
+    const before = log.segmentBaseOffsets.length;
+    const second = (await store.runCleaner())!;
+    assert.ok(second.segmentsMerged >= cleanedSegments - 1, `${second.segmentsMerged} segments merged`);
+    assert.ok(log.segmentBaseOffsets.length <= before - (cleanedSegments - 1), `${before} segments -> ${log.segmentBaseOffsets}`);
+    assert.equal(log.segmentBaseOffsets[0], 0, 'the merged segment keeps the first base offset');
+    await checkHotAndUnique(log, 210);
+    // Reads through the merged segment's index land on the right batch.
+    for (const b of [0, 37, 99, 149]) {
+      const r = await log.read(b * 100, { maxBytes: 1, minOneBatch: true });
+      const batch = decodeBatches(r.chunks[0]!)[0]!;
+      assert.ok(batch.baseOffset <= b * 100 && batch.lastOffset >= b * 100, `read at ${b * 100} got ${batch.baseOffset}..${batch.lastOffset}`);
+    }
+    const names = await readdir(path.join(dir, 'merge-0'));
+    assert.equal(names.filter((n) => n.endsWith('.log')).length, log.segmentBaseOffsets.length, 'merged segments\' files are gone');
+    await store.close();
+    const again = await openStore(dir, Date.now);
+    try {
+      log = await again.openPartition('merge', 0, config);
+      await checkHotAndUnique(log, 210);
+    } finally {
+      await again.close();
+    }
+  });
+
+  for (const step of ['cleaned-written', 'log-swapped', 'merged-retired', 'log-committed', 'indexes-committed'] as CleanStep[]) {
+    it(`a crash after "${step}" of a merge leaves a readable log, each record once`, async () => {
+      const dir = await tempDir();
+      let armed = false;
+      const crashing = await openStore(dir, Date.now, {
+        cleaner: {
+          onStep: (s, base) => {
+            if (armed && s === step && base === 0) throw new Error(`injected crash after ${s}`);
+          },
+        },
+      });
+      const log = await crashing.openPartition('crash-merge', 0, config);
+      await cleanTwiceMerging(crashing, log);
+      armed = true;
+      await assert.rejects(crashing.runCleaner(), /injected crash/);
+      await (crashing as unknown as { lock: { release(): Promise<void> } }).lock.release();
+
+      const store = await openStore(dir, Date.now);
+      try {
+        const reopened = await store.openPartition('crash-merge', 0, config);
+        const names = await readdir(path.join(dir, 'crash-merge-0'));
+        assert.deepEqual(names.filter((n) => n.endsWith('.cleaned') || n.endsWith('.swap')), []);
+        await checkHotAndUnique(reopened, 210);
+        await cleanUntilIdle(store);
+        await checkHotAndUnique(reopened, 210);
       } finally {
         await store.close();
       }

@@ -6,6 +6,7 @@
 import { after } from 'node:test';
 import { FileLogStore } from '../../src/storage/file/file-store.js';
 import { runLogStoreConformance } from './conformance.js';
+import { runCleanerConformance } from './cleaner-conformance.js';
 import { removeTempDirs, tempDir } from './file-helpers.js';
 
 after(removeTempDirs);
@@ -13,4 +14,8 @@ after(removeTempDirs);
 runLogStoreConformance('FileLogStore', async () => FileLogStore.open({ dataDir: await tempDir() }));
 runLogStoreConformance('FileLogStore without tail cache', async () =>
   FileLogStore.open({ dataDir: await tempDir(), tailCacheBytes: 0, maxOpenSegmentsPerPartition: 1 }),
+);
+
+runCleanerConformance('FileLogStore', async (clock, options = {}) =>
+  FileLogStore.open({ dataDir: await tempDir(), clock, retentionCheckIntervalMs: 0, cleaner: { enabled: false, ...options } }),
 );

@@ -1,7 +1,8 @@
 /**
  * AlterConfigs v0-v2 (the legacy form): each resource's config list replaces its overrides
  * entirely. Topic overrides are validated (INVALID_CONFIG naming the key), persisted in the
- * catalogue and applied to the running partitions. Broker configs are static in Brook.
+ * catalogue and applied to the running partitions. A BROKER resource (node id, or '' for the
+ * cluster-wide defaults) gets its whole set of dynamic configs replaced the same way.
  */
 import type { AlterConfigsRequest, AlterConfigsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -10,11 +11,11 @@ import type { Broker } from '../broker.js';
 import {
   ResourceError,
   ResourceType,
+  applyBrokerConfigs,
   applyTopicOverrides,
   brokerResource,
   alterEachResource,
   errorCodeOf,
-  rejectBrokerAlter,
   topicResource,
 } from './config-resources.js';
 
@@ -50,10 +51,13 @@ async function alterOne(broker: Broker, r: Resource, validateOnly: boolean): Pro
         await applyTopicOverrides(broker, topic, overrides, validateOnly);
         break;
       }
-      case ResourceType.BROKER:
-        brokerResource(broker, r.resourceName);
-        rejectBrokerAlter(r.configs.map((c) => c.name));
+      case ResourceType.BROKER: {
+        const scope = brokerResource(broker, r.resourceName);
+        const values: Record<string, string> = {};
+        for (const c of r.configs) if (c.value !== null) values[c.name] = c.value;
+        await applyBrokerConfigs(broker, scope, values, validateOnly);
         break;
+      }
       default:
         throw new ResourceError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${r.resourceType}`);
     }

@@ -1,22 +1,25 @@
 /**
  * IncrementalAlterConfigs v0-v1: per-key SET, DELETE, APPEND and SUBTRACT (the last two only
- * on list configs such as cleanup.policy) applied to a topic's current overrides; the result is
- * validated as a whole (INVALID_CONFIG naming the key), persisted and applied live.
+ * on list configs such as cleanup.policy) applied to a topic's current overrides, or to a
+ * broker's dynamic configs (name = node id, or '' for the cluster-wide defaults); the result is
+ * validated as a whole (naming the key), persisted and applied live.
  */
 import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { formatConfigValue } from '../../config/config-def.js';
+import { formatConfigValue, type ConfigDef } from '../../config/config-def.js';
+import { brokerConfigDefs, brokerConfigKeyByName } from '../../config/broker-config-defs.js';
 import { topicConfigDefs, topicConfigKeyByName } from '../../config/topic-config.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import {
   ResourceError,
   ResourceType,
+  applyBrokerConfigs,
   applyTopicOverrides,
+  brokerLayer,
   brokerResource,
   alterEachResource,
   errorCodeOf,
-  rejectBrokerAlter,
   topicResource,
 } from './config-resources.js';
 
@@ -55,14 +58,17 @@ async function alterOne(broker: Broker, r: Resource, validateOnly: boolean): Pro
       case ResourceType.TOPIC: {
         const topic = topicResource(broker, r.resourceName);
         const overrides: Record<string, string> = { ...topic.configs };
-        for (const c of r.configs) applyOperation(overrides, c);
+        for (const c of r.configs) applyOperation(overrides, c, topicListDef);
         await applyTopicOverrides(broker, topic, overrides, validateOnly);
         break;
       }
-      case ResourceType.BROKER:
-        brokerResource(broker, r.resourceName);
-        rejectBrokerAlter(r.configs.map((c) => c.name));
+      case ResourceType.BROKER: {
+        const scope = brokerResource(broker, r.resourceName);
+        const values = brokerLayer(broker, scope);
+        for (const c of r.configs) applyOperation(values, c, brokerListDef);
+        await applyBrokerConfigs(broker, scope, values, validateOnly);
         break;
+      }
       default:
         throw new ResourceError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${r.resourceType}`);
     }
@@ -82,8 +88,23 @@ function checkOperation(c: AlterableConfig): void {
   }
 }
 
-/** One operation on a topic's overrides (Kafka's ConfigAdminManager.prepareIncrementalConfigs). */
-function applyOperation(overrides: Record<string, string>, c: AlterableConfig): void {
+function topicListDef(name: string): ConfigDef {
+  const key = topicConfigKeyByName.get(name);
+  if (key === undefined) throw new ResourceError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${name}`);
+  return topicConfigDefs[key];
+}
+
+function brokerListDef(name: string): ConfigDef {
+  const key = brokerConfigKeyByName.get(name);
+  if (key === undefined) throw new ResourceError(ErrorCode.INVALID_REQUEST, `Unknown broker configs: Set(${name})`);
+  return brokerConfigDefs[key] as ConfigDef;
+}
+
+/**
+ * One operation on a resource's overrides (Kafka's ConfigAdminManager.prepareIncrementalConfigs).
+ * APPEND / SUBTRACT need the config's definition (`defOf`): only lists take them.
+ */
+function applyOperation(overrides: Record<string, string>, c: AlterableConfig, defOf: (name: string) => ConfigDef): void {
   switch (c.configOperation) {
     case SET:
       overrides[c.name] = c.value!;
@@ -92,14 +113,12 @@ function applyOperation(overrides: Record<string, string>, c: AlterableConfig): 
       delete overrides[c.name];
       return;
     default: {
-      const key = topicConfigKeyByName.get(c.name);
-      if (key === undefined) throw new ResourceError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`);
-      const def = topicConfigDefs[key];
+      const def = defOf(c.name);
       if (def.type !== 'list') {
         const op = c.configOperation === APPEND ? 'append' : 'subtract';
         throw new ResourceError(ErrorCode.INVALID_CONFIG, `Config value ${op} is not allowed for config key: ${c.name}`);
       }
-      // The current value is the override, else the topic default (not the broker's), as Kafka.
+      // The current value is the override, else the config's own default (not the broker's), as Kafka.
       const current = overrides[c.name] ?? formatConfigValue(def, def.defaultValue) ?? '';
       const items = current === '' ? [] : current.split(',').map((s) => s.trim());
       const given = c.value!.split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -1,7 +1,8 @@
 /**
  * Config resources as the config APIs (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs)
  * see them: resource and source ids from Kafka's protocol, topic and broker entries with their
- * sources and synonyms, and the one path that validates and applies topic overrides.
+ * sources and synonyms, and the paths that validate and apply topic overrides and dynamic
+ * broker configs.
  */
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
 import type { ConfigType } from '../../config/config-def.js';
@@ -9,6 +10,7 @@ import { describeBrokerConfigs } from '../../config/broker-config.js';
 import { brokerConfigKeyByName, brokerConfigDefs } from '../../config/broker-config-defs.js';
 import { formatConfigValue, type ConfigDef } from '../../config/config-def.js';
 import { describeTopicConfigs } from '../../config/topic-config.js';
+import { DynamicConfigError, brokerConfigSynonyms, isDynamicBrokerConfig, type BrokerConfigLayers } from '../../config/dynamic-broker-config.js';
 import { topicNameProblem } from '../topic-name.js';
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
@@ -19,6 +21,8 @@ export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
 /** Kafka's DescribeConfigsResponse.ConfigSource ids. */
 export const ConfigSource = {
   DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
 } as const;
@@ -80,7 +84,7 @@ export function brokerResource(broker: Broker, name: string): 'node' | 'cluster-
 
 /** Every topic config with its effective value, source and (on request) synonyms and docs. */
 export function describeTopic(broker: Broker, topic: Topic, options: DescribeOptions): ConfigEntry[] {
-  const brokerConfig = broker.config.brokerConfig;
+  const { brokerConfig, layers } = broker.config;
   const entries = describeTopicConfigs(brokerConfig, topic.configs);
   const wanted = options.keys ? new Set(options.keys) : null;
   const out: ConfigEntry[] = [];
@@ -88,7 +92,7 @@ export function describeTopic(broker: Broker, topic: Topic, options: DescribeOpt
     if (wanted && !wanted.has(e.name)) continue;
     const synonyms: Synonym[] = [];
     if (e.source === 'topic') synonyms.push({ name: e.name, value: e.value, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
-    for (const brokerName of e.synonyms) synonyms.push(...brokerSynonyms(brokerConfig.originals, brokerName));
+    synonyms.push(...layerSynonyms(layers, e.synonyms, true, false));
     const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
     out.push({
       name: e.name,
@@ -105,37 +109,56 @@ export function describeTopic(broker: Broker, topic: Topic, options: DescribeOpt
   return out;
 }
 
-/** A broker config's synonym entries: its static value if set, then its default if it has one. */
-function brokerSynonyms(originals: Readonly<Record<string, string>>, name: string): Synonym[] {
-  const key = brokerConfigKeyByName.get(name);
-  if (key === undefined) return [];
-  const def = brokerConfigDefs[key] as ConfigDef;
+/**
+ * Kafka's ConfigHelper.configSynonyms: the values `names` have in each layer, by source first
+ * (per-broker dynamic, cluster-default dynamic, static, default), then by name precedence.
+ */
+function layerSynonyms(layers: BrokerConfigLayers, names: readonly string[], includeNode: boolean, sensitive: boolean): Synonym[] {
   const out: Synonym[] = [];
-  if (name in originals) out.push({ name, value: originals[name]!, source: ConfigSource.STATIC_BROKER_CONFIG });
-  const dflt = formatConfigValue(def, def.defaultValue);
-  if (dflt !== null) out.push({ name, value: dflt, source: ConfigSource.DEFAULT_CONFIG });
+  const add = (values: Readonly<Record<string, string>>, source: number) => {
+    for (const name of names) if (name in values) out.push({ name, value: sensitive ? null : values[name]!, source });
+  };
+  if (includeNode) add(layers.node, ConfigSource.DYNAMIC_BROKER_CONFIG);
+  add(layers.clusterDefault, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+  add(layers.static, ConfigSource.STATIC_BROKER_CONFIG);
+  for (const name of names) {
+    const key = brokerConfigKeyByName.get(name);
+    if (key === undefined) continue;
+    const def = brokerConfigDefs[key] as ConfigDef;
+    const dflt = formatConfigValue(def, def.defaultValue);
+    if (dflt !== null) out.push({ name, value: sensitive ? null : dflt, source: ConfigSource.DEFAULT_CONFIG });
+  }
   return out;
 }
 
 /**
- * The broker's configs. Brook applies broker configs at startup only, so every entry is
- * read-only and the cluster-default resource ('') has no dynamic entries.
+ * The broker's configs as Kafka's ConfigHelper describes them. For this node: every config with
+ * its effective value; the source is the first synonym's (a name's higher-precedence synonyms,
+ * such as log.retention.ms for log.retention.hours, are dropped first); read-only unless dynamic.
+ * For the cluster default (''): only the dynamic defaults that are set.
  */
 export function describeBroker(broker: Broker, scope: 'node' | 'cluster-default', options: DescribeOptions): ConfigEntry[] {
-  if (scope === 'cluster-default') return [];
+  const { brokerConfig, layers } = broker.config;
   const wanted = options.keys ? new Set(options.keys) : null;
+  const perBroker = scope === 'node';
   const out: ConfigEntry[] = [];
-  for (const e of describeBrokerConfigs(broker.config.brokerConfig)) {
+  for (const e of describeBrokerConfigs(brokerConfig)) {
     if (wanted && !wanted.has(e.name)) continue;
-    const source = e.source === 'static' ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+    if (!perBroker && !(e.name in layers.clusterDefault)) continue;
+    const names = brokerConfigSynonyms(e.name);
+    const all = layerSynonyms(layers, names, perBroker, e.sensitive);
+    const own = all.findIndex((syn) => syn.name === e.name);
+    const synonyms = own < 0 ? [] : all.slice(own);
+    const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
+    const value = perBroker ? e.value : e.sensitive ? null : layers.clusterDefault[e.name]!;
     out.push({
       name: e.name,
-      value: e.value,
-      readOnly: true,
+      value,
+      readOnly: !names.some(isDynamicBrokerConfig),
       isDefault: source === ConfigSource.DEFAULT_CONFIG,
       configSource: source,
       isSensitive: e.sensitive,
-      synonyms: options.includeSynonyms && (e.value !== null || e.sensitive) ? [{ name: e.name, value: e.value, source }] : [],
+      synonyms: options.includeSynonyms ? synonyms : [],
       configType: CONFIG_TYPE_IDS[e.def.type],
       documentation: options.includeDocumentation ? e.def.doc : null,
     });
@@ -160,15 +183,25 @@ export async function applyTopicOverrides(broker: Broker, topic: Topic, override
   broker.logger.info({ topic: topic.name, configs: overrides }, 'altered topic configs');
 }
 
-/** Brook cannot change broker configs at runtime: a clear INVALID_CONFIG naming the keys. */
-export function rejectBrokerAlter(names: string[]): void {
-  if (names.length === 0) return;
-  const unknown = names.filter((n) => !brokerConfigKeyByName.has(n));
-  if (unknown.length > 0) throw new ResourceError(ErrorCode.INVALID_CONFIG, `Unknown broker config name: ${unknown.join(', ')}`);
-  throw new ResourceError(
-    ErrorCode.INVALID_CONFIG,
-    `Cannot update these configs dynamically: ${names.join(', ')} (Brook reads broker configs at startup: change the config file and restart)`,
-  );
+/** The dynamic layer a BROKER resource names, as it is now (IncrementalAlterConfigs starts from it). */
+export function brokerLayer(broker: Broker, scope: 'node' | 'cluster-default'): Record<string, string> {
+  const layers = broker.dynamicConfig.layers;
+  return { ...(scope === 'node' ? layers.node : layers.clusterDefault) };
+}
+
+/**
+ * Replaces a BROKER resource's dynamic configs with `values` (validated as a whole; persisted
+ * and applied live unless validateOnly). Refusals are INVALID_REQUEST naming the keys, as Kafka
+ * answers (its ConfigAdminManager turns the ConfigException into InvalidRequestException).
+ */
+export async function applyBrokerConfigs(broker: Broker, scope: 'node' | 'cluster-default', values: Record<string, string>, validateOnly: boolean): Promise<void> {
+  try {
+    await broker.dynamicConfig.replace(scope === 'node' ? 'node' : 'clusterDefault', values, validateOnly, (config) => broker.reconfigure(config));
+  } catch (err) {
+    if (err instanceof DynamicConfigError) throw new ResourceError(ErrorCode.INVALID_REQUEST, err.message);
+    throw err;
+  }
+  if (!validateOnly) broker.logger.info({ broker: scope === 'node' ? broker.nodeId : '<default>', configs: values }, 'altered dynamic broker configs');
 }
 
 /** Keys given more than once in one resource (Kafka answers INVALID_REQUEST). */

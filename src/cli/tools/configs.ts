@@ -9,6 +9,7 @@ interface ConfigFlags extends ConnectionFlags {
   entityName?: string;
   topic?: string;
   broker?: string;
+  entityDefault?: boolean;
   all?: boolean;
   output: 'text' | 'json';
   addConfig?: string[];
@@ -20,12 +21,17 @@ function entityOptions(cmd: Command): Command {
     .addOption(new Option('--entity-type <type>', 'topics or brokers').choices(['topics', 'brokers']))
     .option('--entity-name <name>', 'topic name or broker id')
     .option('--topic <name>', 'shorthand for --entity-type topics --entity-name <name>')
-    .option('--broker <id>', 'shorthand for --entity-type brokers --entity-name <id>');
+    .option('--broker <id>', 'shorthand for --entity-type brokers --entity-name <id>')
+    .option('--entity-default', 'with --entity-type brokers: the cluster-wide default broker configs');
 }
 
 function resource(flags: ConfigFlags): { type: ConfigResourceType; name: string } {
   if (flags.topic !== undefined) return { type: 'topic', name: flags.topic };
   if (flags.broker !== undefined) return { type: 'broker', name: flags.broker };
+  if (flags.entityDefault) {
+    if (flags.entityType !== 'brokers') throw new InvalidArgumentError('--entity-default needs --entity-type brokers');
+    return { type: 'broker', name: '' };
+  }
   if (!flags.entityType || flags.entityName === undefined) throw new InvalidArgumentError('give --topic <name>, --broker <id>, or --entity-type with --entity-name');
   return { type: flags.entityType === 'topics' ? 'topic' : 'broker', name: flags.entityName };
 }
@@ -45,7 +51,7 @@ export function configsCommand(io: ToolIO, run: (fn: () => Promise<void>) => voi
             io.stdout.write(JSON.stringify(entries) + '\n');
             return;
           }
-          const label = r.type === 'topic' ? `topic ${r.name}` : `broker ${r.name}`;
+          const label = r.type === 'topic' ? `topic ${r.name}` : r.name === '' ? 'default brokers' : `broker ${r.name}`;
           io.stdout.write(`${flags.all ? 'All' : 'Dynamic'} configs for ${label} are:\n`);
           for (const c of entries) io.stdout.write(`  ${c.name}=${c.isSensitive ? 'null' : (c.value ?? 'null')} sensitive=${c.isSensitive} source=${c.source}\n`);
         }),
@@ -62,7 +68,7 @@ export function configsCommand(io: ToolIO, run: (fn: () => Promise<void>) => voi
           for (const name of flags.deleteConfig ?? []) changes[name] = null;
           if (Object.keys(changes).length === 0) throw new InvalidArgumentError('give --add-config and/or --delete-config');
           await admin.alterConfigs({ resources: [{ ...r, configs: changes }] });
-          io.stdout.write(`Completed updating config for ${r.type} ${r.name}.\n`);
+          io.stdout.write(r.name === '' ? 'Completed updating default config for brokers in the cluster.\n' : `Completed updating config for ${r.type} ${r.name}.\n`);
         }),
       ),
     );

@@ -9,8 +9,9 @@
  *     is older than max.compaction.lag.ms, or a kept tombstone's delete horizon has passed.
  *  3. The dirty range is read into an OffsetMap (key -> latest offset) until the map is full
  *     (log.cleaner.dedupe.buffer.size bounds memory); that offset is where this pass stops.
- *  4. Every sealed segment from the log start up to there is rewritten through the filter
- *     (segment-cleaner.ts, atomic per segment); a segment left empty is deleted.
+ *  4. Every sealed segment from the log start up to there is rewritten through the filter,
+ *     adjacent small ones merged into one (segment-groups.ts: Kafka's groupSegmentsBySize),
+ *     each group atomically (segment-cleaner.ts); a group left empty is deleted.
  *  5. firstDirtyOffset moves to the end of the mapped range (checkpointed by the store).
  *
  * Each segment is rewritten inside the partition's maintenance chain, so retention and
@@ -18,14 +19,15 @@
  */
 import { BATCH_HEADER_SIZE, CONTROL_BIT, LOG_OVERHEAD, batchAttributes, batchMaxTimestamp, batchSize } from '../../records/batch-header.js';
 import { decodeBatches } from '../../records/record-batch.js';
-import { isCompacted } from '../types.js';
+import { isCompacted, type CleanStats } from '../types.js';
 import { BlockReader } from '../file/block-reader.js';
 import type { FileOps } from '../file/fs-ops.js';
 import type { FilePartitionLog } from '../file/partition-log.js';
 import type { Segment } from '../file/segment.js';
 import { OffsetMap } from './offset-map.js';
 import { NO_TRANSACTIONS, isAborted, scanTransactions, type TransactionRanges } from './transactions.js';
-import { YIELD_BYTES, cleanSegment, yieldToEventLoop, type CleanStep } from './segment-cleaner.js';
+import { cleanSegments, yieldIfDue, type CleanStep } from './segment-cleaner.js';
+import { groupSegmentsBySize } from './segment-groups.js';
 
 export interface LogCleanerOptions {
   ops: FileOps;
@@ -40,19 +42,7 @@ export interface LogCleanerOptions {
   onStep?: (step: CleanStep, baseOffset: number) => void | Promise<void>;
 }
 
-export interface CleanStats {
-  topic: string;
-  partition: number;
-  segmentsCleaned: number;
-  segmentsDeleted: number;
-  bytesRead: number;
-  bytesWritten: number;
-  recordsDropped: number;
-  /** Keys in the offset map. */
-  keysMapped: number;
-  firstDirtyOffset: number;
-  mapEndOffset: number;
-}
+export type { CleanStats } from '../types.js';
 
 /** Why a partition is (not) cleanable now. */
 export interface Cleanability {
@@ -63,8 +53,8 @@ export interface Cleanability {
 }
 
 export class LogCleaner {
-  private readonly dedupeBufferBytes: number;
-  private readonly ioBufferBytes: number;
+  private dedupeBufferBytes: number;
+  private ioBufferBytes: number;
   private stopped = false;
   private readonly transactionCache = new WeakMap<FilePartitionLog, { logEndOffset: number; ranges: TransactionRanges }>();
   /** Totals since start (bench, metrics). */
@@ -73,6 +63,12 @@ export class LogCleaner {
   constructor(private readonly options: LogCleanerOptions) {
     this.dedupeBufferBytes = options.dedupeBufferBytes ?? 128 * 1024 * 1024;
     this.ioBufferBytes = options.ioBufferBytes ?? 512 * 1024;
+  }
+
+  /** New buffer sizes (dynamic broker configs), used from the next pass. */
+  reconfigure(settings: { dedupeBufferBytes: number; ioBufferBytes: number }): void {
+    this.dedupeBufferBytes = settings.dedupeBufferBytes;
+    this.ioBufferBytes = settings.ioBufferBytes;
   }
 
   /** Ends the pass in progress after its current segment and refuses new ones (store close). */
@@ -138,26 +134,31 @@ export class LogCleaner {
     const txnDataKept = new Map<number, boolean>();
     const stats: CleanStats = {
       topic: log.topic, partition: log.partition, segmentsCleaned: 0, segmentsDeleted: 0, bytesRead: 0, bytesWritten: 0,
-      recordsDropped: 0, keysMapped: map.size, firstDirtyOffset, mapEndOffset: mapEnd,
+      recordsDropped: 0, segmentsMerged: 0, keysMapped: map.size, firstDirtyOffset, mapEndOffset: mapEnd,
     };
     let nextHorizonMs = Infinity;
-    for (const seg of log.sealedSegments()) {
-      if (seg.baseOffset >= mapEnd || seg.baseOffset >= uncleanable) break;
+    const toClean = log.sealedSegments().filter((seg) => seg.baseOffset < mapEnd && seg.baseOffset < uncleanable);
+    const groups = groupSegmentsBySize(toClean, config);
+    for (const group of groups) {
       // Stopping early is safe: a later pass starts again from the first dirty offset.
       if (this.stopped) return stats;
       await log.maintenance(async () => {
-        if (!log.sealedSegments().includes(seg)) return; // deleted by retention meanwhile
-        const result = await log.withSegmentRead(seg, () =>
-          cleanSegment(seg, { map, mapEndOffset: mapEnd, nowMs, deleteRetentionMs: config.deleteRetentionMs, transactions, txnDataKept }, {
+        const sealed = log.sealedSegments();
+        if (!group.every((seg) => sealed.includes(seg))) return; // retention deleted some meanwhile
+        const ctx = { map, mapEndOffset: mapEnd, nowMs, deleteRetentionMs: config.deleteRetentionMs, transactions, txnDataKept };
+        const result = await log.withSegmentsRead(group, () =>
+          cleanSegments(group, ctx, {
             ops: this.options.ops,
             config,
             ioBufferBytes: this.ioBufferBytes,
+            retire: (segs) => log.retireSegments(segs),
             ...(this.options.onStep ? { onStep: this.options.onStep } : {}),
           }),
         );
-        await log.replaceSegment(seg, result.replacement);
-        stats.segmentsCleaned++;
-        if (!result.replacement) stats.segmentsDeleted++;
+        await log.replaceSegments(group, result.replacement);
+        stats.segmentsCleaned += group.length;
+        if (!result.replacement) stats.segmentsDeleted += group.length;
+        else stats.segmentsMerged += group.length - 1;
         stats.bytesRead += result.bytesRead;
         stats.bytesWritten += result.bytesWritten;
         stats.recordsDropped += result.recordsDropped;
@@ -202,12 +203,9 @@ export class LogCleaner {
       if (seg.nextOffset <= from) continue;
       const full = await log.withSegmentRead(seg, async () => {
         const reader = new BlockReader(this.options.ops, seg.logFd, seg.writtenBytes, this.ioBufferBytes);
-        let lastYield = 0;
         for (let pos = 0; pos < seg.writtenBytes; ) {
-          if (pos - lastYield >= YIELD_BYTES) {
-            lastYield = pos;
-            await yieldToEventLoop();
-          }
+          const turn = yieldIfDue();
+          if (turn) await turn;
           let off = await reader.view(pos, LOG_OVERHEAD);
           if (off < 0) break;
           const size = batchSize(reader.buffer, off);

@@ -18,7 +18,7 @@ import { decodeBatches } from '../../records/record-batch.js';
 import { BlockReader } from '../file/block-reader.js';
 import type { FileOps } from '../file/fs-ops.js';
 import type { FilePartitionLog } from '../file/partition-log.js';
-import { YIELD_BYTES, yieldToEventLoop } from './segment-cleaner.js';
+import { yieldIfDue } from './segment-cleaner.js';
 
 export interface TransactionRanges {
   /** Per producer id: [firstOffset, markerOffset) of each aborted transaction, in offset order. */
@@ -41,51 +41,73 @@ export function isAborted(ranges: TransactionRanges, producerId: number, offset:
   return false;
 }
 
+/**
+ * Accumulates TransactionRanges from batches seen in offset order (whole batches: control
+ * batches are decoded for their marker type). Shared by the file walk below and the memory store.
+ */
+export class TransactionScan {
+  private readonly aborted = new Map<number, Array<[number, number]>>();
+  private readonly open = new Map<number, number>();
+  private readonly lastDataOffset = new Map<number, number>();
+  private any = false;
+
+  /** Only a control batch needs its body: `needsBody` says whether to pass the whole batch. */
+  static needsBody(header: Buffer, off: number): boolean {
+    const attributes = batchAttributes(header, off);
+    return (attributes & TRANSACTIONAL_BIT) !== 0 && (attributes & CONTROL_BIT) !== 0;
+  }
+
+  /** One batch at `off` of `buf` (the whole batch when needsBody, else at least its header). */
+  visit(buf: Buffer, off: number): void {
+    const attributes = batchAttributes(buf, off);
+    const producerId = batchProducerId(buf, off);
+    if (producerId >= 0) {
+      this.any = true;
+      if (!(attributes & CONTROL_BIT)) this.lastDataOffset.set(producerId, batchLastOffset(buf, off));
+    }
+    if (!(attributes & TRANSACTIONAL_BIT)) return;
+    const base = batchBaseOffset(buf, off);
+    if (attributes & CONTROL_BIT) {
+      const type = markerType(buf.subarray(off, off + batchSize(buf, off)));
+      if (type === ControlRecordType.Abort) {
+        const list = this.aborted.get(producerId) ?? [];
+        list.push([this.open.get(producerId) ?? base, base]);
+        this.aborted.set(producerId, list);
+      }
+      this.open.delete(producerId);
+    } else if (!this.open.has(producerId)) {
+      this.open.set(producerId, base);
+    }
+  }
+
+  result(): TransactionRanges {
+    const open = [...this.open.values()];
+    return { aborted: this.aborted, firstOpenOffset: open.length > 0 ? Math.min(...open) : Infinity, lastDataOffset: this.lastDataOffset, any: this.any };
+  }
+}
+
 /** Walks every written batch of the log (sealed segments and the active one). */
 export async function scanTransactions(log: FilePartitionLog, ops: FileOps, ioBufferBytes: number): Promise<TransactionRanges> {
-  const aborted = new Map<number, Array<[number, number]>>();
-  const open = new Map<number, number>();
-  const lastDataOffset = new Map<number, number>();
-  let any = false;
+  const scan = new TransactionScan();
   for (const seg of log.allSegments()) {
     await log.withSegmentRead(seg, async () => {
       const reader = new BlockReader(ops, seg.logFd, seg.writtenBytes, ioBufferBytes);
-      let lastYield = 0;
       for (let pos = 0; pos < seg.writtenBytes; ) {
         let off = await reader.view(pos, BATCH_HEADER_SIZE);
         if (off < 0) break;
         const size = batchSize(reader.buffer, off);
-        const attributes = batchAttributes(reader.buffer, off);
-        const producerId = batchProducerId(reader.buffer, off);
-        if (producerId >= 0) {
-          any = true;
-          if (!(attributes & CONTROL_BIT)) lastDataOffset.set(producerId, batchLastOffset(reader.buffer, off));
+        if (TransactionScan.needsBody(reader.buffer, off)) {
+          off = await reader.view(pos, size);
+          if (off < 0) break;
         }
-        if (attributes & TRANSACTIONAL_BIT) {
-          const base = batchBaseOffset(reader.buffer, off);
-          if (attributes & CONTROL_BIT) {
-            off = await reader.view(pos, size);
-            if (off < 0) break;
-            const type = markerType(reader.buffer.subarray(off, off + size));
-            if (type === ControlRecordType.Abort) {
-              const list = aborted.get(producerId) ?? [];
-              list.push([open.get(producerId) ?? base, base]);
-              aborted.set(producerId, list);
-            }
-            open.delete(producerId);
-          } else if (!open.has(producerId)) {
-            open.set(producerId, base);
-          }
-        }
+        scan.visit(reader.buffer, off);
         pos += size;
-        if (pos - lastYield >= YIELD_BYTES) {
-          lastYield = pos;
-          await yieldToEventLoop();
-        }
+        const turn = yieldIfDue();
+        if (turn) await turn;
       }
     });
   }
-  return { aborted, firstOpenOffset: open.size > 0 ? Math.min(...open.values()) : Infinity, lastDataOffset, any };
+  return scan.result();
 }
 
 function markerType(batch: Buffer): number | null {

@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Logger } from '../../log/logger.js';
-import type { LogConfig, LogStore, TopicRecord } from '../types.js';
+import type { CleanerSettings, LogConfig, LogStore, TopicRecord } from '../types.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { readCatalog, writeCatalog } from './catalog.js';
 import {
@@ -327,10 +327,23 @@ export class FileLogStore implements LogStore {
     return this.cleanerRunning;
   }
 
+  /** log.cleaner.* changed at runtime: buffer sizes from the next pass, the period at once. */
+  reconfigureCleaner(settings: CleanerSettings): void {
+    this.cleaner.reconfigure(settings);
+    const c = this.options.cleaner ?? {};
+    if (settings.backoffMs === (this.cleanerBackoffMs ?? c.backoffMs ?? 15_000)) return;
+    this.cleanerBackoffMs = settings.backoffMs;
+    if (this.cleanerTimer) clearInterval(this.cleanerTimer);
+    this.cleanerTimer = null;
+    if (this.state === 'open') this.startCleanerTimer();
+  }
+
+  private cleanerBackoffMs: number | null = null;
+
   private startCleanerTimer(): void {
     const c = this.options.cleaner ?? {};
     if (c.enabled === false) return;
-    const periodMs = c.backoffMs ?? 15_000;
+    const periodMs = this.cleanerBackoffMs ?? c.backoffMs ?? 15_000;
     if (!(periodMs > 0)) return;
     this.cleanerTimer = setInterval(() => {
       void this.runCleaner().catch((err: unknown) => this.options.logger?.error({ err: String(err) }, 'log cleaner pass failed'));

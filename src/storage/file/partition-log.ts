@@ -28,7 +28,7 @@ import {
   type ReadResult,
   type TimestampLookup,
 } from '../types.js';
-import { stat } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import { fsyncDir, writevFully, type FileOps } from './fs-ops.js';
 import type { RecoveryReport } from './log-loader.js';
 import { Segment } from './segment.js';
@@ -253,32 +253,51 @@ export class FilePartitionLog implements PartitionLog {
     return this.withReadState(seg, fn);
   }
 
+  /** Runs fn with every segment of `segs` loaded and pinned (a cleaner group). */
+  withSegmentsRead<T>(segs: readonly Segment[], fn: () => Promise<T>): Promise<T> {
+    if (segs.length === 0) return fn();
+    return this.withReadState(segs[0]!, () => this.withSegmentsRead(segs.slice(1), fn));
+  }
+
   /**
-   * Puts a cleaned segment in place of `old` (same base offset), or deletes `old` when the clean
-   * kept nothing. The old segment's fds close once no read holds them. Call inside maintenance().
+   * Puts a cleaned segment in place of the adjacent sealed segments `olds` (it has the first
+   * one's base offset; the others were retired by the clean's swap protocol), or deletes them all
+   * when the clean kept nothing. Old fds close once no read holds them. Call inside maintenance().
    */
-  async replaceSegment(old: Segment, replacement: Segment | null): Promise<void> {
-    const i = this.segments.indexOf(old);
-    if (i < 0 || old === this.active) throw new Error(`segment ${old.baseOffset} is not a sealed segment of ${this.topic}-${this.partition}`);
-    this.dirtySegments.delete(old);
-    // Cached batches of the old segment must not be served in place of the cleaned ones.
-    this.deps.tailCache.dropThrough(old.nextOffset);
-    const j = this.lru.indexOf(old);
-    if (j >= 0) this.lru.splice(j, 1);
-    this.totalBytes -= old.sizeBytes;
+  async replaceSegments(olds: readonly Segment[], replacement: Segment | null): Promise<void> {
+    const i = this.segments.indexOf(olds[0]!);
+    const adjacent = i >= 0 && olds.every((seg, k) => this.segments[i + k] === seg && seg !== this.active);
+    if (!adjacent) throw new Error(`segments ${olds.map((s) => s.baseOffset).join(',')} are not adjacent sealed segments of ${this.topic}-${this.partition}`);
+    // Cached batches of the old segments must not be served in place of the cleaned ones.
+    this.deps.tailCache.dropThrough(olds[olds.length - 1]!.nextOffset);
+    for (const old of olds) {
+      this.dirtySegments.delete(old);
+      const j = this.lru.indexOf(old);
+      if (j >= 0) this.lru.splice(j, 1);
+      this.totalBytes -= old.sizeBytes;
+    }
     if (replacement) {
-      this.segments[i] = replacement;
+      this.segments.splice(i, olds.length, replacement);
       this.totalBytes += replacement.sizeBytes;
       this.touch(replacement);
       this.evictReadState();
-      this.deps.deleter?.release(old);
+      this.deps.deleter?.release(olds[0]!);
     } else {
-      this.segments.splice(i, 1);
-      if (this.deps.deleter) await this.deps.deleter.retire([old], this.config.fileDeleteDelayMs);
-      else await old.closeAll(this.deps.ops);
+      this.segments.splice(i, olds.length);
+      await this.retireSegments(olds);
       if (i === 0) await this.advanceLogStart(this.segments[0]!.baseOffset);
     }
     this.recomputeMaxTimestamp();
+  }
+
+  /** Renames segments' files `.deleted` (durably) and removes them after file.delete.delay.ms. */
+  async retireSegments(segs: readonly Segment[]): Promise<void> {
+    if (this.deps.deleter) return this.deps.deleter.retire([...segs], this.config.fileDeleteDelayMs);
+    for (const seg of segs) {
+      await seg.closeAll(this.deps.ops);
+      await Promise.all([seg.paths.log, seg.paths.index, seg.paths.timeIndex].map((f) => unlink(f).catch(() => undefined)));
+    }
+    await fsyncDir(this.deps.ops, this.dir);
   }
 
   /** Runs `task` after every maintenance task queued before it (retention, DeleteRecords, cleaning). */

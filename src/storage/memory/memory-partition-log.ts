@@ -5,8 +5,13 @@
  *
  * Retention works on appended chunks where the file store works on segments: each append's
  * Buffer is the unit retention.ms / retention.bytes / DeleteRecords drop whole.
+ *
+ * Compaction (cleaner/memory-cleaner.ts) also works on chunks. Like a file log's active segment,
+ * the chunks appended since the last roll are never cleaned: the log rolls when they pass
+ * segment.bytes, or on rollNow().
  */
 import { batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
+import { cleanMemoryLog, memoryCleanability, type MemoryCleanInput, type MemoryCleanerState } from '../cleaner/memory-cleaner.js';
 import { countRecords } from '../append-check.js';
 import { BatchList } from '../batch-list.js';
 import { logStartBreaches, retentionBytesBreaches, retentionMsBreaches, type SegmentSummary } from '../retention.js';
@@ -15,7 +20,9 @@ import {
   StorageFailedError,
   defaultLogConfig,
   deletesOldSegments,
+  isCompacted,
   type AppendInfo,
+  type CleanStats,
   type AppendResult,
   type LogConfig,
   type PartitionLog,
@@ -35,6 +42,10 @@ export class MemoryPartitionData {
   offsetOfMaxTimestamp = -1;
   /** PartitionLog.readStateFile / writeStateFile contents, by name. */
   readonly stateFiles = new Map<string, Buffer>();
+  /** First offset of the active (never cleaned) chunks, and their bytes (segment.bytes rolls). */
+  activeBaseOffset = 0;
+  activeBytes = 0;
+  readonly cleanerState: MemoryCleanerState = { firstDirtyOffset: 0, nextDeleteHorizonMs: Infinity };
 }
 
 export class MemoryPartitionLog implements PartitionLog {
@@ -97,7 +108,11 @@ export class MemoryPartitionLog implements PartitionLog {
         data.offsetOfMaxTimestamp = offset - 1;
       }
     }
-    if (records > 0) data.batches.push(baseOffset, offset, batches, maxTimestampMs);
+    if (records > 0) {
+      if (data.activeBytes > 0 && data.activeBytes + batches.length > this.config.segmentBytes) this.rollNow();
+      data.batches.push(baseOffset, offset, batches, maxTimestampMs);
+      data.activeBytes += batches.length;
+    }
     data.nextOffset = offset;
     return Promise.resolve({ baseOffset, lastOffset: offset - 1, logStartOffset: data.startOffset });
   }
@@ -108,7 +123,9 @@ export class MemoryPartitionLog implements PartitionLog {
     const end = this.data.nextOffset;
     if (offset < start || offset > end) throw new OffsetOutOfRangeError(offset, start, end);
     if (offset === end || (options.maxBytes <= 0 && !options.minOneBatch)) return { chunks: [], bytes: 0 };
-    return this.data.batches.read(offset, options) ?? { chunks: [], bytes: 0 };
+    // Compaction may have removed the first chunks: read on from the next offset still held.
+    const from = Math.max(offset, Math.min(this.data.batches.firstOffset, end));
+    return this.data.batches.read(from, options) ?? { chunks: [], bytes: 0 };
   }
 
   async offsetForTimestamp(timestampMs: number): Promise<TimestampLookup | null> {
@@ -159,6 +176,36 @@ export class MemoryPartitionLog implements PartitionLog {
     for (let i = 0; i < count; i++) data.batches.shift();
     if (count > 0) data.startOffset = Math.max(data.startOffset, Math.min(data.batches.firstOffset, data.nextOffset));
     return count;
+  }
+
+  /** Seals the chunks appended so far: the cleaner may compact them. */
+  rollNow(): void {
+    this.data.activeBaseOffset = this.data.nextOffset;
+    this.data.activeBytes = 0;
+  }
+
+  get cleanerState(): MemoryCleanerState {
+    return this.data.cleanerState;
+  }
+
+  /** Whether compaction is due now, and the dirty ratio (the store cleans the dirtiest first). */
+  cleanability(nowMs: number, dedupeBufferBytes: number): { cleanable: boolean; dirtyRatio: number } {
+    if (this.closedFlag || !isCompacted(this.config)) return { cleanable: false, dirtyRatio: 0 };
+    return memoryCleanability(this.cleanInput(nowMs, dedupeBufferBytes));
+  }
+
+  /** One compaction pass if due; null if not (cleanup.policy without compact never is). */
+  clean(nowMs: number, dedupeBufferBytes: number): CleanStats | null {
+    if (this.closedFlag || !isCompacted(this.config)) return null;
+    return cleanMemoryLog(this.cleanInput(nowMs, dedupeBufferBytes));
+  }
+
+  private cleanInput(nowMs: number, dedupeBufferBytes: number): MemoryCleanInput {
+    const data = this.data;
+    return {
+      topic: this.topic, partition: this.partition, list: data.batches, state: data.cleanerState, config: this.config,
+      logStartOffset: data.startOffset, activeBaseOffset: data.activeBaseOffset, nowMs, dedupeBufferBytes,
+    };
   }
 
   async readStateFile(name: string): Promise<Buffer | null> {

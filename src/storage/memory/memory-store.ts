@@ -2,7 +2,7 @@
  * MemoryLogStore: the LogStore contract with nothing on disk, for tests and ephemeral brokers.
  * Passes the same conformance suite as the file store (test/storage/conformance.ts).
  */
-import type { LogConfig, LogStore, TopicRecord } from '../types.js';
+import type { CleanStats, CleanerSettings, LogConfig, LogStore, TopicRecord } from '../types.js';
 import { MemoryPartitionLog } from './memory-partition-log.js';
 
 export interface MemoryLogStoreOptions {
@@ -10,6 +10,15 @@ export interface MemoryLogStoreOptions {
   clock?: () => number;
   /** Period of the retention pass (log.retention.check.interval.ms, default 300000). */
   retentionCheckIntervalMs?: number;
+  /** The log cleaner for compacted topics (log.cleaner.*); runCleaner() works either way. */
+  cleaner?: {
+    /** log.cleaner.enable (default true): run passes on a timer. */
+    enabled?: boolean;
+    /** log.cleaner.backoff.ms (default 15000). */
+    backoffMs?: number;
+    /** log.cleaner.dedupe.buffer.size (default 128 MiB). */
+    dedupeBufferBytes?: number;
+  };
 }
 
 export class MemoryLogStore implements LogStore {
@@ -18,9 +27,15 @@ export class MemoryLogStore implements LogStore {
   private topics: TopicRecord[] = [];
   private readonly clock: () => number;
   private retentionTimer: NodeJS.Timeout | null = null;
+  private cleanerTimer: NodeJS.Timeout | null = null;
+  private dedupeBufferBytes: number;
+  private readonly cleanerEnabled: boolean;
 
   constructor(options: MemoryLogStoreOptions = {}) {
     this.clock = options.clock ?? Date.now;
+    this.dedupeBufferBytes = options.cleaner?.dedupeBufferBytes ?? 128 * 1024 * 1024;
+    this.cleanerEnabled = options.cleaner?.enabled ?? true;
+    this.startCleanerTimer(options.cleaner?.backoffMs ?? 15_000);
     const periodMs = options.retentionCheckIntervalMs ?? 300_000;
     if (periodMs > 0 && periodMs < Number.MAX_SAFE_INTEGER) {
       this.retentionTimer = setInterval(() => void this.enforceRetention(), periodMs);
@@ -40,6 +55,30 @@ export class MemoryLogStore implements LogStore {
 
   async enforceRetention(): Promise<void> {
     for (const log of this.logs.values()) await log.enforceRetention();
+  }
+
+  /** One cleaner pass: compacts the dirtiest compacted partition that is due; null if none is. */
+  async runCleaner(): Promise<CleanStats | null> {
+    const nowMs = this.clock();
+    let best: { log: MemoryPartitionLog; ratio: number } | null = null;
+    for (const log of this.logs.values()) {
+      const c = log.cleanability(nowMs, this.dedupeBufferBytes);
+      if (c.cleanable && (!best || c.dirtyRatio > best.ratio)) best = { log, ratio: c.dirtyRatio };
+    }
+    return best ? best.log.clean(nowMs, this.dedupeBufferBytes) : null;
+  }
+
+  reconfigureCleaner(settings: CleanerSettings): void {
+    this.dedupeBufferBytes = settings.dedupeBufferBytes;
+    this.startCleanerTimer(settings.backoffMs);
+  }
+
+  private startCleanerTimer(periodMs: number): void {
+    if (this.cleanerTimer) clearInterval(this.cleanerTimer);
+    this.cleanerTimer = null;
+    if (!this.cleanerEnabled || !(periodMs > 0) || periodMs >= Number.MAX_SAFE_INTEGER) return;
+    this.cleanerTimer = setInterval(() => void this.runCleaner(), periodMs);
+    this.cleanerTimer.unref();
   }
 
   async deletePartition(topic: string, partition: number): Promise<void> {
@@ -65,6 +104,7 @@ export class MemoryLogStore implements LogStore {
 
   async close(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.cleanerTimer) clearInterval(this.cleanerTimer);
     for (const log of this.logs.values()) await log.close();
     this.logs.clear();
   }
