@@ -31,4 +31,5 @@ export { InMemoryKeyValueStore, keyValueStoreBuilder, type KeyValueStore } from 
 export { InMemoryWindowStore, windowStoreBuilder, type WindowStore } from './stores/window-store.js';
 export { InMemorySessionStore, sessionStoreBuilder, type SessionStore, type Session } from './stores/session-store.js';
 export { TopologyTestDriver, TestInputTopic, TestOutputTopic, type TestRecord } from './test-driver.js';
+export type { ReadOnlyKeyValueStore, ReadOnlySessionStore, ReadOnlyWindowStore } from './queryable-stores.js';
 export { KafkaStreams, type KafkaStreamsOptions, type StreamsState } from './kafka-streams.js';

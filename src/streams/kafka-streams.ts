@@ -13,6 +13,10 @@ import type { StateStore } from './stores/state-store.js';
 import { ProducerCollector } from './runtime/producer-collector.js';
 import { restoreTask } from './runtime/restore.js';
 import { inTimestampOrder } from './runtime/timestamp-order.js';
+import type { KeyValueStore } from './stores/key-value-store.js';
+import type { WindowStore } from './stores/window-store.js';
+import type { SessionStore } from './stores/session-store.js';
+import { readOnlyKeyValueStore, readOnlySessionStore, readOnlyWindowStore, type ReadOnlyKeyValueStore, type ReadOnlySessionStore, type ReadOnlyWindowStore, type StoreLookup } from './queryable-stores.js';
 import { GlobalStoreUpdater, GlobalStores } from './runtime/global-stores.js';
 
 export interface KafkaStreamsOptions {
@@ -126,6 +130,32 @@ export class KafkaStreams {
   /** A task's local store (task = input partition), or a global store (any partition), for tests and tools. */
   localStore<S extends StateStore>(storeName: string, partition: number): S | null {
     return ((this.tasks.get(partition)?.stores.get(storeName) ?? this.globals.stores.get(storeName)) as S | undefined) ?? null;
+  }
+
+  /** Interactive queries: a key-value store (or a global table's store) across this instance's tasks. */
+  keyValueStore<K, V>(storeName: string): ReadOnlyKeyValueStore<K, V> {
+    return readOnlyKeyValueStore(this.queryable<KeyValueStore<K, V>>(storeName));
+  }
+
+  /** Interactive queries over a windowed aggregation's store. */
+  windowStore<K, V>(storeName: string): ReadOnlyWindowStore<K, V> {
+    return readOnlyWindowStore(this.queryable<WindowStore<K, V>>(storeName));
+  }
+
+  /** Interactive queries over a session aggregation's store. */
+  sessionStore<K, V>(storeName: string): ReadOnlySessionStore<K, V> {
+    return readOnlySessionStore(this.queryable<SessionStore<K, V>>(storeName));
+  }
+
+  /** Looks the store up on every call: tasks move with rebalances. Fails like Kafka's InvalidStateStoreException. */
+  private queryable<S extends StateStore>(storeName: string): StoreLookup<S> {
+    if (!this.topology.stores.has(storeName) && !this.globals.stores.has(storeName)) throw new TypeError(`no store named ${storeName} in this topology`);
+    return () => {
+      if (this.stateValue !== 'RUNNING') throw new Error(`store ${storeName} cannot be queried: the application is ${this.stateValue}, not RUNNING`);
+      const global = this.globals.stores.get(storeName);
+      if (global) return [global as S];
+      return [...this.tasks.values()].map((t) => t.stores.get(storeName) as S);
+    };
   }
 
   /** Partition numbers with a running task. */

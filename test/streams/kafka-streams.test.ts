@@ -127,6 +127,17 @@ test('a key-changing aggregation over 3 input partitions goes through a repartit
     }
   }
   assert.equal(owners.size, new Set(lines.join(' ').toLowerCase().split(/\W+/)).size);
+
+  // Interactive queries see every local task's share of the store.
+  const counts2 = streams.keyValueStore<string, number>('counts');
+  assert.equal(counts2.get('the'), 4);
+  assert.equal(counts2.get('dog'), 3);
+  assert.equal(counts2.get('nothing'), null);
+  assert.equal(counts2.approximateNumEntries(), owners.size);
+  assert.deepEqual(counts2.range('a', 'b').map(([w]) => w).sort(), ['a', 'and'], 'brown sorts after b');
+  assert.throws(() => streams.keyValueStore('no-such-store'), /no store named/);
+  await streams.close();
+  assert.throws(() => counts2.get('the'), /not RUNNING/);
 });
 
 test('groupByKey over 3 partitions: one task per partition, each with its own changelog partition', async () => {
