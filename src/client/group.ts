@@ -69,6 +69,10 @@ export class GroupMembership {
     return this.options.groupId;
   }
 
+  get instanceId(): string | null {
+    return this.options.groupInstanceId;
+  }
+
   get needsRejoin(): boolean {
     return this.rejoinNeeded;
   }
