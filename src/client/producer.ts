@@ -189,8 +189,18 @@ export class Producer {
   /** Sends messages to a topic; resolves to each record's partition and offset, in message order. */
   async send(request: SendRequest): Promise<RecordMetadata[]> {
     if (this.closed) throw new ClientClosedError('producer');
-    const { topic, messages } = request;
     this.txn?.checkSend();
+    // Counted from the start: a flush (or commitTransaction) also waits for sends still resolving metadata.
+    this.unfinished++;
+    try {
+      return await this.doSend(request);
+    } finally {
+      if (--this.unfinished === 0) this.wakeIdle();
+    }
+  }
+
+  private async doSend(request: SendRequest): Promise<RecordMetadata[]> {
+    const { topic, messages } = request;
     await this.txn?.ensureProducerId();
     const info = await this.cluster.topicWithRetries(topic);
     this.txn?.checkSend();
@@ -206,7 +216,6 @@ export class Producer {
       call = new SendCall(messages.length, resolve, reject);
     });
     const now = this.cluster.options.clock();
-    this.unfinished++;
     try {
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i]!;
@@ -223,12 +232,10 @@ export class Producer {
     } catch (err) {
       call.fail(err as Error);
     }
-    this.scheduleDrain();
-    try {
-      return await result;
-    } finally {
-      if (--this.unfinished === 0) this.wakeIdle();
-    }
+    // A flush already waiting sends these now rather than after lingerMs.
+    if (this.idleWaiters.length > 0) this.drain(true);
+    else this.scheduleDrain();
+    return result;
   }
 
   /** Sends everything buffered now and waits for all pending sends. */
