@@ -12,9 +12,11 @@
  * being written), until `maxBlockMs`. Fencing (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH) is fatal.
  *
  * An idempotent producer without a transactional id gets its id from any broker on first send;
- * when its sequence state is lost (UNKNOWN_PRODUCER_ID, a real sequence gap) it bumps its epoch
- * with InitProducerId carrying the current id and epoch (KIP-360, InitProducerId v3+); a broker
- * without that makes the error fatal.
+ * when its sequence state is lost (UNKNOWN_PRODUCER_ID, a real sequence gap) it bumps its own
+ * epoch and restarts sequences at 0, which brokers accept from a known producer id (KIP-360; Java
+ * does the same, and takes a fresh id when the epoch would overflow). A transactional producer
+ * asks its coordinator for the bump when it aborts (InitProducerId v3+ with the current id and
+ * epoch); a coordinator without v3 makes the lost sequence state fatal, as in Java.
  */
 import { Api } from './apis.js';
 import type { Cluster } from './cluster.js';
@@ -68,6 +70,8 @@ export class TransactionManager {
   /** The broker lost our sequence state: the next abort (or, idempotent, the next send) bumps the epoch. */
   private bumpNeeded = false;
   private idPromise: Promise<void> | null = null;
+  /** The transaction coordinator takes InitProducerId v3+ (KIP-360 epoch bumps). */
+  private coordinatorCanBump = false;
 
   constructor(
     private readonly cluster: Cluster,
@@ -207,6 +211,11 @@ export class TransactionManager {
       return { action: 'fail', error: fenced };
     }
     if (code === ErrorCode.UNKNOWN_PRODUCER_ID || code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
+      if (this.isTransactional && !this.coordinatorCanBump) {
+        const fatal = new FatalProducerError(code, `${err.message}; the transaction coordinator cannot bump the epoch (InitProducerId v3, KIP-360)`);
+        this.toFatal(fatal);
+        return { action: 'fail', error: fatal };
+      }
       if (this.isTransactional) {
         const abortable = new TransactionAbortableError(code, err.message);
         this.bumpNeeded = true;
@@ -233,9 +242,15 @@ export class TransactionManager {
     }
   }
 
-  /** Idempotent producer, nothing on the wire: KIP-360 epoch bump (fatal when the broker lacks it). */
+  /** Idempotent producer, nothing on the wire: the epoch goes up by one (a fresh id when it would overflow). */
   async bumpIdempotentEpoch(): Promise<void> {
-    await this.initProducerId(true);
+    if (this.producerEpoch >= 0x7fff) {
+      this.producerId = -1;
+      await this.initProducerId(false);
+      return;
+    }
+    this.producerEpoch++;
+    this.bumpNeeded = false;
   }
 
   /** Fatal error seen elsewhere (e.g. by the sender). */
@@ -276,11 +291,7 @@ export class TransactionManager {
    */
   private async initProducerId(bump: boolean): Promise<void> {
     const send = async (conn: Connection) => {
-      if (bump && conn.versionOf(Api.initProducerId) < 3) {
-        const err = new FatalProducerError(ErrorCode.UNKNOWN_PRODUCER_ID, `the broker lost this producer's sequence state and does not support InitProducerId v3 to bump the epoch`);
-        this.toFatal(err);
-        throw err;
-      }
+      if (this.isTransactional) this.coordinatorCanBump = conn.versionOf(Api.initProducerId) >= 3;
       const res = await conn.send(Api.initProducerId, {
         transactionalId: this.transactionalId,
         transactionTimeoutMs: this.settings.transactionTimeoutMs,
@@ -355,8 +366,11 @@ export class TransactionManager {
   }
 
   private async txnOffsetCommit(group: ConsumerGroupMetadata, offsets: TxnOffset[]): Promise<void> {
+    // One entry per partition, the last given winning (callers may pass every record's offset + 1).
+    const last = new Map<string, TxnOffset>();
+    for (const o of offsets) last.set(tpKey(o.topic, o.partition), o);
     const byTopic = new Map<string, TxnOffset[]>();
-    for (const o of offsets) {
+    for (const o of last.values()) {
       let list = byTopic.get(o.topic);
       if (!list) byTopic.set(o.topic, (list = []));
       list.push(o);

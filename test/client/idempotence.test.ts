@@ -5,11 +5,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Producer, Consumer, Admin, startBroker, type RunningBroker } from '../../src/index.js';
+import { Producer, Consumer, Admin, startBroker, KafkaError, TransactionAbortableError, type RunningBroker } from '../../src/index.js';
 import { decodeBatches } from '../../src/records/record-batch.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { startDropProxy } from '../txn/drop-proxy.js';
+import { startRejectProxy } from './reject-proxy.js';
 
 let broker: RunningBroker;
 
@@ -150,4 +151,94 @@ test('the same drops without idempotence do write duplicates (the check above ca
   assert.ok(dropped > 0);
   const all = partitions.flat();
   assert.ok(all.length > new Set(all).size, 'resent batches were appended twice');
+});
+
+/** A broker behind a proxy that answers chosen Produce requests itself with an error (see reject-proxy.ts). */
+async function brokerBehindRejectProxy(reject: (n: number) => number) {
+  const proxy = await startRejectProxy(reject);
+  const b: TestBroker = await startTestBroker({ storage: 'memory', config: { 'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxy.port}` } });
+  proxy.setTarget(b.port);
+  return {
+    proxy,
+    port: b.port,
+    bootstrap: `127.0.0.1:${proxy.port}`,
+    async close() {
+      await proxy.close();
+      await b.stop();
+    },
+  };
+}
+
+const UNKNOWN_PRODUCER_ID = 59;
+const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
+
+test('UNKNOWN_PRODUCER_ID: the producer bumps its epoch, restarts sequences at 0 and resends; nothing lost or doubled', async () => {
+  const env = await brokerBehindRejectProxy((n) => (n === 3 ? UNKNOWN_PRODUCER_ID : 0));
+  const producer = new Producer({ bootstrapServers: env.bootstrap, lingerMs: 0, retryBackoffMs: 5 });
+  try {
+    for (let i = 0; i < 6; i++) await producer.send({ topic: 'idem-bump', messages: [{ value: `v${i}` }] });
+    assert.equal(env.proxy.rejected, 1);
+    const { producerId } = producer.producerIdAndEpoch;
+    assert.equal(producer.producerIdAndEpoch.producerEpoch, 1);
+    const headers = await batchHeaders(env.port, 'idem-bump');
+    assert.deepEqual(headers.map((h) => [h.producerId, h.producerEpoch, h.baseSequence]), [
+      [producerId, 0, 0],
+      [producerId, 0, 1],
+      [producerId, 1, 0],
+      [producerId, 1, 1],
+      [producerId, 1, 2],
+      [producerId, 1, 3],
+    ]);
+    assert.deepEqual(await readValues(env.bootstrap, 'idem-bump', 0, 6), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+  } finally {
+    await producer.close();
+    await env.close();
+  }
+});
+
+test('OUT_OF_ORDER_SEQUENCE_NUMBER for the oldest batch (data lost): that send fails, the epoch is bumped, later sends go on', async () => {
+  const env = await brokerBehindRejectProxy((n) => (n === 2 ? OUT_OF_ORDER_SEQUENCE_NUMBER : 0));
+  const producer = new Producer({ bootstrapServers: env.bootstrap, lingerMs: 0, retryBackoffMs: 5 });
+  try {
+    await producer.send({ topic: 'idem-gap', messages: [{ value: 'v0' }] });
+    await assert.rejects(producer.send({ topic: 'idem-gap', messages: [{ value: 'lost' }] }), (e: KafkaError) => e.code === OUT_OF_ORDER_SEQUENCE_NUMBER);
+    await producer.send({ topic: 'idem-gap', messages: [{ value: 'v1' }] });
+    assert.equal(producer.producerIdAndEpoch.producerEpoch, 1);
+    assert.deepEqual((await batchHeaders(env.port, 'idem-gap')).map((h) => [h.producerEpoch, h.baseSequence]), [[0, 0], [1, 0]]);
+  } finally {
+    await producer.close();
+    await env.close();
+  }
+});
+
+test('transactional: UNKNOWN_PRODUCER_ID makes the transaction abortable; abort bumps the epoch at the coordinator (KIP-360) and the next one commits', async () => {
+  const env = await brokerBehindRejectProxy((n) => (n === 2 ? UNKNOWN_PRODUCER_ID : 0));
+  const producer = new Producer({ bootstrapServers: env.bootstrap, transactionalId: 'tx-bump', lingerMs: 0, retryBackoffMs: 5 });
+  try {
+    await producer.initTransactions();
+    const epoch = producer.producerIdAndEpoch.producerEpoch;
+    producer.beginTransaction();
+    await producer.send({ topic: 'txn-bump', messages: [{ value: 'aborted-1' }] });
+    await assert.rejects(producer.send({ topic: 'txn-bump', messages: [{ value: 'aborted-2' }] }), TransactionAbortableError);
+    assert.equal(producer.transactionState, 'abortable-error');
+    await assert.rejects(producer.commitTransaction(), TransactionAbortableError);
+    await producer.abortTransaction();
+    assert.ok(producer.producerIdAndEpoch.producerEpoch > epoch, 'the coordinator bumped the epoch');
+    producer.beginTransaction();
+    await producer.send({ topic: 'txn-bump', messages: [{ value: 'committed' }] });
+    await producer.commitTransaction();
+    const consumer = new Consumer({ bootstrapServers: env.bootstrap, isolationLevel: 'read_committed' });
+    await consumer.assign([{ topic: 'txn-bump', partition: 0, offset: 0 }]);
+    const seen: string[] = [];
+    while (seen.length < 1) {
+      const records = await consumer.poll({ timeoutMs: 3000 });
+      if (records.length === 0) break;
+      seen.push(...records.map((r) => r.value!.toString()));
+    }
+    await consumer.close();
+    assert.deepEqual(seen, ['committed']);
+  } finally {
+    await producer.close();
+    await env.close();
+  }
 });
