@@ -10,7 +10,7 @@ import { decodeBatches } from '../../src/records/record-batch.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { startDropProxy } from '../txn/drop-proxy.js';
-import { startRejectProxy } from './reject-proxy.js';
+import { ApiKey, startRejectProxy } from './reject-proxy.js';
 
 let broker: RunningBroker;
 
@@ -154,7 +154,7 @@ test('the same drops without idempotence do write duplicates (the check above ca
 });
 
 /** A broker behind a proxy that answers chosen Produce requests itself with an error (see reject-proxy.ts). */
-async function brokerBehindRejectProxy(reject: (n: number) => number) {
+async function brokerBehindRejectProxy(reject: (n: number, apiKey: number) => number) {
   const proxy = await startRejectProxy(reject);
   const b: TestBroker = await startTestBroker({ storage: 'memory', config: { 'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxy.port}` } });
   proxy.setTarget(b.port);
@@ -173,7 +173,7 @@ const UNKNOWN_PRODUCER_ID = 59;
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
 
 test('UNKNOWN_PRODUCER_ID: the producer bumps its epoch, restarts sequences at 0 and resends; nothing lost or doubled', async () => {
-  const env = await brokerBehindRejectProxy((n) => (n === 3 ? UNKNOWN_PRODUCER_ID : 0));
+  const env = await brokerBehindRejectProxy((n, api) => (api === ApiKey.PRODUCE && n === 3 ? UNKNOWN_PRODUCER_ID : 0));
   const producer = new Producer({ bootstrapServers: env.bootstrap, lingerMs: 0, retryBackoffMs: 5 });
   try {
     for (let i = 0; i < 6; i++) await producer.send({ topic: 'idem-bump', messages: [{ value: `v${i}` }] });
@@ -197,7 +197,7 @@ test('UNKNOWN_PRODUCER_ID: the producer bumps its epoch, restarts sequences at 0
 });
 
 test('OUT_OF_ORDER_SEQUENCE_NUMBER for the oldest batch (data lost): that send fails, the epoch is bumped, later sends go on', async () => {
-  const env = await brokerBehindRejectProxy((n) => (n === 2 ? OUT_OF_ORDER_SEQUENCE_NUMBER : 0));
+  const env = await brokerBehindRejectProxy((n, api) => (api === ApiKey.PRODUCE && n === 2 ? OUT_OF_ORDER_SEQUENCE_NUMBER : 0));
   const producer = new Producer({ bootstrapServers: env.bootstrap, lingerMs: 0, retryBackoffMs: 5 });
   try {
     await producer.send({ topic: 'idem-gap', messages: [{ value: 'v0' }] });
@@ -212,7 +212,7 @@ test('OUT_OF_ORDER_SEQUENCE_NUMBER for the oldest batch (data lost): that send f
 });
 
 test('transactional: UNKNOWN_PRODUCER_ID makes the transaction abortable; abort bumps the epoch at the coordinator (KIP-360) and the next one commits', async () => {
-  const env = await brokerBehindRejectProxy((n) => (n === 2 ? UNKNOWN_PRODUCER_ID : 0));
+  const env = await brokerBehindRejectProxy((n, api) => (api === ApiKey.PRODUCE && n === 2 ? UNKNOWN_PRODUCER_ID : 0));
   const producer = new Producer({ bootstrapServers: env.bootstrap, transactionalId: 'tx-bump', lingerMs: 0, retryBackoffMs: 5 });
   try {
     await producer.initTransactions();
