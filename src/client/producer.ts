@@ -420,7 +420,7 @@ export class Producer {
       }
       q.splice(i, 1);
       if (verdict === 'fail') {
-        this.fail(b, this.txn!.error!);
+        this.fail(b, this.txn!.error ?? new KafkaError(ErrorCode.INVALID_TXN_STATE, 'the transaction was aborted before this batch was resent'));
         continue;
       }
       bytes += b.sizeBytes;
@@ -433,7 +433,8 @@ export class Producer {
   private sendable(b: Batch, k: string): 'send' | 'wait' | 'fail' {
     const txn = this.txn!;
     const state = txn.state;
-    if (state === 'fatal-error' || (state === 'abortable-error' && b.baseSequence < 0)) return 'fail';
+    // As Java's abortUndrainedBatches: nothing queued goes out once the transaction cannot commit.
+    if (state === 'fatal-error' || state === 'abortable-error' || state === 'aborting') return 'fail';
     if (!txn.canSend || this.bumping) return 'wait';
     if (txn.producerId !== this.bookId.producerId || txn.producerEpoch !== this.bookId.producerEpoch) {
       if (this.sequences.anyOnWire) return 'wait';

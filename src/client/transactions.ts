@@ -6,10 +6,7 @@
  *   in-transaction --commit--> ready;  in-transaction | abortable-error --abort--> ready
  *   any --fenced / unrecoverable--> fatal-error (only close() is left)
  *
- * Requests to the transaction coordinator (found with FindCoordinator key type 1) are retried on
- * NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE (coordinator looked up again), and on
- * COORDINATOR_LOAD_IN_PROGRESS / CONCURRENT_TRANSACTIONS (a previous transaction's markers still
- * being written), until `maxBlockMs`. Fencing (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH) is fatal.
+ * Requests and their retries: txn-requests.ts.
  *
  * An idempotent producer without a transactional id gets its id from any broker on first send;
  * when its sequence state is lost (UNKNOWN_PRODUCER_ID, a real sequence gap) it bumps its own
@@ -18,39 +15,13 @@
  * asks its coordinator for the bump when it aborts (InitProducerId v3+ with the current id and
  * epoch); a coordinator without v3 makes the lost sequence state fatal, as in Java.
  */
-import { Api } from './apis.js';
 import type { Cluster } from './cluster.js';
-import type { Connection } from './connection.js';
-import { CoordinatorType, findCoordinator } from './coordinator.js';
 import { ErrorCode, FatalProducerError, isRetriable, KafkaError, ProducerFencedError, TransactionAbortableError } from './errors.js';
-import { backoffMs, sleep } from './retry.js';
+import { TxnRequests, type ConsumerGroupMetadata, type ProducerIdAndEpoch, type TxnOffset, type TxnRequestSettings } from './txn-requests.js';
+
+export type { ConsumerGroupMetadata, TxnOffset } from './txn-requests.js';
 
 export type TransactionState = 'uninitialized' | 'ready' | 'in-transaction' | 'committing' | 'aborting' | 'abortable-error' | 'fatal-error';
-
-/** What sendOffsetsToTransaction needs of the consumer's group membership (Consumer.groupMetadata()). */
-export interface ConsumerGroupMetadata {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-}
-
-export interface TxnOffset {
-  topic: string;
-  partition: number;
-  /** The next offset to consume (Kafka's commit semantics). */
-  offset: number;
-  metadata?: string | null;
-}
-
-export interface TransactionSettings {
-  transactionalId: string | null;
-  transactionTimeoutMs: number;
-  maxBlockMs: number;
-}
-
-/** First backoff for CONCURRENT_TRANSACTIONS and friends: the previous EndTxn is usually done within a few ms. */
-const COORDINATOR_BACKOFF_MS = 20;
 
 const tpKey = (topic: string, partition: number) => `${topic}\0${partition}`;
 
@@ -60,7 +31,7 @@ export class TransactionManager {
   readonly transactionalId: string | null;
   private stateValue: TransactionState;
   private lastError: Error | null = null;
-  private coordinator: Connection | null = null;
+  private readonly requests: TxnRequests;
   /** Partitions of the open transaction the coordinator knows about. */
   private readonly added = new Set<string>();
   private readonly toAdd = new Map<string, { topic: string; partition: number }>();
@@ -74,11 +45,12 @@ export class TransactionManager {
   private coordinatorCanBump = false;
 
   constructor(
-    private readonly cluster: Cluster,
-    private readonly settings: TransactionSettings,
-    /** Called when sending may resume (partitions added, epoch bumped). */
+    cluster: Cluster,
+    settings: TxnRequestSettings,
+    /** Called when sending may resume or queued batches must fail (partitions added, state changed). */
     private readonly onReady: () => void,
   ) {
+    this.requests = new TxnRequests(cluster, settings);
     this.transactionalId = settings.transactionalId;
     this.stateValue = this.transactionalId === null ? 'ready' : 'uninitialized';
   }
@@ -184,12 +156,9 @@ export class TransactionManager {
   async sendOffsets(group: ConsumerGroupMetadata, offsets: TxnOffset[]): Promise<void> {
     this.require(['in-transaction'], 'sendOffsetsToTransaction');
     try {
-      await this.coordinatorCall('AddOffsetsToTxn', async (conn) => {
-        const res = await conn.send(Api.addOffsetsToTxn, { transactionalId: this.transactionalId!, producerId: this.producerId, producerEpoch: this.producerEpoch, groupId: group.groupId });
-        return res.errorCode;
-      });
+      await this.fatalAware(this.requests.addOffsets(this.id, group.groupId));
       this.touched = true;
-      await this.txnOffsetCommit(group, offsets);
+      await this.fatalAware(this.requests.txnOffsetCommit(this.id, group, offsets));
     } catch (err) {
       this.toAbortable(err as Error);
       throw err;
@@ -202,9 +171,12 @@ export class TransactionManager {
    */
   onProduceError(err: KafkaError, isOldest: boolean): { action: 'retry' | 'bump-retry' | 'fail'; error: Error } {
     const code = err.code;
-    // Not the oldest: fallout of an earlier batch's failure. After a known gap: renumbered by the bump.
-    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && (!isOldest || this.bumpNeeded) && !this.isTransactional) return { action: this.bumpNeeded ? 'bump-retry' : 'retry', error: err };
-    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && !isOldest && !this.bumpNeeded) return { action: 'retry', error: err };
+    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
+      // Not the oldest: fallout of an earlier batch's failure, which resolves first.
+      if (!isOldest && !this.bumpNeeded) return { action: 'retry', error: err };
+      // A gap already known (an earlier batch failed): the bump renumbers this one.
+      if (this.bumpNeeded && !this.isTransactional) return { action: 'bump-retry', error: err };
+    }
     if (code === ErrorCode.INVALID_PRODUCER_EPOCH || code === ErrorCode.PRODUCER_FENCED) {
       const fenced = new ProducerFencedError(`${err.message}: another producer with the same id took over`);
       this.toFatal(fenced);
@@ -257,6 +229,7 @@ export class TransactionManager {
   toFatal(err: Error): void {
     this.lastError = err;
     this.stateValue = 'fatal-error';
+    queueMicrotask(this.onReady); // queued batches fail now rather than wait
   }
 
   get error(): Error | null {
@@ -271,6 +244,7 @@ export class TransactionManager {
     if (!this.isTransactional) return;
     this.lastError = err;
     this.stateValue = 'abortable-error';
+    queueMicrotask(this.onReady);
   }
 
   private checkNotFatal(): void {
@@ -284,59 +258,36 @@ export class TransactionManager {
     }
   }
 
-  /**
-   * InitProducerId. `bump`: carry the current id and epoch so the broker bumps the epoch of the
-   * same id (KIP-360), which needs v3+; otherwise a fresh id (or, transactional, the coordinator's
-   * own bump that fences older instances).
-   */
+  /** InitProducerId; `bump` carries the current id and epoch (KIP-360 recovery) instead of asking for a new one. */
   private async initProducerId(bump: boolean): Promise<void> {
-    const send = async (conn: Connection) => {
-      if (this.isTransactional) this.coordinatorCanBump = conn.versionOf(Api.initProducerId) >= 3;
-      const res = await conn.send(Api.initProducerId, {
-        transactionalId: this.transactionalId,
-        transactionTimeoutMs: this.settings.transactionTimeoutMs,
-        producerId: bump ? this.producerId : -1,
-        producerEpoch: bump ? this.producerEpoch : -1,
-      });
-      if (res.errorCode === ErrorCode.NONE) {
-        this.producerId = res.producerId ?? -1;
-        this.producerEpoch = res.producerEpoch;
-      }
-      return res.errorCode;
-    };
-    if (this.isTransactional) await this.coordinatorCall('InitProducerId', send);
-    else await this.anyBrokerCall('InitProducerId', send);
+    const res = await this.fatalAware(this.requests.initProducerId(bump ? this.id : null));
+    this.producerId = res.producerId;
+    this.producerEpoch = res.producerEpoch;
+    if (this.isTransactional) this.coordinatorCanBump = res.canBump;
     // The producer renumbers owed batches when it sees the new epoch (sequences restart at 0).
     this.bumpNeeded = false;
   }
 
+  private get id(): ProducerIdAndEpoch {
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch };
+  }
+
+  /** Fatal errors from the requests move the producer to fatal-error on their way to the caller. */
+  private async fatalAware<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (err) {
+      if (err instanceof FatalProducerError) this.toFatal(err);
+      throw err;
+    }
+  }
+
+  /** Partitions asked for while a request is out go in the next one. */
   private async addPartitions(): Promise<void> {
     try {
-      // Partitions asked for while a request is out go in the next one.
       while (this.toAdd.size > 0 && this.stateValue === 'in-transaction') {
         const batch = [...this.toAdd.values()];
-        const byTopic = new Map<string, number[]>();
-        for (const tp of batch) {
-          let list = byTopic.get(tp.topic);
-          if (!list) byTopic.set(tp.topic, (list = []));
-          list.push(tp.partition);
-        }
-        await this.coordinatorCall('AddPartitionsToTxn', async (conn) => {
-          const res = await conn.send(Api.addPartitionsToTxn, {
-            v3AndBelowTransactionalId: this.transactionalId!,
-            v3AndBelowProducerId: this.producerId,
-            v3AndBelowProducerEpoch: this.producerEpoch,
-            v3AndBelowTopics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
-          });
-          // Partition errors: the worst one decides (OPERATION_NOT_ATTEMPTED only says another failed).
-          let code: number = ErrorCode.NONE;
-          for (const t of res.resultsByTopicV3AndBelow ?? []) {
-            for (const p of t.resultsByPartition) {
-              if (p.partitionErrorCode !== ErrorCode.NONE && p.partitionErrorCode !== ErrorCode.OPERATION_NOT_ATTEMPTED) code = p.partitionErrorCode;
-            }
-          }
-          return code;
-        });
+        await this.fatalAware(this.requests.addPartitions(this.id, batch));
         for (const tp of batch) {
           const k = tpKey(tp.topic, tp.partition);
           this.toAdd.delete(k);
@@ -357,112 +308,8 @@ export class TransactionManager {
   private async endTxn(committed: boolean): Promise<void> {
     this.toAdd.clear();
     if (!this.touched) return; // nothing reached the coordinator: nothing to end
-    await this.coordinatorCall('EndTxn', async (conn) => {
-      const res = await conn.send(Api.endTxn, { transactionalId: this.transactionalId!, producerId: this.producerId, producerEpoch: this.producerEpoch, committed });
-      return res.errorCode;
-    });
+    await this.fatalAware(this.requests.endTxn(this.id, committed));
     this.touched = false;
     this.added.clear();
-  }
-
-  private async txnOffsetCommit(group: ConsumerGroupMetadata, offsets: TxnOffset[]): Promise<void> {
-    // One entry per partition, the last given winning (callers may pass every record's offset + 1).
-    const last = new Map<string, TxnOffset>();
-    for (const o of offsets) last.set(tpKey(o.topic, o.partition), o);
-    const byTopic = new Map<string, TxnOffset[]>();
-    for (const o of last.values()) {
-      let list = byTopic.get(o.topic);
-      if (!list) byTopic.set(o.topic, (list = []));
-      list.push(o);
-    }
-    const deadline = this.cluster.options.clock() + this.settings.maxBlockMs;
-    for (let attempt = 0; ; attempt++) {
-      let code: number = ErrorCode.NONE;
-      try {
-        const conn = await findCoordinator(this.cluster, group.groupId, CoordinatorType.GROUP);
-        const res = await conn.send(Api.txnOffsetCommit, {
-          transactionalId: this.transactionalId!,
-          groupId: group.groupId,
-          producerId: this.producerId,
-          producerEpoch: this.producerEpoch,
-          generationId: group.generationId,
-          memberId: group.memberId,
-          groupInstanceId: group.groupInstanceId,
-          topics: [...byTopic].map(([name, list]) => ({
-            name,
-            partitions: list.map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: o.metadata ?? '' })),
-          })),
-        });
-        for (const t of res.topics) for (const p of t.partitions) if (p.errorCode !== ErrorCode.NONE) code = p.errorCode;
-      } catch (err) {
-        if (!isRetriable(err) || this.cluster.options.clock() >= deadline) throw err;
-        code = ErrorCode.COORDINATOR_NOT_AVAILABLE;
-      }
-      if (code === ErrorCode.NONE) return;
-      this.throwUnlessRetriable('TxnOffsetCommit', code, deadline);
-      await sleep(Math.min(backoffMs({ ...this.cluster.options, retryBackoffMs: COORDINATOR_BACKOFF_MS }, attempt), this.cluster.options.retryBackoffMaxMs));
-    }
-  }
-
-  /** Sends to the transaction coordinator until NONE, re-finding it and backing off as the error says. */
-  private async coordinatorCall(what: string, send: (conn: Connection) => Promise<number>): Promise<void> {
-    const deadline = this.cluster.options.clock() + this.settings.maxBlockMs;
-    for (let attempt = 0; ; attempt++) {
-      let code: number;
-      try {
-        this.coordinator ??= await findCoordinator(this.cluster, this.transactionalId!, CoordinatorType.TRANSACTION);
-        if (!this.coordinator.isOpen) {
-          this.coordinator = null;
-          continue;
-        }
-        code = await send(this.coordinator);
-      } catch (err) {
-        if (!isRetriable(err) || this.cluster.options.clock() >= deadline) throw err;
-        this.coordinator = null;
-        code = ErrorCode.COORDINATOR_NOT_AVAILABLE;
-      }
-      if (code === ErrorCode.NONE) return;
-      if (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE) this.coordinator = null;
-      this.throwUnlessRetriable(what, code, deadline);
-      await sleep(Math.min(backoffMs({ ...this.cluster.options, retryBackoffMs: COORDINATOR_BACKOFF_MS }, attempt), this.cluster.options.retryBackoffMaxMs));
-    }
-  }
-
-  private async anyBrokerCall(what: string, send: (conn: Connection) => Promise<number>): Promise<void> {
-    const deadline = this.cluster.options.clock() + this.settings.maxBlockMs;
-    for (let attempt = 0; ; attempt++) {
-      let code: number;
-      try {
-        code = await send(await this.cluster.anyConnection());
-      } catch (err) {
-        // An unreachable cluster fails the first send after the usual retries, as without idempotence.
-        if (!isRetriable(err) || attempt >= this.cluster.options.retries || this.cluster.options.clock() >= deadline) throw err;
-        code = ErrorCode.NETWORK_EXCEPTION;
-      }
-      if (code === ErrorCode.NONE) return;
-      this.throwUnlessRetriable(what, code, deadline);
-      await sleep(backoffMs(this.cluster.options, attempt));
-    }
-  }
-
-  /** Fencing is fatal; retriable codes (CONCURRENT_TRANSACTIONS included) pass until the deadline. */
-  private throwUnlessRetriable(what: string, code: number, deadline: number): void {
-    const err = new KafkaError(code);
-    err.message = `${what} for ${this.transactionalId ?? `producer ${this.producerId}`}: ${err.message} (${err.errorName})`;
-    if (code === ErrorCode.PRODUCER_FENCED || code === ErrorCode.INVALID_PRODUCER_EPOCH) {
-      const fenced = new ProducerFencedError(err.message);
-      this.toFatal(fenced);
-      throw fenced;
-    }
-    if (code === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED || code === ErrorCode.INVALID_PRODUCER_ID_MAPPING && what === 'EndTxn' || code === ErrorCode.UNSUPPORTED_VERSION) {
-      const fatal = new FatalProducerError(code, err.message);
-      this.toFatal(fatal);
-      throw fatal;
-    }
-    const retriable = err.retriable || code === ErrorCode.CONCURRENT_TRANSACTIONS || code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    if (!retriable || this.cluster.options.clock() >= deadline) {
-      if (code === ErrorCode.INVALID_TXN_STATE && what !== 'EndTxn') throw new TransactionAbortableError(code, err.message);
-      throw err;
-    }
   }
 }
