@@ -45,7 +45,7 @@ async function batchHeaders(port: number, topic: string, partition = 0): Promise
 }
 
 async function readValues(bootstrapServers: string, topic: string, partition: number, count: number): Promise<string[]> {
-  const consumer = new Consumer({ bootstrapServers });
+  const consumer = new Consumer({ bootstrapServers, isolationLevel: 'read_committed' });
   try {
     await consumer.assign([{ topic, partition, offset: 0 }]);
     const out: string[] = [];
@@ -237,6 +237,35 @@ test('transactional: UNKNOWN_PRODUCER_ID makes the transaction abortable; abort 
     }
     await consumer.close();
     assert.deepEqual(seen, ['committed']);
+  } finally {
+    await producer.close();
+    await env.close();
+  }
+});
+
+test('a transactional producer through dropped connections: each committed record once, in order', async () => {
+  const env = await brokerBehindProxy(4, 10);
+  const producer = new Producer({ bootstrapServers: env.bootstrap, transactionalId: 'tx-drops', lingerMs: 0, batchSizeBytes: 120, retries: 30, retryBackoffMs: 5, retryBackoffMaxMs: 40 });
+  try {
+    const admin = new Admin({ bootstrapServers: env.bootstrap });
+    await admin.createTopics({ topics: [{ topic: 'txn-drops', numPartitions: 2 }] });
+    await admin.close();
+    await producer.initTransactions();
+    let i = 0;
+    for (let txn = 0; txn < 5; txn++) {
+      producer.beginTransaction();
+      const sends: Promise<unknown>[] = [];
+      for (let s = 0; s < 8; s++) {
+        sends.push(producer.send({ topic: 'txn-drops', messages: Array.from({ length: 5 }, () => ({ value: `m${i}`, partition: i++ % 2 })) }));
+      }
+      await Promise.all(sends);
+      await producer.commitTransaction();
+    }
+    assert.ok(env.proxy.dropped >= 5, `the proxy dropped ${env.proxy.dropped} responses`);
+    for (const p of [0, 1]) {
+      const values = await readValues(env.bootstrap, 'txn-drops', p, 100);
+      assert.deepEqual(values, Array.from({ length: 100 }, (_, k) => `m${k * 2 + p}`), `partition ${p}`);
+    }
   } finally {
     await producer.close();
     await env.close();
