@@ -11,6 +11,15 @@
  *   const admin = new Admin({ bootstrapServers: 'localhost:9092' });
  *   await admin.createTopics({ topics: [{ topic: 't', numPartitions: 3 }] });
  *
+ * The producer is idempotent by default; with a transactionalId it writes transactions:
+ *
+ *   const tx = new Producer({ bootstrapServers: 'localhost:9092', transactionalId: 'app-1' });
+ *   await tx.initTransactions();
+ *   tx.beginTransaction();
+ *   await tx.send({ topic: 'out', messages: [{ value: 'v' }] });
+ *   await tx.sendOffsetsToTransaction({ consumerGroupMetadata: consumer.groupMetadata(), offsets: [{ topic: 't', partition: 0, offset: 42 }] });
+ *   await tx.commitTransaction(); // or abortTransaction()
+ *
  * close() on each when done; nothing is left holding the process open.
  */
 export { Producer, type ProducerOptions, type SendRequest, type SendOffsetsRequest, type RecordMetadata, type Acks, type CompressionName } from './producer.js';
