@@ -138,6 +138,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
             rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
             heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
             assignors,
+            requireStable: options.isolationLevel === 'read_committed',
           },
           {
             onRevoke: (tps) => this.revoke(tps),
