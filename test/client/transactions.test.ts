@@ -191,3 +191,22 @@ test('consume-transform-produce with sendOffsetsToTransaction: each input exactl
   const offsets = await admin.fetchGroupOffsets('eos-group', ['eos-in']);
   assert.equal(offsets.reduce((sum, o) => sum + o.offset, 0), INPUT, 'the group committed the end of the input');
 });
+
+test('kafkajs transactions read by our read_committed consumer: aborted records skipped', async () => {
+  await admin.createTopics({ topics: [{ topic: 'txn-kjs', numPartitions: 1 }] });
+  const kafka = new Kafka({ clientId: 'txn-kjs', brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ transactionalId: 'kjs-tx', idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (const [values, commit] of [[['k1', 'k2'], true], [['x1', 'x2', 'x3'], false], [['k3'], true]] as const) {
+      const txn = await producer.transaction();
+      await txn.send({ topic: 'txn-kjs', messages: values.map((value) => ({ value })) });
+      if (commit) await txn.commit();
+      else await txn.abort();
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  assert.deepEqual(await readAll('txn-kjs', 1, 'read_committed', 3), ['k1', 'k2', 'k3']);
+  assert.equal((await readAll('txn-kjs', 1, 'read_uncommitted', 6)).length, 6);
+});
