@@ -138,6 +138,7 @@ export class TransactionManager {
     this.require(['in-transaction', 'abortable-error'], 'abortTransaction');
     this.stateValue = 'aborting';
     dropUnsent(new KafkaError(ErrorCode.INVALID_TXN_STATE, 'the transaction was aborted before these records were sent'));
+    this.onReady(); // queued resends fail now (nothing may be left to wake the sender)
     await flush();
     if (this.adding) await this.adding.catch(() => {});
     try {
