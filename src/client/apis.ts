@@ -42,6 +42,14 @@ export const Api = {
   // v6+ may name topics by id; we always send names, which every version accepts.
   deleteTopics: def(20, 0, 6, g.encodeDeleteTopicsRequest, g.decodeDeleteTopicsResponse),
   deleteRecords: def(21, 0, 2, g.encodeDeleteRecordsRequest, g.decodeDeleteRecordsResponse),
+  // v3+ carries producerId/epoch for KIP-360 epoch bumps; v5 adds TRANSACTION_ABORTABLE.
+  initProducerId: def(22, 0, 5, g.encodeInitProducerIdRequest, g.decodeInitProducerIdResponse),
+  // v4+ is the brokers' batched (verify-only) form; clients use v3 and below.
+  addPartitionsToTxn: def(24, 0, 3, g.encodeAddPartitionsToTxnRequest, g.decodeAddPartitionsToTxnResponse),
+  addOffsetsToTxn: def(25, 0, 4, g.encodeAddOffsetsToTxnRequest, g.decodeAddOffsetsToTxnResponse),
+  // v5 bumps the epoch on every EndTxn (KIP-890 part 2), which this client does not follow.
+  endTxn: def(26, 0, 4, g.encodeEndTxnRequest, g.decodeEndTxnResponse),
+  txnOffsetCommit: def(28, 0, 4, g.encodeTxnOffsetCommitRequest, g.decodeTxnOffsetCommitResponse),
   describeConfigs: def(32, 0, 4, g.encodeDescribeConfigsRequest, g.decodeDescribeConfigsResponse),
   alterConfigs: def(33, 0, 2, g.encodeAlterConfigsRequest, g.decodeAlterConfigsResponse),
   createPartitions: def(37, 0, 3, g.encodeCreatePartitionsRequest, g.decodeCreatePartitionsResponse),

@@ -19,6 +19,7 @@ import type { ConsumerRecord } from './messages.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './offsets.js';
 import { resolveClientOptions, type ClientOptions } from './options.js';
 import { sleep } from './retry.js';
+import type { ConsumerGroupMetadata } from './transactions.js';
 
 export interface ConsumerOptions extends ClientOptions {
   groupId?: string;
@@ -144,6 +145,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
             rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
             heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
             assignors,
+            requireStable: options.isolationLevel === 'read_committed',
           },
           {
             onRevoke: (tps) => this.revoke(tps),
@@ -304,6 +306,12 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     }
     this.lastCommitMs = this.cluster.options.clock();
     await this.group.commit(byTopic);
+  }
+
+  /** The group membership a transactional producer's sendOffsetsToTransaction checks (generation, member). */
+  groupMetadata(): ConsumerGroupMetadata {
+    if (!this.group) throw new TypeError('groupMetadata() needs a groupId');
+    return { groupId: this.group.groupId, generationId: this.group.generationId, memberId: this.group.memberId, groupInstanceId: this.group.instanceId };
   }
 
   /** Committed offsets (-1 for none). */

@@ -46,3 +46,34 @@ export function throwIfError(errorCode: number | undefined, context: string, mes
 export function isRetriable(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { retriable?: unknown }).retriable === true;
 }
+
+/**
+ * The producer cannot go on (Java's fatal errors): fenced by a newer instance with the same
+ * transactional id, or its sequence state was lost on a broker that cannot bump the epoch
+ * (no KIP-360). Every later call fails with it; close the producer.
+ */
+export class FatalProducerError extends KafkaError {
+  readonly fatal = true;
+  constructor(code: number, message?: string) {
+    super(code, message);
+    this.name = 'FatalProducerError';
+  }
+}
+
+/** A newer producer with the same transactional id (a higher epoch) took over: this one is a zombie. */
+export class ProducerFencedError extends FatalProducerError {
+  constructor(message?: string) {
+    super(ErrorCode.PRODUCER_FENCED, message);
+    this.name = 'ProducerFencedError';
+  }
+}
+
+/** The current transaction cannot commit; abortTransaction() makes the producer usable again. */
+export class TransactionAbortableError extends KafkaError {
+  readonly abortable = true;
+  constructor(code: number, message?: string, options?: { cause?: unknown }) {
+    super(code, message);
+    this.name = 'TransactionAbortableError';
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}

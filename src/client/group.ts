@@ -14,7 +14,7 @@ import type { Cluster } from './cluster.js';
 import type { Connection } from './connection.js';
 import { findGroupCoordinator } from './coordinator.js';
 import { ClientClosedError, ErrorCode, isRetriable, KafkaError, throwIfError } from './errors.js';
-import { backoffMs, sleep } from './retry.js';
+import { backoffMs, sleep, withRetries } from './retry.js';
 
 const PROTOCOL_TYPE = 'consumer';
 const CONSUMER_PROTOCOL_VERSION = 3;
@@ -26,6 +26,11 @@ export interface GroupOptions {
   rebalanceTimeoutMs: number;
   heartbeatIntervalMs: number;
   assignors: Assignor[];
+  /**
+   * read_committed consumers ask for stable offsets only (KIP-447): the broker answers
+   * UNSTABLE_OFFSET_COMMIT, retried, while a transaction holding offsets for the partition is open.
+   */
+  requireStable?: boolean;
 }
 
 export interface GroupCallbacks {
@@ -67,6 +72,10 @@ export class GroupMembership {
 
   get groupId(): string {
     return this.options.groupId;
+  }
+
+  get instanceId(): string | null {
+    return this.options.groupInstanceId;
   }
 
   get needsRejoin(): boolean {
@@ -270,12 +279,17 @@ export class GroupMembership {
 
   /** Committed offsets (-1 when none) for partitions. */
   async committed(partitions: TopicPartitions[]): Promise<Map<string, Map<number, number>>> {
+    return withRetries(this.cluster.options, () => this.fetchCommitted(partitions));
+  }
+
+  private async fetchCommitted(partitions: TopicPartitions[]): Promise<Map<string, Map<number, number>>> {
     const conn = await this.coordinatorConnection();
     const res = await conn.send(Api.offsetFetch, {
       groupId: this.groupId,
       topics: partitions.map((tp) => ({ name: tp.topic, partitionIndexes: tp.partitions })),
-      requireStable: false,
+      requireStable: this.options.requireStable ?? false,
     });
+    if (res.errorCode === ErrorCode.NOT_COORDINATOR || res.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE) this.coordinator = null;
     throwIfError(res.errorCode, `OffsetFetch for group ${this.groupId}`);
     const out = new Map<string, Map<number, number>>();
     for (const t of res.topics ?? []) {

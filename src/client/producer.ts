@@ -5,14 +5,27 @@
  * Retriable failures refresh metadata and resend the same batch after a backoff.
  *
  * Backpressure: bytes buffered but not yet acknowledged are bounded by bufferMemoryBytes; send()
- * waits for room. Idempotence and transactions are not implemented yet: `idempotent: true` is
- * refused rather than faked (the producer id/epoch/sequence fields are where they will go).
+ * waits for room.
+ *
+ * Idempotence (on by default, as in Kafka 3+): each batch carries the producer id, epoch and its
+ * partition's base sequence (sequences.ts), assigned when first sent and kept across retries, so
+ * a resent batch the broker already has is not written twice. At most 5 batches per partition are
+ * unacknowledged, and resends go one at a time in sequence order. Idempotence is turned off
+ * quietly when not asked for and acks != all or maxInFlightRequests > 5 (Java's rule); asked for,
+ * those are errors.
+ *
+ * Transactions (`transactionalId`): initTransactions / beginTransaction / send... /
+ * sendOffsetsToTransaction / commitTransaction or abortTransaction; the state machine and the
+ * coordinator requests are in transactions.ts. A batch to a partition new to the transaction waits
+ * until AddPartitionsToTxn has added it.
  */
 import { compressionNames, CompressionType } from '../records/compression.js';
 import { encodeBatch, type RecordInput } from '../records/record-batch.js';
 import { Api } from './apis.js';
 import { Cluster } from './cluster.js';
 import { ClientClosedError, ErrorCode, isRetriable, KafkaError, throwIfError } from './errors.js';
+import { SequenceBook } from './sequences.js';
+import { TransactionManager, type ConsumerGroupMetadata, type TransactionState, type TxnOffset } from './transactions.js';
 import { recordSizeBytes, toRecordHeaders, type ProducerMessage } from './messages.js';
 import { resolveClientOptions, toBuffer, type ClientOptions } from './options.js';
 import { DefaultPartitioner, type Partitioner } from './partitioner.js';
@@ -38,12 +51,27 @@ export interface ProducerOptions extends ClientOptions {
   maxRequestSizeBytes?: number;
   /** Overrides the default murmur2/sticky partitioner. */
   partitioner?: Partitioner;
-  /** Not supported yet (a later issue): true is refused. */
+  /** Default true (Kafka's enable.idempotence), unless acks or maxInFlightRequests rule it out. */
   idempotent?: boolean;
-  /** Not supported yet (a later issue). */
+  /** Makes the producer transactional (implies idempotence). */
   transactionalId?: string;
+  /** Default 60000 (transaction.timeout.ms): the coordinator aborts a transaction open longer. */
+  transactionTimeoutMs?: number;
+  /** Default 60000 (max.block.ms): how long coordinator requests are retried. */
+  maxBlockMs?: number;
   random?: () => number;
 }
+
+export interface SendOffsetsRequest {
+  /** Consumer.groupMetadata() (checks the member's generation, KIP-447), or just the group id. */
+  consumerGroupMetadata?: ConsumerGroupMetadata;
+  groupId?: string;
+  /** Next offsets to consume, committed with the transaction. */
+  offsets: TxnOffset[];
+}
+
+/** Kafka's limit of unacknowledged batches per partition for an idempotent producer. */
+const MAX_IN_FLIGHT_PER_PARTITION = 5;
 
 export interface SendRequest {
   topic: string;
@@ -95,6 +123,9 @@ class Batch {
   sizeBytes = 0;
   attempts = 0;
   encoded: Buffer | null = null;
+  /** Idempotence: assigned on first send, kept across retries (-1: never sent). */
+  baseSequence = -1;
+  onWire = false;
   constructor(
     readonly topic: string,
     readonly partition: number,
@@ -123,13 +154,23 @@ export class Producer {
   private unfinished = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  /** Producer id and transactions; null when not idempotent. */
+  private readonly txn: TransactionManager | null;
+  private readonly sequences = new SequenceBook<Batch>();
+  /** The producer id and epoch the sequence book counts for; a change restarts sequences at 0. */
+  private bookId = { producerId: -1, producerEpoch: -1 };
+  private bumping: Promise<void> | null = null;
 
   constructor(options: ProducerOptions) {
-    if (options.idempotent || options.transactionalId) {
-      throw new Error('idempotent and transactional producers are not supported yet');
-    }
     this.cluster = new Cluster(resolveClientOptions(options, 'brook-producer'), { allowAutoTopicCreation: true });
     this.acks = options.acks === 'all' || options.acks === undefined ? -1 : options.acks;
+    this.txn = idempotenceWanted(options, this.acks)
+      ? new TransactionManager(
+          this.cluster,
+          { transactionalId: options.transactionalId ?? null, transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000, maxBlockMs: options.maxBlockMs ?? 60_000 },
+          () => this.pumpAll(),
+        )
+      : null;
     this.lingerMs = options.lingerMs ?? 5;
     this.batchSizeBytes = options.batchSizeBytes ?? 16384;
     this.bufferMemoryBytes = options.bufferMemoryBytes ?? 32 * 1024 * 1024;
@@ -148,8 +189,21 @@ export class Producer {
   /** Sends messages to a topic; resolves to each record's partition and offset, in message order. */
   async send(request: SendRequest): Promise<RecordMetadata[]> {
     if (this.closed) throw new ClientClosedError('producer');
+    this.txn?.checkSend();
+    // Counted from the start: a flush (or commitTransaction) also waits for sends still resolving metadata.
+    this.unfinished++;
+    try {
+      return await this.doSend(request);
+    } finally {
+      if (--this.unfinished === 0) this.wakeIdle();
+    }
+  }
+
+  private async doSend(request: SendRequest): Promise<RecordMetadata[]> {
     const { topic, messages } = request;
+    await this.txn?.ensureProducerId();
     const info = await this.cluster.topicWithRetries(topic);
+    this.txn?.checkSend();
     const numPartitions = info.partitions.length;
     // Checked before anything is buffered, so a bad partition fails the whole send and sends nothing.
     for (const m of messages) {
@@ -162,7 +216,6 @@ export class Producer {
       call = new SendCall(messages.length, resolve, reject);
     });
     const now = this.cluster.options.clock();
-    this.unfinished++;
     try {
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i]!;
@@ -179,12 +232,10 @@ export class Producer {
     } catch (err) {
       call.fail(err as Error);
     }
-    this.scheduleDrain();
-    try {
-      return await result;
-    } finally {
-      if (--this.unfinished === 0) this.wakeIdle();
-    }
+    // A flush already waiting sends these now rather than after lingerMs.
+    if (this.idleWaiters.length > 0) this.drain(true);
+    else this.scheduleDrain();
+    return result;
   }
 
   /** Sends everything buffered now and waits for all pending sends. */
@@ -207,6 +258,60 @@ export class Producer {
   /** Alias for close() (kafkajs naming). */
   disconnect(): Promise<void> {
     return this.close();
+  }
+
+  /** Transactional producer: gets the producer id from the coordinator, fencing older instances with the same transactional id. */
+  async initTransactions(): Promise<void> {
+    await this.transactions('initTransactions').initTransactions();
+  }
+
+  beginTransaction(): void {
+    this.transactions('beginTransaction').beginTransaction();
+  }
+
+  /** Sends everything buffered, then commits; a failed send makes this throw (abort then). */
+  async commitTransaction(): Promise<void> {
+    await this.transactions('commitTransaction').commit(() => this.flush());
+  }
+
+  /** Drops records not yet sent, waits for those sent, aborts: none of the transaction's records become visible to read_committed consumers. */
+  async abortTransaction(): Promise<void> {
+    await this.transactions('abortTransaction').abort((err) => this.dropUnsent(err), () => this.flush());
+  }
+
+  /** Commits a consumer group's offsets as part of the transaction (consume-transform-produce). */
+  async sendOffsetsToTransaction(request: SendOffsetsRequest): Promise<void> {
+    const group = request.consumerGroupMetadata ?? (request.groupId !== undefined ? { groupId: request.groupId, generationId: -1, memberId: '', groupInstanceId: null } : null);
+    if (!group) throw new TypeError('sendOffsetsToTransaction needs consumerGroupMetadata or groupId');
+    await this.transactions('sendOffsetsToTransaction').sendOffsets(group, request.offsets);
+  }
+
+  /** 'ready', 'in-transaction', 'abortable-error', 'fatal-error', ... (null when not idempotent). */
+  get transactionState(): TransactionState | null {
+    return this.txn?.state ?? null;
+  }
+
+  /** Producer id and epoch (-1 before the first send or initTransactions, or without idempotence). */
+  get producerIdAndEpoch(): { producerId: number; producerEpoch: number } {
+    return { producerId: this.txn?.producerId ?? -1, producerEpoch: this.txn?.producerEpoch ?? -1 };
+  }
+
+  private transactions(op: string): TransactionManager {
+    if (this.closed) throw new ClientClosedError('producer');
+    if (!this.txn?.isTransactional) throw new KafkaError(ErrorCode.INVALID_TXN_STATE, `${op}() needs a producer with a transactionalId`);
+    return this.txn;
+  }
+
+  /** Abort: fails every batch never sent (sent ones must be answered first: they hold sequences). */
+  private dropUnsent(err: Error): void {
+    for (const [k, b] of this.open) {
+      this.open.delete(k);
+      this.fail(b, err);
+    }
+    for (const b of this.ready.splice(0)) this.fail(b, err);
+    for (const q of this.queues.values()) {
+      for (let i = q.length - 1; i >= 0; i--) if (q[i]!.baseSequence < 0) this.fail(q.splice(i, 1)[0]!, err);
+    }
   }
 
   private append(topic: string, partition: number, numPartitions: number, record: RecordInput, size: number, call: SendCall, index: number): void {
@@ -269,18 +374,27 @@ export class Producer {
     const leader = this.cluster.leaderOf(batch.topic, batch.partition);
     let q = this.queues.get(leader);
     if (!q) this.queues.set(leader, (q = []));
-    q.push(batch);
-    this.pump(leader);
+    if (batch.baseSequence >= 0) insertInSequenceOrder(q, batch, this.sequences.of(`${batch.topic}\0${batch.partition}`).unacked);
+    else q.push(batch);
+    if (this.txn) this.pumpAll();
+    else this.pump(leader);
+  }
+
+  private pumpAll(): void {
+    this.maybeBumpEpoch();
+    for (const leader of [...this.queues.keys()]) this.pump(leader);
   }
 
   private pump(leader: number): void {
     const q = this.queues.get(leader);
     while (q && q.length > 0 && (this.inFlight.get(leader) ?? 0) < this.maxInFlight) {
       const request = this.takeRequest(q);
+      if (request.length === 0) return; // everything queued waits (sequence order, producer id, AddPartitionsToTxn)
       this.inFlight.set(leader, (this.inFlight.get(leader) ?? 0) + 1);
       void this.sendRequest(leader, request).finally(() => {
         this.inFlight.set(leader, (this.inFlight.get(leader) ?? 1) - 1);
-        this.pump(leader);
+        if (this.txn) this.pumpAll();
+        else this.pump(leader);
       });
     }
   }
@@ -297,24 +411,76 @@ export class Producer {
         i++;
         continue;
       }
+      // A batch that may not go yet holds back the later batches of its partition too.
       partitions.add(k);
+      const verdict = this.txn ? this.sendable(b, k) : 'send';
+      if (verdict === 'wait') {
+        i++;
+        continue;
+      }
+      q.splice(i, 1);
+      if (verdict === 'fail') {
+        this.fail(b, this.txn!.error ?? new KafkaError(ErrorCode.INVALID_TXN_STATE, 'the transaction was aborted before this batch was resent'));
+        continue;
+      }
       bytes += b.sizeBytes;
       taken.push(b);
-      q.splice(i, 1);
     }
     return taken;
   }
 
+  /** Idempotence and transactions: whether a queued batch may go now, and its sequence when it goes for the first time. */
+  private sendable(b: Batch, k: string): 'send' | 'wait' | 'fail' {
+    const txn = this.txn!;
+    const state = txn.state;
+    // As Java's abortUndrainedBatches: nothing queued goes out once the transaction cannot commit.
+    if (state === 'fatal-error' || state === 'abortable-error' || state === 'aborting') return 'fail';
+    if (!txn.canSend || this.bumping) return 'wait';
+    if (txn.producerId !== this.bookId.producerId || txn.producerEpoch !== this.bookId.producerEpoch) {
+      if (this.sequences.anyOnWire) return 'wait';
+      // New id or epoch: sequences restart at 0, batches still owed renumbered in order.
+      for (const owed of this.sequences.restartAll()) owed.encoded = null;
+      this.bookId = { producerId: txn.producerId, producerEpoch: txn.producerEpoch };
+    }
+    const seq = this.sequences.of(k);
+    if (b.baseSequence >= 0) {
+      if (!seq.canResend(b)) return 'wait';
+    } else {
+      if (!seq.canSendNew(MAX_IN_FLIGHT_PER_PARTITION) || !txn.partitionReady(b.topic, b.partition)) return 'wait';
+      seq.assign(b);
+    }
+    b.onWire = true;
+    return 'send';
+  }
+
+  /** Idempotent producer whose sequences a broker lost: once nothing is on the wire, bump the epoch (KIP-360). */
+  private maybeBumpEpoch(): void {
+    const txn = this.txn;
+    if (!txn || txn.isTransactional || !txn.needsEpochBump || this.bumping || this.sequences.anyOnWire || this.closed) return;
+    this.bumping = txn
+      .bumpIdempotentEpoch()
+      .catch((err: Error) => {
+        txn.toFatal(err);
+      })
+      .finally(() => {
+        this.bumping = null;
+        this.pumpAll();
+      });
+  }
+
   private async sendRequest(leader: number, batches: Batch[]): Promise<void> {
     const byTopic = new Map<string, Batch[]>();
+    const txn = this.txn;
     for (const b of batches) {
-      b.encoded ??= encodeBatch({ records: b.records, compression: this.compression });
+      b.encoded ??= txn
+        ? encodeBatch({ records: b.records, compression: this.compression, producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: b.baseSequence, transactional: txn.isTransactional })
+        : encodeBatch({ records: b.records, compression: this.compression });
       let list = byTopic.get(b.topic);
       if (!list) byTopic.set(b.topic, (list = []));
       list.push(b);
     }
     const request = {
-      transactionalId: null,
+      transactionalId: txn?.transactionalId ?? null,
       acks: this.acks,
       timeoutMs: this.cluster.options.requestTimeoutMs,
       topicData: [...byTopic].map(([name, list]) => ({ name, partitionData: list.map((b) => ({ index: b.partition, records: b.encoded })) })),
@@ -326,9 +492,13 @@ export class Producer {
       const conn = await this.cluster.connectionTo(leader);
       response = await conn.send(Api.produce, request, { noResponse: this.acks === 0 });
     } catch (err) {
-      for (const b of batches) this.retryOrFail(b, err as Error);
+      for (const b of batches) {
+        b.onWire = false;
+        this.retryOrFail(b, err as Error);
+      }
       return;
     }
+    for (const b of batches) b.onWire = false;
     if (this.acks === 0) {
       for (const b of batches) this.complete(b, -1, -1);
       return;
@@ -339,11 +509,12 @@ export class Producer {
       const r = results.get(`${b.topic}\0${b.partition}`);
       if (!r) {
         this.retryOrFail(b, new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `no produce result for ${b.topic}-${b.partition}`));
-      } else if (r.errorCode !== ErrorCode.NONE) {
+      } else if (r.errorCode !== ErrorCode.NONE && !(r.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER && b.baseSequence >= 0)) {
         try {
           throwIfError(r.errorCode, `produce to ${b.topic}-${b.partition}`, r.errorMessage);
         } catch (err) {
-          this.retryOrFail(b, err as Error);
+          if (b.baseSequence >= 0) this.onSequencedError(b, err as KafkaError);
+          else this.retryOrFail(b, err as Error);
         }
       } else {
         this.complete(b, r.baseOffset, r.logAppendTimeMs ?? -1);
@@ -351,13 +522,32 @@ export class Producer {
     }
   }
 
-  private retryOrFail(batch: Batch, err: Error): void {
-    if (this.closed || !isRetriable(err) || batch.attempts >= this.cluster.options.retries) {
-      this.release(batch);
-      for (const c of batch.calls) c.fail(err);
+  /** A Produce error for a batch with a sequence: transactions.ts decides between resend, resend after an epoch bump, and failure. */
+  private onSequencedError(batch: Batch, err: KafkaError): void {
+    const isOldest = this.sequences.of(`${batch.topic}\0${batch.partition}`).isOldest(batch);
+    const { action, error } = this.txn!.onProduceError(err, isOldest);
+    if (action === 'fail') this.fail(batch, error);
+    // Fallout of an earlier batch's failure does not use up this batch's retries.
+    else if (action === 'retry' && err.code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) this.retryOrFail(batch, err, { retriable: true, countAttempt: false });
+    else this.retryOrFail(batch, err, { retriable: true });
+  }
+
+  private fail(batch: Batch, err: Error): void {
+    this.release(batch);
+    if (this.txn) {
+      const hadSequence = batch.baseSequence >= 0;
+      if (hadSequence) this.sequences.of(`${batch.topic}\0${batch.partition}`).remove(batch);
+      this.txn.onBatchFailed(err, hadSequence);
+    }
+    for (const c of batch.calls) c.fail(err);
+  }
+
+  private retryOrFail(batch: Batch, err: Error, { retriable = isRetriable(err), countAttempt = true } = {}): void {
+    if (this.closed || !retriable || (countAttempt && batch.attempts >= this.cluster.options.retries)) {
+      this.fail(batch, err);
       return;
     }
-    const delay = backoffMs(this.cluster.options, batch.attempts++);
+    const delay = backoffMs(this.cluster.options, countAttempt ? batch.attempts++ : batch.attempts);
     void sleep(delay)
       .then(() => this.cluster.refresh())
       .catch(() => {})
@@ -366,6 +556,7 @@ export class Producer {
 
   private complete(batch: Batch, baseOffset: number, logAppendTimeMs: number): void {
     this.release(batch);
+    if (batch.baseSequence >= 0) this.sequences.of(`${batch.topic}\0${batch.partition}`).remove(batch);
     for (let i = 0; i < batch.records.length; i++) {
       const r = batch.records[i]!;
       batch.calls[i]!.ack(batch.callIndexes[i]!, {
@@ -397,6 +588,27 @@ export class Producer {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/**
+ * Java's rule: idempotence is on unless turned off; when not asked for explicitly, settings it
+ * cannot work with (acks other than all, more than 5 requests in flight) turn it off quietly.
+ */
+function idempotenceWanted(o: ProducerOptions, acks: number): boolean {
+  const explicit = o.idempotent === true || o.transactionalId !== undefined;
+  if (o.transactionalId !== undefined && o.idempotent === false) throw new TypeError('a transactional producer is idempotent: idempotent: false conflicts with transactionalId');
+  if (o.idempotent === false) return false;
+  const conflict = acks !== -1 ? `acks must be 'all' (-1), not ${acks}` : (o.maxInFlightRequests ?? 5) > MAX_IN_FLIGHT_PER_PARTITION ? `maxInFlightRequests must be at most ${MAX_IN_FLIGHT_PER_PARTITION}` : null;
+  if (conflict && explicit) throw new TypeError(`idempotence: ${conflict}`);
+  return conflict === null;
+}
+
+/** A resent batch goes before any queued batch of its partition that is newer (or never sent). */
+function insertInSequenceOrder(q: Batch[], batch: Batch, unacked: readonly Batch[]): void {
+  const rank = unacked.indexOf(batch);
+  const i = q.findIndex((o) => o.topic === batch.topic && o.partition === batch.partition && (o.baseSequence < 0 || unacked.indexOf(o) > rank));
+  if (i < 0) q.push(batch);
+  else q.splice(i, 0, batch);
 }
 
 function compressionId(name: CompressionName): number {
