@@ -138,6 +138,8 @@ export interface GroupDetail extends GroupSummary {
   totalLag: number;
 }
 
+import type { ResetOffsetsRequest, ResetOffsetsResult } from './reset-offsets.js';
+
 /** A request the cluster refused (unknown topic, already exists...), shown to the user as is. */
 export class ClusterRequestError extends Error {
   override name = 'ClusterRequestError';
@@ -163,5 +165,7 @@ export interface ClusterClient {
   produce(request: ProduceRequest): Promise<ProduceResult>;
   listGroups(): Promise<GroupSummary[]>;
   group(groupId: string): Promise<GroupDetail>;
+  /** Moves an empty group's committed offsets (reset-offsets.ts); 409 while it has members. */
+  resetGroupOffsets(request: ResetOffsetsRequest): Promise<ResetOffsetsResult>;
   close(): Promise<void>;
 }

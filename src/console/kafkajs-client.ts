@@ -6,6 +6,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Producer } from 'kafkajs';
 import { fetchMessages } from './wire-fetch.js';
+import { resetGroupOffsets, type ResetOffsetsRequest, type ResetOffsetsResult } from './reset-offsets.js';
 import {
   ClusterRequestError,
   type BrowseRequest,
@@ -289,6 +290,43 @@ export class KafkajsClusterClient implements ClusterClient {
       offsets,
       totalLag: offsets.reduce((n, o) => n + o.lag, 0),
     };
+  }
+
+  async resetGroupOffsets(request: ResetOffsetsRequest): Promise<ResetOffsetsResult> {
+    await this.connect();
+    const admin = this.admin;
+    return resetGroupOffsets(
+      {
+        describeGroup: async (groupId) => {
+          const { groups } = await admin.listGroups();
+          if (!groups.some((g) => g.groupId === groupId)) return null;
+          const [g] = (await admin.describeGroups([groupId])).groups;
+          return { state: g!.state, members: g!.members.length };
+        },
+        committedOffsets: async (groupId) =>
+          (await admin.fetchOffsets({ groupId })).flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) }))).filter((o) => o.offset >= 0),
+        partitions: async (topic) => {
+          if (!(await admin.listTopics()).includes(topic)) return null;
+          return (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.map((p) => p.partitionId);
+        },
+        listOffsets: async (topic, spec) => {
+          if (spec === 'earliest' || spec === 'latest') {
+            return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(spec === 'earliest' ? o.low : o.high)]));
+          }
+          return new Map((await admin.fetchTopicOffsetsByTimestamp(topic, spec.timestampMs)).map((o) => [o.partition, Number(o.offset)]));
+        },
+        commit: async (groupId, offsets) => {
+          const byTopic = new Map<string, { partition: number; offset: string }[]>();
+          for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: String(o.offset) }]);
+          try {
+            for (const [topic, partitions] of byTopic) await admin.setOffsets({ groupId, topic, partitions });
+          } catch (err) {
+            throw new ClusterRequestError(`the cluster refused the new offsets: ${describe(err)}`, 409);
+          }
+        },
+      },
+      request,
+    );
   }
 
   async close(): Promise<void> {
