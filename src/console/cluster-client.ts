@@ -1,6 +1,6 @@
 /**
  * What the console needs from a Kafka cluster, as one small interface. The console server only
- * talks to this, so the implementation (kafkajs today, Brook's own src/client later) can be
+ * talks to this (brook-client.ts implements it on Brook's own src/client), so the client can be
  * swapped without touching the HTTP API or the pages.
  */
 

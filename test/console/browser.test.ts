@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { defaultAssetsDir, startConsoleServer } from '../../src/console/server.js';
-import { KafkajsClusterClient } from '../../src/console/kafkajs-client.js';
+import { BrookClusterClient } from '../../src/console/brook-client.js';
 import { startTestBroker, removeDir } from '../helpers/broker.js';
 import { kcat } from '../helpers/kcat.js';
 
@@ -23,7 +23,7 @@ test('create a topic, produce and browse a message, delete the topic, in a real 
   assert.ok(existsSync(join(defaultAssetsDir, 'index.html')), `console pages not built in ${defaultAssetsDir}: run npm run build`);
   mkdirSync(artifacts, { recursive: true });
   const broker = await startTestBroker({ storage: 'memory' });
-  const client = new KafkajsClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const client = new BrookClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
   const server = await startConsoleServer({ client, port: 0 });
   let browser: Browser | null = null;
   try {
@@ -120,7 +120,7 @@ test('a consumer group\'s lag falls as its consumer catches up', { skip, timeout
   assert.ok(existsSync(join(defaultAssetsDir, 'index.html')), `console pages not built in ${defaultAssetsDir}: run npm run build`);
   mkdirSync(artifacts, { recursive: true });
   const broker = await startTestBroker({ storage: 'memory', config: { 'group.initial.rebalance.delay.ms': '0', 'num.partitions': '1' } });
-  const client = new KafkajsClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const client = new BrookClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
   const server = await startConsoleServer({ client, port: 0 });
   const produce = (from: number, n: number) => kcat(['-b', broker.bootstrapServers, '-P', '-t', 'lagging'], Array.from({ length: n }, (_, i) => `{"n":${from + i}}`).join('\n') + '\n');
   const consumeAll = () => kcat(['-b', broker.bootstrapServers, '-G', 'billing', '-X', 'auto.offset.reset=earliest', '-e', '-q', 'lagging']);
@@ -159,15 +159,18 @@ test('resetting an empty group\'s offsets to latest takes its lag to 0', { skip,
   assert.ok(existsSync(join(defaultAssetsDir, 'index.html')), `console pages not built in ${defaultAssetsDir}: run npm run build`);
   mkdirSync(artifacts, { recursive: true });
   const broker = await startTestBroker({ storage: 'memory', config: { 'group.initial.rebalance.delay.ms': '0', 'num.partitions': '2' } });
-  const client = new KafkajsClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const client = new BrookClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
   const server = await startConsoleServer({ client, port: 0 });
-  const produce = (n: number) => kcat(['-b', broker.bootstrapServers, '-P', '-t', 'resettable'], Array.from({ length: n }, (_, i) => `m${i}`).join('\n') + '\n');
+  // To both partitions explicitly: the group must have offsets on each (kcat's own partitioner is random).
+  const produce = async (n: number) => {
+    for (const partition of ['0', '1']) await kcat(['-b', broker.bootstrapServers, '-P', '-t', 'resettable', '-p', partition], Array.from({ length: n }, (_, i) => `m${i}`).join('\n') + '\n');
+  };
   let browser: Browser | null = null;
   try {
-    await produce(4);
+    await produce(2);
     // kcat commits what it read and leaves: the group is Empty with offsets on both partitions.
     await kcat(['-b', broker.bootstrapServers, '-G', 'audit', '-X', 'auto.offset.reset=earliest', '-e', '-q', 'resettable']);
-    await produce(6);
+    await produce(3);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     page.setDefaultTimeout(15_000);
