@@ -32,11 +32,20 @@ const MAX_UNSENT_RESPONSE_BYTES = 64 * 1024 * 1024;
 interface Slot {
   chunks: Buffer[] | null;
   done: boolean;
+  /** API key for metrics; -1 for answers the broker makes itself (not counted). */
+  apiKey: number;
+  /** performance.now() when the frame was read and when the response was ready. */
+  receivedMs: number;
+  readyMs: number;
 }
 
 export class Connection {
   private readonly frames: FrameDecoder;
   private readonly pending: Slot[] = [];
+  /** Slots written to the socket whose write has not completed yet, in write order. */
+  private readonly sending: Slot[] = [];
+  /** One callback for every response's last chunk: write callbacks run in write order. */
+  private readonly onResponseWritten = (): void => this.responseWritten();
   private readonly address: string;
   private closed = false;
   private paused = false;
@@ -74,6 +83,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    const receivedMs = performance.now();
     if (this.sasl?.authenticated) this.frames.maxFrameBytes = this.broker.config.socketRequestMaxBytes;
     let frames: Buffer[];
     try {
@@ -84,12 +94,12 @@ export class Connection {
     }
     for (const frame of frames) {
       if (this.closed) return;
-      this.onFrame(frame);
+      this.onFrame(frame, receivedMs);
     }
     this.maybePause();
   }
 
-  private onFrame(frame: Buffer): void {
+  private onFrame(frame: Buffer, receivedMs: number): void {
     if (this.sasl !== null && !this.sasl.authenticated && !this.saslGate(frame)) return;
     if (frame.length < 8) return this.close('request shorter than a header');
     const apiKey = frame.readInt16BE(0);
@@ -120,8 +130,9 @@ export class Connection {
       broker: this.broker,
       principal: this.sasl?.principal ?? this.tlsPrincipal,
       sasl: this.sasl,
+      remoteTimeMs: 0,
     };
-    const slot: Slot = { chunks: null, done: false };
+    const slot: Slot = { chunks: null, done: false, apiKey, receivedMs, readyMs: 0 };
     this.pending.push(slot);
     // A double from performance.now(): no allocation, unlike hrtime.bigint().
     const startMs = performance.now();
@@ -130,19 +141,22 @@ export class Connection {
       if (result instanceof Promise) {
         result.then(
           (res) => this.complete(slot, ctx, res, body, startMs),
-          (err) => this.fail(ctx, err, startMs),
+          (err) => this.fail(ctx, err, receivedMs),
         );
       } else {
         this.complete(slot, ctx, result, body, startMs);
       }
     } catch (err) {
-      this.fail(ctx, err, startMs);
+      this.fail(ctx, err, receivedMs);
     }
   }
 
   private complete(slot: Slot, ctx: RequestContext, response: unknown, request: unknown, startMs: number): void {
-    const latencyMs = performance.now() - startMs;
-    this.broker.metrics.requestCompleted(ctx.apiKey, request, response === NO_RESPONSE ? undefined : response, latencyMs);
+    const readyMs = performance.now();
+    const latencyMs = readyMs - startMs;
+    slot.readyMs = readyMs;
+    const answered = response !== NO_RESPONSE;
+    this.broker.metrics.requestCompleted(ctx.apiKey, request, answered ? response : undefined, latencyMs, startMs - slot.receivedMs, ctx.remoteTimeMs ?? 0);
     if (this.logRequests) this.logRequest(ctx, latencyMs);
     if (this.closed) return;
     slot.done = true;
@@ -159,8 +173,8 @@ export class Connection {
     );
   }
 
-  private fail(ctx: RequestContext, err: unknown, startMs: number): void {
-    this.broker.metrics.requestFailed(ctx.apiKey, performance.now() - startMs);
+  private fail(ctx: RequestContext, err: unknown, receivedMs: number): void {
+    this.broker.metrics.requestFailed(ctx.apiKey, performance.now() - receivedMs);
     this.broker.logger.error(
       { client: this.address, clientId: ctx.clientId, api: apis[ctx.apiKey]?.name, apiKey: ctx.apiKey, apiVersion: ctx.apiVersion, err },
       'request handler failed',
@@ -170,7 +184,7 @@ export class Connection {
 
   private answerUnsupportedApiVersions(correlationId: number): void {
     const body = { ...apiVersionsBody(this.broker.handlers.values()), errorCode: ErrorCode.UNSUPPORTED_VERSION };
-    this.pending.push({ chunks: encodeResponse(API_VERSIONS_KEY, 0, correlationId, body), done: true });
+    this.pending.push({ chunks: encodeResponse(API_VERSIONS_KEY, 0, correlationId, body), done: true, apiKey: -1, receivedMs: 0, readyMs: 0 });
     this.flush();
   }
 
@@ -179,12 +193,32 @@ export class Connection {
     this.socket.cork();
     while (this.pending.length > 0 && this.pending[0]!.done) {
       const slot = this.pending.shift()!;
-      if (slot.chunks) for (const chunk of slot.chunks) this.socket.write(chunk);
+      if (slot.chunks) this.write(slot);
     }
     this.socket.uncork();
     // A failed SASL exchange gets its answer, then the connection ends (as Kafka).
     if (this.sasl?.state === 'failed' && this.pending.length === 0) return this.endAfterWrites();
     this.maybeResume();
+  }
+
+  private write(slot: Slot): void {
+    const chunks = slot.chunks!;
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(chunks[i]!);
+    if (slot.apiKey < 0) {
+      this.socket.write(chunks[last]!);
+      return;
+    }
+    this.sending.push(slot);
+    this.socket.write(chunks[last]!, this.onResponseWritten);
+  }
+
+  /** The oldest response in flight was taken by the kernel (or the socket failed): its send time. */
+  private responseWritten(): void {
+    const slot = this.sending.shift();
+    if (!slot) return;
+    const nowMs = performance.now();
+    this.broker.metrics.responseSent(slot.apiKey, nowMs - slot.readyMs, nowMs - slot.receivedMs);
   }
 
   /**
@@ -216,7 +250,7 @@ export class Connection {
     if (result.errorCode !== ErrorCode.NONE) return this.close(`SASL authentication failed: ${result.errorMessage}`);
     const size = Buffer.alloc(4);
     size.writeInt32BE(result.authBytes.length, 0);
-    this.pending.push({ chunks: [size, result.authBytes], done: true });
+    this.pending.push({ chunks: [size, result.authBytes], done: true, apiKey: -1, receivedMs: 0, readyMs: 0 });
     this.flush();
   }
 

@@ -17,6 +17,8 @@ export interface RequestContext {
   readonly principal: string;
   /** The connection's SASL state on a SASL listener, else null. */
   readonly sasl: SaslSession | null;
+  /** Time the handler waited on others so far (trackRemote() in remote-time.ts adds to it). */
+  remoteTimeMs?: number;
 }
 
 /** Returned by a handler that must not answer (Produce with acks=0). */

@@ -18,6 +18,7 @@ import { DynamicBrokerConfig } from './dynamic-config.js';
 import { startBrokerMetricsEndpoint } from '../metrics/broker-endpoint.js';
 import { SecurityService, securitySettingsFromConfig } from '../security/index.js';
 import type { MetricsServer } from '../metrics/http-server.js';
+import type { BrokerConsole } from '../console/broker-console.js';
 
 export interface StartBrokerOptions {
   /** Parsed config, or Kafka-named properties (`{ 'num.partitions': '3' }`). */
@@ -40,6 +41,10 @@ export interface StartBrokerOptions {
   metricsPort?: number;
   /** Address of the metrics endpoint. Default: the broker's host. */
   metricsHost?: string;
+  /** Serve the web console on this port (0 picks one). Default: the Brook config `console.port`; off when neither is set. */
+  consolePort?: number;
+  /** Address of the console. Default 127.0.0.1 (it can delete topics). */
+  consoleHost?: string;
 }
 
 export interface RunningBroker {
@@ -52,6 +57,8 @@ export interface RunningBroker {
   broker: Broker;
   /** `http://host:port` of the metrics endpoint, or null when it is off. */
   metricsUrl: string | null;
+  /** `http://host:port` of the web console, or null when it is off. */
+  consoleUrl: string | null;
 }
 
 /**
@@ -103,18 +110,34 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     logger.info({ url: metrics.url }, `metrics on ${metrics.url}/metrics`);
   }
   const { host: advertisedHost, port } = broker.advertisedListener;
+  let webConsole: BrokerConsole | null = null;
+  const consolePort = options.consolePort ?? config.consolePort;
+  if (consolePort !== null) {
+    try {
+      const { startBrokerConsole } = await import('../console/broker-console.js');
+      // Bootstrap over loopback when listening everywhere; Metadata then gives the advertised address.
+      const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+      webConsole = await startBrokerConsole({ bootstrapServers: `${local}:${broker.port}`, port: consolePort, ...(options.consoleHost ? { host: options.consoleHost } : {}), logger });
+    } catch (err) {
+      await stopAll(broker, metrics, null);
+      throw err;
+    }
+  }
   return {
     host,
     port: broker.port,
     bootstrapServers: `${advertisedHost}:${port}`,
     broker,
     metricsUrl: metrics?.url ?? null,
-    stop: () => (stopping ??= stopAll(broker, metrics)),
+    consoleUrl: webConsole?.url ?? null,
+    stop: () => (stopping ??= stopAll(broker, metrics, webConsole)),
   };
 }
 
-async function stopAll(broker: Broker, metrics: MetricsServer | null): Promise<void> {
-  // /ready already answers 503 (stopping is set); the endpoint goes last so scrapers see the stop.
+async function stopAll(broker: Broker, metrics: MetricsServer | null, webConsole: BrokerConsole | null): Promise<void> {
+  // The console is a client of the broker: it goes first. /ready already answers 503 (stopping
+  // is set); the metrics endpoint goes last so scrapers see the stop.
+  await webConsole?.close().catch(() => undefined);
   try {
     await broker.stop();
   } finally {

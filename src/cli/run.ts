@@ -29,6 +29,8 @@ export interface BrokerStartOptions {
   logger: Logger;
   /** Omitted when --metrics-port was not given (the broker then reads metrics.port). */
   metricsPort?: number;
+  /** Omitted when --console-port was not given (the broker then reads console.port). */
+  consolePort?: number;
 }
 
 export interface RunningBroker {
@@ -158,7 +160,8 @@ async function startAndWait(options: StartOptions, deps: RunDeps): Promise<numbe
     try {
       const { startBroker } = await deps.loadBroker();
       const metrics = options.metricsPort === null ? {} : { metricsPort: options.metricsPort };
-      broker = await startBroker({ config, host, port, dataDir, storage, logger, ...metrics });
+      const webConsole = options.consolePort === null ? {} : { consolePort: options.consolePort };
+      broker = await startBroker({ config, host, port, dataDir, storage, logger, ...metrics, ...webConsole });
     } catch (err) {
       logger.error({ code: (err as NodeJS.ErrnoException).code }, `startup failed: ${describeStartupError(err, host, port)}`);
       return 1;

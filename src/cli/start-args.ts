@@ -31,6 +31,8 @@ export interface StartOptions {
   logLevel: LevelSetting;
   /** Port of the /metrics endpoint; null = metrics.port from the config, or no endpoint. */
   metricsPort: number | null;
+  /** Port of the web console; null = console.port from the config, or no console. */
+  consolePort: number | null;
 }
 
 /** What commander hands over; undefined means the flag was not given. */
@@ -45,6 +47,7 @@ export interface StartFlags {
   logFormat: LogFormat;
   logLevel: LevelSetting;
   metricsPort?: number;
+  consolePort?: number;
 }
 
 export interface StartArgsDeps {
@@ -67,6 +70,7 @@ export function defineStartOptions(cmd: Command): Command {
     .option('--config <file>', 'broker configs in a Kafka .properties file')
     .option('--set <key=value>', 'set one broker config, e.g. num.partitions=3 (repeatable; wins over --config)', collectSet)
     .option('--metrics-port <n>', 'serve Prometheus /metrics, /health and /ready on this port (default: metrics.port; off when unset)', parsePort)
+    .option('--console-port <n>', 'serve the web console on this port, on 127.0.0.1 (default: console.port; off when unset)', parsePort)
     .addOption(new Option('--storage <kind>', 'where partition data lives').choices(['file', 'memory']).default('file'))
     .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']).default('json'))
     .addOption(new Option('--log-level <level>', 'lowest level logged').choices([...LOG_LEVELS, 'silent']).default('info'));
@@ -112,6 +116,7 @@ export function resolveStartOptions(flags: StartFlags, deps: StartArgsDeps = {})
     logFormat: flags.logFormat,
     logLevel: flags.logLevel,
     metricsPort: flags.metricsPort ?? null,
+    consolePort: flags.consolePort ?? null,
   };
 }
 

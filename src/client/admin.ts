@@ -9,6 +9,8 @@ import { Cluster, type BrokerInfo, type TopicInfo } from './cluster.js';
 import { findGroupCoordinator } from './coordinator.js';
 import { ErrorCode, KafkaError, throwIfError } from './errors.js';
 import { decodeAssignment } from './group.js';
+import type { ConsumerRecord } from './messages.js';
+import { decodeBatches } from '../records/record-batch.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './offsets.js';
 import { resolveClientOptions, type ClientOptions } from './options.js';
 import { withRetries } from './retry.js';
@@ -123,9 +125,11 @@ export class Admin {
     for (const t of options.topics) this.cluster.forget(t);
   }
 
-  /** Partitions, leaders and replicas of topics (all topics when none are named). */
-  async describeTopics(options: { topics?: string[] } = {}): Promise<TopicInfo[]> {
-    if (!options.topics || options.topics.length === 0) return (await this.cluster.fetchAll()).filter((t) => !t.isInternal).sort((a, b) => (a.name < b.name ? -1 : 1));
+  /** Partitions, leaders and replicas of topics (all topics when none are named; internal ones only if asked). */
+  async describeTopics(options: { topics?: string[]; includeInternal?: boolean } = {}): Promise<TopicInfo[]> {
+    if (!options.topics || options.topics.length === 0) {
+      return (await this.cluster.fetchAll()).filter((t) => options.includeInternal || !t.isInternal).sort((a, b) => (a.name < b.name ? -1 : 1));
+    }
     const out: TopicInfo[] = [];
     for (const name of options.topics) {
       this.cluster.forget(name);
@@ -171,6 +175,21 @@ export class Admin {
     return info.partitions.map((p) => ({ partition: p.partition, offset: res.get(`${topic}\0${p.partition}`) ?? -1 }));
   }
 
+  /**
+   * Offsets of any set of partitions, across topics, in one ListOffsets per leader: earliest,
+   * latest, or the first at or after a timestamp (-1 when none is).
+   */
+  async listPartitionOffsets(
+    partitions: Array<{ topic: string; partition: number }>,
+    spec: 'earliest' | 'latest' | { timestamp: number },
+  ): Promise<Array<{ topic: string; partition: number; offset: number }>> {
+    if (partitions.length === 0) return [];
+    for (const topic of new Set(partitions.map((p) => p.topic))) await this.cluster.topicWithRetries(topic);
+    const ts = spec === 'earliest' ? EARLIEST_TIMESTAMP : spec === 'latest' ? LATEST_TIMESTAMP : spec.timestamp;
+    const res = await listOffsets(this.cluster, partitions.map((p) => ({ topic: p.topic, partition: p.partition, timestamp: ts })));
+    return partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: res.get(`${p.topic}\0${p.partition}`) ?? -1 }));
+  }
+
   /** Earliest (low) and latest (high) offsets of each partition. */
   async fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; low: number; high: number }>> {
     const [low, high] = await Promise.all([this.listOffsets(topic, 'earliest'), this.listOffsets(topic, 'latest')]);
@@ -203,6 +222,54 @@ export class Admin {
       }
     }
     return out.sort((a, b) => a.partition - b.partition);
+  }
+
+  /**
+   * Records of one partition from `offset`: one Fetch to its leader, no group and no wait (for
+   * browsing tools such as the console). Control records are skipped; under read_uncommitted
+   * (the default) aborted records are returned, as a read_uncommitted consumer sees them.
+   */
+  async readPartition(
+    topic: string,
+    partition: number,
+    offset: number,
+    options: { maxBytes?: number; maxRecords?: number } = {},
+  ): Promise<{ records: ConsumerRecord[]; highWatermark: number; logStartOffset: number }> {
+    const maxBytes = options.maxBytes ?? 1024 * 1024;
+    const maxRecords = options.maxRecords ?? Infinity;
+    const info = await this.cluster.topicWithRetries(topic);
+    const leader = info.partitions.find((p) => p.partition === partition)?.leader ?? -1;
+    if (leader < 0) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${topic}-${partition} has no leader`);
+    const conn = await this.cluster.connectionTo(leader);
+    const res = await conn.send(Api.fetch, {
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: maxBytes }] }],
+      forgottenTopicsData: [],
+      rackId: '',
+    });
+    throwIfError(res.errorCode, `fetch ${topic}-${partition}`);
+    const answer = res.responses[0]?.partitions[0];
+    if (!answer) return { records: [], highWatermark: -1, logStartOffset: -1 };
+    throwIfError(answer.errorCode, `fetch ${topic}-${partition}`);
+    const records: ConsumerRecord[] = [];
+    if (answer.records && answer.records.length > 0) {
+      outer: for (const batch of decodeBatches(answer.records)) {
+        if (batch.isControl) continue;
+        for (const r of batch.records) {
+          // A fetch starts at the batch holding the offset: skip what comes before it.
+          if (r.offset < offset) continue;
+          if (records.length >= maxRecords) break outer;
+          records.push({ topic, partition, offset: r.offset, timestamp: r.timestampMs, key: r.key, value: r.value, headers: r.headers });
+        }
+      }
+    }
+    return { records, highWatermark: answer.highWatermark, logStartOffset: answer.logStartOffset ?? -1 };
   }
 
   // -- configs ----------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ export const brokerConfigDefs = {
     doc: 'Brook extension: the cluster id reported in Metadata. Null means generate one on first start and keep it.',
   }),
   metricsPort: int('metrics.port', null, { validator: between(0, 65535), importance: 'low', doc: 'Brook extension: serve /metrics, /health, /ready on this port; null = off.' }),
+  consolePort: int('console.port', null, { validator: between(0, 65535), importance: 'low', doc: 'Brook extension: serve the web console on this port (127.0.0.1 only); null = off.' }),
   brokerRack: str('broker.rack', null, { importance: 'medium', doc: 'Rack of the broker, reported in Metadata.' }),
   listeners: str('listeners', 'PLAINTEXT://:9092', {
     importance: 'high',

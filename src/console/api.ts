@@ -12,8 +12,11 @@
  *   PUT    /api/topics/:name/configs           {configs: {"retention.ms": "60000", "cleanup.policy": null}}
  *   GET    /api/groups
  *   GET    /api/groups/:id
+ *   POST   /api/groups/:id/offsets             {to: "earliest"|"latest"|"offset"|"timestamp", offset?, timestamp?, topic?, partitions?}
+ *                                              (only while the group is empty: 409 otherwise)
  */
 import { ClusterRequestError, type ClusterClient } from './cluster-client.js';
+import type { ResetOffsetsRequest, ResetTarget } from './reset-offsets.js';
 import { BadRequest, configChanges, configs, headers, integer, nullableString, object, optionalInteger, topicName } from './validate.js';
 
 export interface ApiRequest {
@@ -74,6 +77,7 @@ async function route(client: ClusterClient, req: ApiRequest): Promise<ApiRespons
   if (resource === 'groups') {
     if (id === undefined) return only(req, 'GET', async () => ok(await client.listGroups()));
     if (sub === undefined) return only(req, 'GET', async () => ok(await client.group(groupId(id))));
+    if (sub === 'offsets') return only(req, 'POST', async () => ok(await client.resetGroupOffsets(resetRequest(groupId(id), req.body))));
   }
   return notFound(req);
 }
@@ -146,4 +150,40 @@ async function produce(client: ClusterClient, topic: string, rawBody: unknown): 
     headers: headers(body['headers']),
   });
   return ok(result, 201);
+}
+
+/** The body of a reset: where to (with its offset or timestamp), and optionally which topic and partitions. */
+function resetRequest(group: string, rawBody: unknown): ResetOffsetsRequest {
+  const body = object(rawBody, 'request body');
+  const kind = body['to'];
+  if (typeof kind !== 'string' || !RESET_KINDS.includes(kind)) {
+    throw new BadRequest(`'to' must be one of ${RESET_KINDS.map((k) => `"${k}"`).join(', ')}, got ${JSON.stringify(kind ?? null)}`);
+  }
+  for (const field of ['offset', 'timestamp'] as const) {
+    if (body[field] !== undefined && body[field] !== null && kind !== field) throw new BadRequest(`'${field}' is only used with "to": "${field}"`);
+  }
+  const topic = body['topic'] === undefined || body['topic'] === null || body['topic'] === '' ? null : topicName(body['topic'], 'topic');
+  const partitions = partitionList(body['partitions']);
+  if (partitions !== null && topic === null) throw new BadRequest("'partitions' needs a 'topic'");
+  let to: ResetTarget;
+  if (kind === 'offset') {
+    if (body['offset'] === undefined || body['offset'] === null) throw new BadRequest('"to": "offset" needs an \'offset\' (a whole number, 0 or more)');
+    to = { kind, offset: integer(body['offset'], 'offset', 0, MAX_OFFSET) };
+  } else if (kind === 'timestamp') {
+    if (body['timestamp'] === undefined || body['timestamp'] === null) throw new BadRequest('"to": "timestamp" needs a \'timestamp\' (milliseconds since the epoch)');
+    to = { kind, timestampMs: integer(body['timestamp'], 'timestamp (milliseconds since the epoch)', 0, MAX_OFFSET) };
+  } else {
+    to = { kind: kind as 'earliest' | 'latest' };
+  }
+  return { groupId: group, topic, partitions, to };
+}
+
+const RESET_KINDS = ['earliest', 'latest', 'offset', 'timestamp'];
+
+function partitionList(value: unknown): number[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.length === 0) throw new BadRequest("'partitions' must be a non-empty list of partition numbers");
+  const out = value.map((p, i) => integer(p, `partitions[${i}]`, 0, MAX_PARTITIONS));
+  if (new Set(out).size !== out.length) throw new BadRequest("'partitions' lists a partition twice");
+  return out;
 }

@@ -1,6 +1,6 @@
 /**
  * What the console needs from a Kafka cluster, as one small interface. The console server only
- * talks to this, so the implementation (kafkajs today, Brook's own src/client later) can be
+ * talks to this (brook-client.ts implements it on Brook's own src/client), so the client can be
  * swapped without touching the HTTP API or the pages.
  */
 
@@ -138,6 +138,8 @@ export interface GroupDetail extends GroupSummary {
   totalLag: number;
 }
 
+import type { ResetOffsetsRequest, ResetOffsetsResult } from './reset-offsets.js';
+
 /** A request the cluster refused (unknown topic, already exists...), shown to the user as is. */
 export class ClusterRequestError extends Error {
   override name = 'ClusterRequestError';
@@ -163,5 +165,7 @@ export interface ClusterClient {
   produce(request: ProduceRequest): Promise<ProduceResult>;
   listGroups(): Promise<GroupSummary[]>;
   group(groupId: string): Promise<GroupDetail>;
+  /** Moves an empty group's committed offsets (reset-offsets.ts); 409 while it has members. */
+  resetGroupOffsets(request: ResetOffsetsRequest): Promise<ResetOffsetsResult>;
   close(): Promise<void>;
 }

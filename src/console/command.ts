@@ -5,7 +5,7 @@
 import { createLogger } from '../log/logger.js';
 import type { ConsoleFlags } from './console-args.js';
 import type { ClusterClient } from './cluster-client.js';
-import { KafkajsClusterClient } from './kafkajs-client.js';
+import { createClusterClient } from './default-client.js';
 import { startConsoleServer } from './server.js';
 
 type Signal = 'SIGINT' | 'SIGTERM';
@@ -20,7 +20,7 @@ export interface ConsoleDeps {
 /** Runs until a shutdown signal; resolves to the process exit code. */
 export async function runConsole(flags: ConsoleFlags, deps: ConsoleDeps): Promise<number> {
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, stream: deps.stderr, clock: deps.clock });
-  const client = (deps.createClient ?? ((servers) => new KafkajsClusterClient({ bootstrapServers: servers })))(flags.bootstrapServer);
+  const client = (deps.createClient ?? createClusterClient)(flags.bootstrapServer);
   let server;
   try {
     server = await startConsoleServer({ client, port: flags.port, host: flags.host, ...(deps.assetsDir ? { assetsDir: deps.assetsDir } : {}) });

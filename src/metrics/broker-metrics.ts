@@ -7,7 +7,9 @@
  * read at scrape time by registry.ts, never counted on the request path.
  */
 import { RequestStats, HANDLER_EXCEPTION } from './request-stats.js';
+import { ApiHistogram } from './api-histogram.js';
 import { TopicTraffic } from './topic-traffic.js';
+import { ReplicationStats } from './replication-stats.js';
 import { byteLengthOf, countRecordsIn } from './record-count.js';
 import type { GroupMetricsSource } from './broker-view.js';
 
@@ -35,6 +37,10 @@ export interface BrokerMetricsOptions {
 export class BrokerMetrics {
   readonly requests = new RequestStats();
   readonly traffic = new TopicTraffic();
+  /** Hook for cluster code: ISR changes and under-replicated/offline partitions (0 on one node). */
+  readonly replication = new ReplicationStats();
+  /** fsync rounds of the log store, fed by the store's hook while the endpoint runs (one series). */
+  readonly logFlush = new ApiHistogram(1);
   /** Set by the group coordinator when it starts; read at scrape time for lag and members. */
   groupSource: GroupMetricsSource | null = null;
   private readonly topicNameById: (topicId: string) => string | undefined;
@@ -44,19 +50,33 @@ export class BrokerMetrics {
   }
 
   /**
-   * A handler answered. `response` is undefined for requests that get no answer (acks=0), in
-   * which case produced records are counted as accepted.
+   * A handler answered after `handlerMs`, of which `remoteMs` waiting on others; the request had
+   * waited `queueMs` since its frame was read. `response` is undefined for requests that get no
+   * answer (acks=0): they count as accepted, and their total time ends here.
    */
-  requestCompleted(apiKey: number, request: unknown, response: unknown, latencyMs: number): void {
-    this.requests.observe(apiKey, latencyMs);
+  requestCompleted(apiKey: number, request: unknown, response: unknown, handlerMs: number, queueMs = 0, remoteMs = 0): void {
+    const stats = this.requests;
+    stats.count(apiKey);
+    stats.requestQueue.observe(apiKey, queueMs);
+    stats.local.observe(apiKey, handlerMs - remoteMs);
+    stats.remote.observe(apiKey, remoteMs);
+    if (response === undefined) stats.total.observe(apiKey, queueMs + handlerMs);
+    else stats.throttle.observe(apiKey, throttleMsOf(response));
     if (apiKey === PRODUCE) this.countProduce(request as ProduceBody, response as ProduceAnswer | undefined);
     else if (apiKey === FETCH) this.countFetch(response as FetchAnswer);
     else this.countTopLevelError(apiKey, response);
   }
 
+  /** The response left: `sendMs` from ready to written, `totalMs` from frame read to written. */
+  responseSent(apiKey: number, sendMs: number, totalMs: number): void {
+    this.requests.responseSend.observe(apiKey, sendMs);
+    this.requests.total.observe(apiKey, totalMs);
+  }
+
   /** A handler threw; the connection closes without an answer. */
-  requestFailed(apiKey: number, latencyMs: number): void {
-    this.requests.observe(apiKey, latencyMs);
+  requestFailed(apiKey: number, totalMs: number): void {
+    this.requests.count(apiKey);
+    this.requests.total.observe(apiKey, totalMs);
     this.requests.error(apiKey, HANDLER_EXCEPTION);
   }
 
@@ -107,4 +127,9 @@ function errorCodeOf(responses: { index: number; errorCode: number }[], position
   const atPosition = responses[position];
   if (atPosition !== undefined && atPosition.index === index) return atPosition.errorCode;
   return responses.find((r) => r.index === index)?.errorCode ?? 0;
+}
+
+function throttleMsOf(response: unknown): number {
+  const ms = (response as { throttleTimeMs?: unknown }).throttleTimeMs;
+  return typeof ms === 'number' ? ms : 0;
 }

@@ -40,9 +40,30 @@ export interface GroupMetricsSource {
   groups(): Iterable<GroupSnapshot>;
 }
 
+/** Producer ids and transactions, read from src/txn at scrape time. */
+export interface TransactionsView {
+  /** Producer ids with state in the partitions of this broker (Kafka: ProducerIdCount, summed). */
+  readonly producerIds: number;
+  /** Transactions the coordinator has open (Ongoing, PrepareCommit, PrepareAbort). */
+  readonly ongoing: number;
+  readonly commits: number;
+  readonly aborts: number;
+}
+
+/** Storage counters (src/storage/activity.ts); the memory store keeps none. */
+export interface StorageView {
+  readonly retentionSegmentsDeleted: number;
+  readonly cleanerRuns: number;
+  readonly cleanerBytesRead: number;
+  readonly cleanerBytesWritten: number;
+  readonly cleanerLastDurationMs: number;
+}
+
 export interface BrokerView {
   readonly nodeId: number;
   readonly clusterId: string;
   connectionCount(): number;
   topics(): Iterable<TopicView>;
+  storage?(): StorageView | null;
+  transactions?(): TransactionsView;
 }

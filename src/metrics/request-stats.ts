@@ -1,41 +1,36 @@
 /**
- * Per-API-key request counters and latency histograms kept in preallocated typed arrays, so the
- * request path records a request with a few array writes and no allocation. prom-client's own
- * Histogram allocates label objects on every observe, so it is only used at scrape time, through
- * the snapshot metrics in registry.ts.
+ * Per-API-key request counters, errors and the latency histograms of each phase of a request,
+ * as Kafka's RequestMetrics splits it:
+ *
+ *   total = request queue + local + remote + (throttle) + response queue and send
+ *
+ * - request queue: frame received (socket read) → handler started
+ * - local: the handler working (total handler time minus remote)
+ * - remote: the handler waiting on others (Fetch long poll, JoinGroup/SyncGroup waiting for the
+ *   rest of the group, acks=all waiting for followers once replication exists); handlers report
+ *   it through `trackRemote()` (src/broker/remote-time.ts)
+ * - response queue + send: response ready → written to the socket (behind earlier pipelined
+ *   responses, then until the kernel took the bytes)
+ * - throttle: the throttle time the response announced (no quotas yet: 0)
  */
-import { apis } from '../protocol/generated/index.js';
+import { ApiHistogram, MAX_API_KEY } from './api-histogram.js';
 
-/** Upper bounds in seconds, Prometheus convention; +Inf is implicit. */
-export const LATENCY_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
-const BUCKETS_MS = LATENCY_BUCKETS_SECONDS.map((s) => s * 1000);
-const BUCKET_COUNT = BUCKETS_MS.length;
-
-export const MAX_API_KEY = Math.max(...Object.keys(apis).map(Number));
+export { LATENCY_BUCKETS_SECONDS, MAX_API_KEY } from './api-histogram.js';
 
 export class RequestStats {
   /** Requests answered (or failed), per API key. */
-  readonly requests: Float64Array;
-  /** Cumulative-by-bucket is computed at scrape; here each request lands in one bucket (last = +Inf). */
-  private readonly buckets: Float64Array;
-  private readonly latencySumMs: Float64Array;
-  /** Errors keyed by apiKey * ERROR_SLOTS + slot; see errorSlot(). */
+  readonly requests = new Float64Array(MAX_API_KEY + 1);
+  readonly total = new ApiHistogram();
+  readonly requestQueue = new ApiHistogram();
+  readonly local = new ApiHistogram();
+  readonly remote = new ApiHistogram();
+  readonly responseSend = new ApiHistogram();
+  readonly throttle = new ApiHistogram();
+  /** Errors keyed by apiKey * 1024 + (errorCode + 512). */
   private readonly errors = new Map<number, number>();
 
-  constructor() {
-    const keys = MAX_API_KEY + 1;
-    this.requests = new Float64Array(keys);
-    this.buckets = new Float64Array(keys * (BUCKET_COUNT + 1));
-    this.latencySumMs = new Float64Array(keys);
-  }
-
-  observe(apiKey: number, latencyMs: number): void {
-    if (apiKey < 0 || apiKey > MAX_API_KEY) return;
-    this.requests[apiKey]!++;
-    this.latencySumMs[apiKey]! += latencyMs;
-    let b = 0;
-    while (b < BUCKET_COUNT && latencyMs > BUCKETS_MS[b]!) b++;
-    this.buckets[apiKey * (BUCKET_COUNT + 1) + b]!++;
+  count(apiKey: number): void {
+    if (apiKey >= 0 && apiKey <= MAX_API_KEY) this.requests[apiKey]!++;
   }
 
   /** One error answered for `apiKey` with Kafka `errorCode` (or a negative pseudo-code, see below). */
@@ -43,21 +38,6 @@ export class RequestStats {
     // Numbers as map keys: no string is built on the request path.
     const key = apiKey * 1024 + (errorCode + 512);
     this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
-  }
-
-  /** Requests of one API key per bucket, cumulative (Prometheus `le` semantics), last is +Inf. */
-  cumulativeBuckets(apiKey: number): number[] {
-    const out: number[] = [];
-    let running = 0;
-    for (let b = 0; b <= BUCKET_COUNT; b++) {
-      running += this.buckets[apiKey * (BUCKET_COUNT + 1) + b]!;
-      out.push(running);
-    }
-    return out;
-  }
-
-  latencySumSeconds(apiKey: number): number {
-    return this.latencySumMs[apiKey]! / 1000;
   }
 
   /** Every (apiKey, errorCode, count) seen so far. */

@@ -91,6 +91,8 @@ export class TransactionCoordinator {
   private readonly busy = new Set<string>();
   private loading: Promise<void> | null = null;
   private loadedFlag = false;
+  /** Transactions completed (markers written, Complete* stored) since start; read by metrics. */
+  readonly completed = { commits: 0, aborts: 0 };
 
   constructor(private readonly deps: CoordinatorDeps) {}
 
@@ -338,7 +340,12 @@ export class TransactionCoordinator {
     done.state = commit ? 'CompleteCommit' : 'CompleteAbort';
     done.partitions = new Map();
     done.lastUpdateTimestampMs = this.deps.clock();
-    return this.persist(done);
+    const error = await this.persist(done);
+    if (error === ErrorCode.NONE) {
+      if (commit) this.completed.commits++;
+      else this.completed.aborts++;
+    }
+    return error;
   }
 
   private async expire(meta: TxnMetadata): Promise<void> {

@@ -99,7 +99,12 @@ export class PartitionStates {
     return state;
   }
 
-  /** Snapshots the loaded state of these partitions (clean shutdown). */
+  /** The loaded producer state of `partition`, without loading it (metrics read this). */
+  peek(partition: Partition): ProducerStateManager | null {
+    return this.states.get(partition)?.now ?? null;
+  }
+
+    /** Snapshots the loaded state of these partitions (clean shutdown). */
   async snapshotAll(partitions: Iterable<Partition>): Promise<void> {
     const work: Promise<void>[] = [];
     for (const p of partitions) {

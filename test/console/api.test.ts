@@ -141,3 +141,33 @@ test('routing: unknown paths 404, wrong methods 405, bad names 400, cluster refu
   const search = await call('GET', '/api/topics?search=orders');
   assert.deepEqual((search.body as { name: string }[]).map((t) => t.name), ['orders', 'ORDERS-dlq']);
 });
+
+test('reset offsets: the target, offset, timestamp, topic and partitions are checked', async () => {
+  const path = '/api/groups/billing/offsets';
+  const cases: [unknown, RegExp][] = [
+    [undefined, /request body must be a JSON object/],
+    [{}, /'to' must be one of "earliest", "latest", "offset", "timestamp", got null/],
+    [{ to: 'newest' }, /'to' must be one of .*got "newest"/],
+    [{ to: 'offset' }, /"to": "offset" needs an 'offset'/],
+    [{ to: 'offset', offset: -1 }, /offset must be between 0 and/],
+    [{ to: 'offset', offset: 'ten' }, /offset must be a whole number, got "ten"/],
+    [{ to: 'timestamp' }, /"to": "timestamp" needs a 'timestamp'/],
+    [{ to: 'latest', offset: 5 }, /'offset' is only used with "to": "offset"/],
+    [{ to: 'earliest', timestamp: 5 }, /'timestamp' is only used with "to": "timestamp"/],
+    [{ to: 'latest', topic: 'bad topic' }, /topic 'bad topic' may only contain/],
+    [{ to: 'latest', partitions: [0] }, /'partitions' needs a 'topic'/],
+    [{ to: 'latest', topic: 'orders', partitions: [] }, /non-empty list/],
+    [{ to: 'latest', topic: 'orders', partitions: [0, 0] }, /lists a partition twice/],
+    [{ to: 'latest', topic: 'orders', partitions: [1.5] }, /partitions\[0\] must be a whole number/],
+  ];
+  for (const [body, message] of cases) {
+    const res = await call('POST', path, body);
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.match(res.error!, message, JSON.stringify(body));
+    assert.deepEqual(res.calls, [], 'nothing reached the cluster');
+  }
+  assert.equal((await call('GET', path)).status, 405);
+  const good = await call('POST', path, { to: 'timestamp', timestamp: '1700000000000', topic: 'orders', partitions: [1, 0] });
+  assert.equal(good.status, 200);
+  assert.deepEqual(good.calls, ['resetGroupOffsets {"groupId":"billing","topic":"orders","partitions":[1,0],"to":{"kind":"timestamp","timestampMs":1700000000000}}']);
+});

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { defaultAssetsDir, startConsoleServer } from '../../src/console/server.js';
-import { KafkajsClusterClient } from '../../src/console/kafkajs-client.js';
+import { BrookClusterClient } from '../../src/console/brook-client.js';
 import { startTestBroker, removeDir } from '../helpers/broker.js';
 import { kcat } from '../helpers/kcat.js';
 
@@ -23,7 +23,7 @@ test('create a topic, produce and browse a message, delete the topic, in a real 
   assert.ok(existsSync(join(defaultAssetsDir, 'index.html')), `console pages not built in ${defaultAssetsDir}: run npm run build`);
   mkdirSync(artifacts, { recursive: true });
   const broker = await startTestBroker({ storage: 'memory' });
-  const client = new KafkajsClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const client = new BrookClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
   const server = await startConsoleServer({ client, port: 0 });
   let browser: Browser | null = null;
   try {
@@ -120,7 +120,7 @@ test('a consumer group\'s lag falls as its consumer catches up', { skip, timeout
   assert.ok(existsSync(join(defaultAssetsDir, 'index.html')), `console pages not built in ${defaultAssetsDir}: run npm run build`);
   mkdirSync(artifacts, { recursive: true });
   const broker = await startTestBroker({ storage: 'memory', config: { 'group.initial.rebalance.delay.ms': '0', 'num.partitions': '1' } });
-  const client = new KafkajsClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const client = new BrookClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
   const server = await startConsoleServer({ client, port: 0 });
   const produce = (from: number, n: number) => kcat(['-b', broker.bootstrapServers, '-P', '-t', 'lagging'], Array.from({ length: n }, (_, i) => `{"n":${from + i}}`).join('\n') + '\n');
   const consumeAll = () => kcat(['-b', broker.bootstrapServers, '-G', 'billing', '-X', 'auto.offset.reset=earliest', '-e', '-q', 'lagging']);
@@ -146,6 +146,61 @@ test('a consumer group\'s lag falls as its consumer catches up', { skip, timeout
     await page.clock.fastForward(5_000);
     await page.getByRole('img', { name: 'Total lag: 0 messages now, peak 5' }).waitFor();
     await page.screenshot({ path: join(artifacts, '09-group-caught-up.png'), fullPage: true });
+  } finally {
+    await browser?.close();
+    await server.close();
+    await client.close();
+    await broker.stop();
+    removeDir(broker.dataDir);
+  }
+});
+
+test('resetting an empty group\'s offsets to latest takes its lag to 0', { skip, timeout: 120_000 }, async () => {
+  assert.ok(existsSync(join(defaultAssetsDir, 'index.html')), `console pages not built in ${defaultAssetsDir}: run npm run build`);
+  mkdirSync(artifacts, { recursive: true });
+  const broker = await startTestBroker({ storage: 'memory', config: { 'group.initial.rebalance.delay.ms': '0', 'num.partitions': '2' } });
+  const client = new BrookClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const server = await startConsoleServer({ client, port: 0 });
+  // To both partitions explicitly: the group must have offsets on each (kcat's own partitioner is random).
+  const produce = async (n: number) => {
+    for (const partition of ['0', '1']) await kcat(['-b', broker.bootstrapServers, '-P', '-t', 'resettable', '-p', partition], Array.from({ length: n }, (_, i) => `m${i}`).join('\n') + '\n');
+  };
+  let browser: Browser | null = null;
+  try {
+    await produce(2);
+    // kcat commits what it read and leaves: the group is Empty with offsets on both partitions.
+    await kcat(['-b', broker.bootstrapServers, '-G', 'audit', '-X', 'auto.offset.reset=earliest', '-e', '-q', 'resettable']);
+    await produce(3);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${server.url}/#/groups/audit`);
+    await page.getByRole('heading', { name: 'Consumer group audit' }).waitFor();
+    const totalLag = page.locator('.stat', { hasText: 'Total lag' }).locator('.stat-value');
+    assert.equal(await totalLag.innerText(), '6');
+
+    const form = page.getByRole('form', { name: 'Reset offsets' });
+    await form.getByLabel('Topic', { exact: true }).selectOption('resettable');
+    await form.getByLabel('Reset to', { exact: true }).selectOption('offset');
+    await form.getByLabel('Offset', { exact: true }).fill('');
+    await form.getByRole('button', { name: 'Reset offsets…' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Enter an offset' }).waitFor();
+    await form.getByLabel('Reset to', { exact: true }).selectOption('latest');
+    await form.getByRole('button', { name: 'Reset offsets…' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText('Partitions of resettable will be set to the latest offset').waitFor();
+    await page.screenshot({ path: join(artifacts, '10-reset-confirm.png'), fullPage: true });
+    await dialog.getByRole('button', { name: 'Confirm reset' }).click();
+    await page.getByRole('status').filter({ hasText: /Reset 2 partition\(s\)/ }).waitFor();
+    await totalLag.filter({ hasText: /^0$/ }).waitFor();
+    assert.equal(await page.getByRole('alertdialog').count(), 0, 'the confirmation closed');
+    await page.screenshot({ path: join(artifacts, '11-reset-done.png'), fullPage: true });
+    const detail = await client.group('audit');
+    assert.equal(detail.totalLag, 0);
+    assert.deepEqual(detail.offsets.map((o) => o.committedOffset).reduce((a, b) => a + b, 0), 10);
+    assert.deepEqual(pageErrors, []);
   } finally {
     await browser?.close();
     await server.close();

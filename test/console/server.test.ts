@@ -1,10 +1,10 @@
-// The console server over HTTP against a real Brook broker, through the kafkajs-backed client.
+// The console server over HTTP against a real Brook broker, through Brook's own client (src/client).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startConsoleServer } from '../../src/console/server.js';
-import { KafkajsClusterClient } from '../../src/console/kafkajs-client.js';
+import { BrookClusterClient } from '../../src/console/brook-client.js';
 import { removeDir, startTestBroker, tempDir } from '../helpers/broker.js';
 
 async function api(base: string, method: string, path: string, body?: unknown, contentType = 'application/json') {
@@ -21,7 +21,7 @@ test('console API end to end: create, produce, browse, describe, delete', async 
   mkdirSync(join(assets, 'assets'));
   writeFileSync(join(assets, 'index.html'), '<!doctype html><title>Brook console</title>');
   writeFileSync(join(assets, 'assets', 'app.js'), 'console.log(1)');
-  const client = new KafkajsClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
+  const client = new BrookClusterClient({ bootstrapServers: broker.bootstrapServers, requestTimeoutMs: 5_000 });
   const server = await startConsoleServer({ client, port: 0, assetsDir: assets });
   const base = server.url;
   try {
@@ -94,7 +94,7 @@ test('console API end to end: create, produce, browse, describe, delete', async 
 });
 
 test('without built pages the console says how to build them', async () => {
-  const client = new KafkajsClusterClient({ bootstrapServers: '127.0.0.1:1' });
+  const client = new BrookClusterClient({ bootstrapServers: '127.0.0.1:1' });
   const server = await startConsoleServer({ client, port: 0, assetsDir: tempDir('brook-console-empty-') });
   try {
     const res = await fetch(`${server.url}/`);

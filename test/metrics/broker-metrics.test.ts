@@ -65,9 +65,11 @@ test('traffic of a deleted topic stops being reported', async () => {
 
 test('latency histogram: cumulative buckets, sum and count per API; handler exceptions are errors', async () => {
   const metrics = new BrokerMetrics();
-  metrics.requestCompleted(3, {}, { errorCode: 0 }, 0.05); // 50 µs
-  metrics.requestCompleted(3, {}, { errorCode: 0 }, 3); // 3 ms
-  metrics.requestCompleted(3, {}, { errorCode: 0 }, 20_000); // beyond the last bucket
+  // The total ends when the response is written (responseSent), not when the handler answers.
+  for (const totalMs of [0.05 /* 50 µs */, 3, 20_000 /* beyond the last bucket */]) {
+    metrics.requestCompleted(3, {}, { errorCode: 0 }, 0.01);
+    metrics.responseSent(3, 0.01, totalMs);
+  }
   metrics.requestFailed(19, 1);
   metrics.requestCompleted(19, {}, { errorCode: 36 }, 1);
   const t = await text(metrics);
@@ -103,4 +105,44 @@ test('partition gauges and consumer group lag are read from state at scrape time
   assert.equal(sum(t, 'brook_consumer_group_lag', { topic: 'gone' }), 0);
   assert.equal(sample(t, 'brook_consumer_group_members', { group: 'billing', state: 'Stable' }), 2);
   assert.equal(sample(t, 'brook_consumer_group_rebalances_total', { group: 'billing' }), 3);
+});
+
+test('request phases: queue, local, remote, send and throttle histograms per API', async () => {
+  const metrics = new BrokerMetrics();
+  // A fetch that waited 400 ms of its 401 ms handler time for data, after 2 ms in the queue.
+  metrics.requestCompleted(1, {}, { throttleTimeMs: 0, errorCode: 0, responses: [] }, 401, 2, 400);
+  metrics.responseSent(1, 0.3, 403.3);
+  // acks=0 produce: no response, the total is queue + handler.
+  metrics.requestCompleted(0, { topicData: [] }, undefined, 1, 0.5, 0);
+  const t = await text(metrics);
+  const count = (name: string, api: string) => sample(t, `${name}_count`, { api });
+  const total = (name: string, api: string) => sample(t, `${name}_sum`, { api })!;
+  assert.equal(count('brook_request_queue_time_seconds', 'Fetch'), 1);
+  assert.ok(Math.abs(total('brook_request_queue_time_seconds', 'Fetch') - 0.002) < 1e-9);
+  assert.ok(Math.abs(total('brook_request_local_time_seconds', 'Fetch') - 0.001) < 1e-9);
+  assert.ok(Math.abs(total('brook_request_remote_time_seconds', 'Fetch') - 0.4) < 1e-9);
+  assert.equal(sample(t, 'brook_request_remote_time_seconds_bucket', { api: 'Fetch', le: '0.25' }), 0);
+  assert.equal(sample(t, 'brook_request_remote_time_seconds_bucket', { api: 'Fetch', le: '0.5' }), 1);
+  assert.ok(Math.abs(total('brook_response_send_time_seconds', 'Fetch') - 0.0003) < 1e-9);
+  assert.ok(Math.abs(total('brook_request_duration_seconds', 'Fetch') - 0.4033) < 1e-9);
+  assert.equal(count('brook_request_throttle_time_seconds', 'Fetch'), 1);
+  assert.equal(count('brook_request_duration_seconds', 'Produce'), 1);
+  assert.ok(Math.abs(total('brook_request_duration_seconds', 'Produce') - 0.0015) < 1e-9);
+  assert.equal(count('brook_response_send_time_seconds', 'Produce'), undefined, 'nothing was sent');
+});
+
+test('replication hook: cluster code sets the gauges and counts ISR changes', async () => {
+  const metrics = new BrokerMetrics();
+  let t = await text(metrics);
+  for (const name of ['brook_under_replicated_partitions', 'brook_offline_partitions', 'brook_isr_shrinks_total', 'brook_isr_expands_total']) {
+    assert.equal(sample(t, name), 0, `${name} reads 0 on one node`);
+  }
+  metrics.replication.underReplicatedPartitions = () => 2;
+  metrics.replication.isrShrunk();
+  metrics.replication.isrShrunk();
+  metrics.replication.isrExpanded();
+  t = await text(metrics);
+  assert.equal(sample(t, 'brook_under_replicated_partitions'), 2);
+  assert.equal(sample(t, 'brook_isr_shrinks_total'), 2);
+  assert.equal(sample(t, 'brook_isr_expands_total'), 1);
 });

@@ -13,6 +13,7 @@ import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
 import { abortedTransactions, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
+import { trackRemote } from '../remote-time.js';
 
 type TopicResponse = FetchResponse['responses'][number];
 type PartitionResponse = TopicResponse['partitions'][number];
@@ -44,7 +45,7 @@ export const handler: ApiHandler = {
     let seen = highWatermarks(targets);
     let result = await readAll(ctx.broker, request, targets);
     while (result.bytes < request.minBytes && !result.anyError && ctx.broker.clock() < deadlineMs) {
-      const woken = await waitForData(targets, seen, deadlineMs - ctx.broker.clock());
+      const woken = await trackRemote(ctx, waitForData(targets, seen, deadlineMs - ctx.broker.clock()));
       if (!woken) break;
       seen = highWatermarks(targets);
       result = await readAll(ctx.broker, request, targets);

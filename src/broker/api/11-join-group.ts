@@ -7,6 +7,7 @@
 import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/generated/index.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Protocol } from '../../group/member.js';
+import { trackRemote } from '../remote-time.js';
 
 export const handler: ApiHandler = {
   apiKey: 11,
@@ -16,7 +17,8 @@ export const handler: ApiHandler = {
     const v = ctx.apiVersion;
     // v0 has no rebalance timeout: the session timeout bounds the rebalance, as in Kafka.
     const rebalanceTimeoutMs = v >= 1 && request.rebalanceTimeoutMs !== undefined && request.rebalanceTimeoutMs !== -1 ? request.rebalanceTimeoutMs : request.sessionTimeoutMs;
-    const result = await ctx.broker.groups.coordinator.joinGroup({
+    // Parked until the rest of the group joins: remote time, as Kafka's purgatory.
+    const result = await trackRemote(ctx, ctx.broker.groups.coordinator.joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,
       groupInstanceId: v >= 5 ? (request.groupInstanceId ?? null) : null,
@@ -28,7 +30,7 @@ export const handler: ApiHandler = {
       protocols: ownProtocols(request.protocols),
       requireKnownMemberId: v >= 4,
       supportsSkipAssignment: v >= 9,
-    });
+    }));
     // Before v7 the protocol name is not nullable: Kafka sends '' instead of null, and null for '' after.
     const protocolName = v < 7 ? (result.protocolName ?? '') : result.protocolName === '' ? null : result.protocolName;
     return {

@@ -5,6 +5,7 @@
  */
 import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/generated/index.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { trackRemote } from '../remote-time.js';
 
 export const handler: ApiHandler = {
   apiKey: 14,
@@ -12,7 +13,8 @@ export const handler: ApiHandler = {
   maxVersion: 5,
   async handle(ctx: RequestContext, request: SyncGroupRequest): Promise<SyncGroupResponse> {
     const v = ctx.apiVersion;
-    const result = await ctx.broker.groups.coordinator.syncGroup({
+    // Parked until the leader's assignment is stored: remote time, as Kafka's purgatory.
+    const result = await trackRemote(ctx, ctx.broker.groups.coordinator.syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,
       memberId: request.memberId,
@@ -20,7 +22,7 @@ export const handler: ApiHandler = {
       protocolType: v >= 5 ? (request.protocolType ?? null) : null,
       protocolName: v >= 5 ? (request.protocolName ?? null) : null,
       assignments: request.assignments,
-    });
+    }));
     return {
       throttleTimeMs: 0,
       errorCode: result.errorCode,

@@ -39,6 +39,8 @@ import {
 } from './checkpoint.js';
 import { SegmentDeleter } from './segment-deleter.js';
 import { LogCleaner, type CleanStats } from '../cleaner/log-cleaner.js';
+import { StorageActivity } from '../activity.js';
+import { performance } from 'node:perf_hooks';
 import type { CleanStep } from '../cleaner/segment-cleaner.js';
 import { fsyncDir, nodeFileOps, type FileOps } from './fs-ops.js';
 import { DataDirLock } from './lock.js';
@@ -114,6 +116,8 @@ export class FileLogStore implements LogStore {
   /** meta.properties key/values (after open()). */
   meta: Record<string, string> = {};
   readonly recoveryReports: RecoveryReport[] = [];
+  /** fsync latency, retention and cleaner counters, read by the metrics endpoint. */
+  readonly activity = new StorageActivity();
   readonly stats: FileLogStoreStats = {
     partitionsOpened: 0,
     segmentsRecovered: 0,
@@ -306,12 +310,13 @@ export class FileLogStore implements LogStore {
    */
   async enforceRetention(): Promise<void> {
     if (this.state !== 'open') return;
-    await Promise.all([...this.logs.values()].map((log) =>
+    const deleted = await Promise.all([...this.logs.values()].map((log) =>
       log.enforceRetention().catch((err: unknown) => {
         this.options.logger?.error({ topic: log.topic, partition: log.partition, err: String(err) }, 'retention pass failed');
         return 0;
       }),
     ));
+    for (const n of deleted) this.activity.retentionSegmentsDeleted += n;
     await this.deleter.runDue();
   }
 
@@ -321,7 +326,11 @@ export class FileLogStore implements LogStore {
    */
   runCleaner(): Promise<CleanStats | null> {
     if (this.state !== 'open') return Promise.resolve(null);
-    this.cleanerRunning ??= this.cleaner.cleanFilthiest([...this.logs.values()]).finally(() => {
+    const startMs = performance.now();
+    this.cleanerRunning ??= this.cleaner.cleanFilthiest([...this.logs.values()]).then((stats) => {
+      if (stats) countCleanerPass(this.activity, stats, performance.now() - startMs);
+      return stats;
+    }).finally(() => {
       this.cleanerRunning = null;
     });
     return this.cleanerRunning;
@@ -421,6 +430,7 @@ export class FileLogStore implements LogStore {
       tailCache: new TailCache(this.options.tailCacheBytes ?? 16 * MIB, this.budget),
       maxOpenSegments: this.options.maxOpenSegmentsPerPartition ?? 4,
       onFlushed: (offset, wait) => this.onFlushed(key, offset, wait),
+      activity: this.activity,
       onClosed: () => this.forget(key, log),
       initialLogStartOffset: isNew ? 0 : this.logStarts.entries.get(key) ?? 0,
       onLogStartOffsetChanged: (offset): Promise<void> => this.onLogStartOffsetChanged(key, log, offset),
@@ -520,4 +530,11 @@ async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function countCleanerPass(activity: StorageActivity, stats: CleanStats, durationMs: number): void {
+  activity.cleanerRuns++;
+  activity.cleanerBytesRead += stats.bytesRead;
+  activity.cleanerBytesWritten += stats.bytesWritten;
+  activity.cleanerLastDurationMs = durationMs;
 }

@@ -30,6 +30,8 @@ import {
 } from '../types.js';
 import { stat, unlink } from 'node:fs/promises';
 import { fsyncDir, writevFully, type FileOps } from './fs-ops.js';
+import type { StorageActivity } from '../activity.js';
+import { performance } from 'node:perf_hooks';
 import type { RecoveryReport } from './log-loader.js';
 import { Segment } from './segment.js';
 import { readStateFile, writeStateFile } from './state-file.js';
@@ -64,6 +66,8 @@ export interface PartitionLogDeps {
   deleter?: SegmentDeleter;
   /** Told after updateConfig (the store adjusts its flush.ms timer). */
   onConfigChanged?: (config: LogConfig) => void;
+  /** The store's counters; its onFsyncMs hears each fsync round's duration. */
+  activity?: StorageActivity;
 }
 
 interface WriteItem {
@@ -657,11 +661,14 @@ export class FilePartitionLog implements PartitionLog {
     const target = this.writtenOffset;
     const segs = [...this.dirtySegments];
     this.dirtySegments.clear();
+    const observe = this.deps.activity?.onFsyncMs;
+    const startMs = observe ? performance.now() : 0;
     await Promise.all(segs.map((s) => s.sync(ops)));
     if (this.dirDirty) {
       this.dirDirty = false;
       await fsyncDir(ops, this.dir);
     }
+    if (observe) observe(performance.now() - startMs);
     this.unflushedRecords = 0;
     this.firstUnflushedMs = NaN;
     this.fsyncCount++;

@@ -15,6 +15,9 @@ export interface GroupDetail extends GroupSummary {
   totalLag: number;
 }
 
+export type ResetTo = { to: 'earliest' | 'latest' } | { to: 'offset'; offset: number } | { to: 'timestamp'; timestamp: number };
+export interface ResetResult { groupId: string; offsets: { topic: string; partition: number; previousOffset: number; offset: number }[] }
+
 export class ApiError extends Error {}
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -43,4 +46,5 @@ export const api = {
     call<{ partition: number; offset: number }>('POST', `/topics/${enc(name)}/messages`, body),
   groups: () => call<GroupSummary[]>('GET', '/groups'),
   group: (id: string) => call<GroupDetail>('GET', `/groups/${enc(id)}`),
+  resetOffsets: (id: string, body: ResetTo & { topic: string | null }) => call<ResetResult>('POST', `/groups/${enc(id)}/offsets`, body),
 };

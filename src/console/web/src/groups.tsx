@@ -1,7 +1,8 @@
 // Consumer groups: the list, and one group's members and lag per partition.
-import { api } from './api';
+import { useState } from 'preact/hooks';
+import { api, type GroupDetail, type ResetTo } from './api';
 import { href, useLoad } from './hooks';
-import { Page, Show, Stat, formatNumber } from './ui';
+import { ErrorBox, Page, Show, Stat, formatNumber } from './ui';
 import { LineChart, useSamples } from './chart';
 
 export function GroupsPage() {
@@ -81,6 +82,7 @@ export function GroupPage(props: { id: string }) {
                 ))}
               </tbody>
             </table>
+            <ResetOffsets group={g} onDone={loaded.reload} />
             <h2>Members</h2>
             {g.membersDetail.length === 0 && <p>No active members: nothing is consuming for this group right now.</p>}
             <ul>
@@ -94,5 +96,116 @@ export function GroupPage(props: { id: string }) {
         )}
       </Show>
     </Page>
+  );
+}
+
+type ResetKind = ResetTo['to'];
+
+/**
+ * Reset the group's committed offsets: choose topic and target, review, confirm. Only offered
+ * while the group is empty (the API refuses otherwise: a live consumer would overwrite them).
+ */
+function ResetOffsets(props: { group: GroupDetail; onDone: () => void }) {
+  const g = props.group;
+  const topics = [...new Set(g.offsets.map((o) => o.topic))].sort();
+  const [topic, setTopic] = useState('');
+  const [kind, setKind] = useState<ResetKind>('latest');
+  const [offset, setOffset] = useState('0');
+  const [time, setTime] = useState('');
+  const [reviewing, setReviewing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const empty = g.members === 0 && (g.state === 'Empty' || g.state === 'Dead');
+  const target = (): ResetTo | null => {
+    if (kind === 'offset') return /^\d+$/.test(offset) ? { to: 'offset', offset: Number(offset) } : null;
+    if (kind === 'timestamp') {
+      const ms = Date.parse(time);
+      return Number.isFinite(ms) ? { to: 'timestamp', timestamp: ms } : null;
+    }
+    return { to: kind };
+  };
+  const describeTarget = (t: ResetTo) =>
+    t.to === 'offset' ? `offset ${t.offset} (kept within each partition's range)` : t.to === 'timestamp' ? `the first offset at or after ${new Date(t.timestamp).toLocaleString()}` : `the ${t.to} offset`;
+  const review = (e: Event) => {
+    e.preventDefault();
+    setDone(null);
+    if (!target()) return setError(kind === 'offset' ? 'Enter an offset: a whole number, 0 or more.' : 'Enter a date and time.');
+    setError(null);
+    setReviewing(true);
+  };
+  const confirm = async () => {
+    const t = target()!;
+    setBusy(true);
+    try {
+      const result = await api.resetOffsets(g.groupId, { ...t, topic: topic || null });
+      setDone(`Reset ${result.offsets.length} partition(s): ${result.offsets.map((o) => `${o.topic}-${o.partition} ${o.previousOffset < 0 ? '–' : o.previousOffset} → ${o.offset}`).join(', ')}.`);
+      setReviewing(false);
+      props.onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <h2>Reset offsets</h2>
+      {!empty && (
+        <p>
+          Offsets can only be reset while the group is empty (it is {g.state} with {g.members} member{g.members === 1 ? '' : 's'}): stop its consumers first.
+        </p>
+      )}
+      <form class="toolbar" aria-label="Reset offsets" onSubmit={review}>
+        <label>
+          Topic{' '}
+          <select aria-label="Topic" value={topic} onChange={(e) => setTopic(e.currentTarget.value)} disabled={!empty}>
+            <option value="">all topics of the group</option>
+            {topics.map((t) => (
+              <option value={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Reset to{' '}
+          <select aria-label="Reset to" value={kind} onChange={(e) => setKind(e.currentTarget.value as ResetKind)} disabled={!empty}>
+            <option value="earliest">earliest</option>
+            <option value="latest">latest</option>
+            <option value="offset">offset</option>
+            <option value="timestamp">time</option>
+          </select>
+        </label>
+        {kind === 'offset' && (
+          <label>
+            Offset <input aria-label="Offset" type="number" min={0} value={offset} onInput={(e) => setOffset(e.currentTarget.value)} />
+          </label>
+        )}
+        {kind === 'timestamp' && (
+          <label>
+            Time <input aria-label="Time" type="datetime-local" step={1} value={time} onInput={(e) => setTime(e.currentTarget.value)} />
+          </label>
+        )}
+        <button type="submit" disabled={!empty || busy}>
+          Reset offsets…
+        </button>
+      </form>
+      {reviewing && (
+        <div class="card danger-zone" role="alertdialog" aria-labelledby="reset-title" onKeyDown={(e) => e.key === 'Escape' && setReviewing(false)}>
+          <h3 id="reset-title">Reset offsets of {g.groupId}?</h3>
+          <p>
+            {topic ? `Partitions of ${topic}` : 'Every partition the group has offsets for'} will be set to {describeTarget(target()!)}. Consumers of the group start
+            there next time.
+          </p>
+          <button type="button" class="danger" onClick={() => void confirm()} disabled={busy} autoFocus>
+            Confirm reset
+          </button>
+          <button type="button" onClick={() => setReviewing(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <ErrorBox message={error} />
+      {done && <p role="status">{done}</p>}
+    </>
   );
 }
