@@ -200,6 +200,9 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   position(tp: TopicPartition): number {
     const s = this.partitions.get(key(tp.topic, tp.partition));
     if (!s) throw new TypeError(`${tp.topic}-${tp.partition} is not assigned`);
+    // Everything fetched was handed out or skipped (control batches, aborted data): as in Java's
+    // consumer the position is then past all of it, so a trailing transaction marker is not a gap.
+    if (!this.chunks.some((c) => c.state === s)) return s.fetchPosition;
     return s.consumed >= 0 ? s.consumed : s.fetchPosition;
   }
 

@@ -1,10 +1,20 @@
 /**
- * KafkaStreams: runs a topology against a broker with at_least_once processing.
+ * KafkaStreams: runs a topology against a broker, at_least_once or exactly_once_v2.
+ *
+ * exactly_once_v2: one transactional producer per instance; everything a commit interval produces
+ * (outputs, repartition records, changelog records) and the input offsets it consumed commit in one
+ * transaction (offsets through sendOffsetsToTransaction with the consumer's group metadata, so a
+ * zombie member is fenced by its generation). Inputs and changelogs are read read_committed, so a
+ * crash never double-counts: an aborted transaction's outputs and state changes are invisible, and
+ * its inputs are processed again from the committed offsets. Losing partitions in a rebalance with a
+ * transaction open aborts it and rebuilds every task from the changelogs.
+ *
  * The application id is the consumer group; each assigned input partition number is a task with
  * its own stores; logged stores write to `<applicationId>-<store>-changelog` (compacted, created
  * here) and are restored from it when the task starts. Outputs go through the client Producer and
  * input offsets are committed only after those outputs are acknowledged.
  */
+import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, KafkaError, Producer, type ConsumerRecord } from '../client/index.js';
 import { changelogTopic } from './stores/state-store.js';
 import { StreamTask } from './task.js';
@@ -22,10 +32,19 @@ import { GlobalStoreUpdater, GlobalStores } from './runtime/global-stores.js';
 export interface KafkaStreamsOptions {
   applicationId: string;
   bootstrapServers: string | string[];
-  /** Only at_least_once in this version. */
-  processingGuarantee?: 'at_least_once';
-  /** Default 30000 (Kafka's at_least_once default). */
+  /** Default at_least_once. */
+  processingGuarantee?: 'at_least_once' | 'exactly_once_v2';
+  /** Default 30000, or 100 under exactly_once_v2 (Kafka's defaults). */
   commitIntervalMs?: number;
+  /**
+   * exactly_once_v2: names this instance's transactional id (`<applicationId>-<instanceId>`). A
+   * restarted instance with the same id fences its predecessor and aborts its open transaction at
+   * once; without one a random id is used and an abandoned transaction ends after
+   * transactionTimeoutMs. Instances running at the same time need different ids.
+   */
+  instanceId?: string;
+  /** exactly_once_v2: the producer's transaction.timeout.ms. Default 10000 (Kafka Streams' default). */
+  transactionTimeoutMs?: number;
   /** Replication factor of the changelog topics; default -1 (the broker's default). */
   replicationFactor?: number;
   /** Consumer group tuning, passed to the client Consumer. */
@@ -60,22 +79,34 @@ export class KafkaStreams {
   private failure: Error | null = null;
   private readonly globals: GlobalStores;
   private readonly globalUpdater: GlobalStoreUpdater;
+  private readonly exactlyOnce: boolean;
+  private readonly commitIntervalMs: number;
+  /** exactly_once_v2: whether a transaction is open (begun, not yet committed or aborted). */
+  private inTransaction = false;
 
   constructor(
     private readonly topology: Topology,
     private readonly options: KafkaStreamsOptions,
   ) {
-    if ((options.processingGuarantee ?? 'at_least_once') !== 'at_least_once') throw new TypeError('only processingGuarantee at_least_once is supported');
+    const guarantee = options.processingGuarantee ?? 'at_least_once';
+    if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') throw new TypeError(`unknown processingGuarantee ${String(guarantee)}`);
     if (topology.sourceTopics().length === 0) throw new TypeError('the topology has no source topics');
+    this.exactlyOnce = guarantee === 'exactly_once_v2';
+    this.commitIntervalMs = options.commitIntervalMs ?? (this.exactlyOnce ? 100 : 30_000);
     this.clock = options.clock ?? Date.now;
     const client = { bootstrapServers: options.bootstrapServers, clientId: options.applicationId, clock: this.clock };
     this.admin = new Admin(client);
-    this.producer = new Producer({ ...client, acks: 'all' });
+    this.producer = new Producer({
+      ...client,
+      acks: 'all',
+      ...(this.exactlyOnce ? { transactionalId: `${options.applicationId}-${options.instanceId ?? randomUUID()}`, transactionTimeoutMs: options.transactionTimeoutMs ?? 10_000 } : {}),
+    });
     this.consumer = new Consumer({
       ...client,
       groupId: options.applicationId,
       autoCommit: false,
       autoOffsetReset: 'earliest',
+      isolationLevel: this.exactlyOnce ? 'read_committed' : 'read_uncommitted',
       maxWaitMs: options.pollMs ?? 100,
       ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
       ...(options.rebalanceTimeoutMs !== undefined ? { rebalanceTimeoutMs: options.rebalanceTimeoutMs } : {}),
@@ -101,6 +132,7 @@ export class KafkaStreams {
     const partitions = await this.inputPartitions();
     await this.createInternalTopics(partitions);
     await this.globalUpdater.bootstrap(this.admin);
+    if (this.exactlyOnce) await this.producer.initTransactions();
     await this.consumer.subscribe({ topics: this.topology.inputTopics(this.options.applicationId), fromBeginning: true });
     this.stateValue = 'RUNNING';
     this.lastCommitMs = this.clock();
@@ -115,6 +147,7 @@ export class KafkaStreams {
     await this.loop;
     try {
       if (wasRunning && !this.failure) await this.commit();
+      else if (this.inTransaction) await this.producer.abortTransaction().catch(() => {});
     } finally {
       for (const task of this.tasks.values()) task.close();
       this.tasks.clear();
@@ -170,11 +203,13 @@ export class KafkaStreams {
       await this.collector.awaitAcks();
       const records = await this.consumer.poll({ timeoutMs: this.options.pollMs ?? 100 });
       await this.globalUpdater.update();
-      this.dropRevokedTasks();
+      if (this.dropRevokedTasks() && this.inTransaction) await this.abortAndRewind();
+      // Everything processing or punctuation produces belongs to the open transaction.
+      this.beginTransactionIfNeeded();
       for (const r of inTimestampOrder(records)) await this.processRecord(r);
       for (const task of this.tasks.values()) task.punctuateWallClock();
       this.collector.flush();
-      if (this.clock() - this.lastCommitMs >= (this.options.commitIntervalMs ?? 30_000)) await this.commit();
+      if (this.clock() - this.lastCommitMs >= this.commitIntervalMs) await this.commit();
     }
   }
 
@@ -192,26 +227,64 @@ export class KafkaStreams {
 
   private async createTask(partition: number): Promise<StreamTask> {
     const task = new StreamTask(this.topology, partition, this.options.applicationId, this.collector, this.clock, this.globals.stores);
-    await restoreTask(task, this.admin, { bootstrapServers: this.options.bootstrapServers, applicationId: this.options.applicationId, timeoutMs: this.options.restoreTimeoutMs ?? 60_000, clock: this.clock });
+    await restoreTask(task, this.admin, {
+      bootstrapServers: this.options.bootstrapServers,
+      applicationId: this.options.applicationId,
+      timeoutMs: this.options.restoreTimeoutMs ?? 60_000,
+      clock: this.clock,
+      // Changelog records of aborted (or still open) transactions are no state at all.
+      readCommitted: this.exactlyOnce,
+    });
     task.init();
     this.tasks.set(partition, task);
     return task;
   }
 
-  /** Tasks whose partitions moved to another member are closed; they restore from the changelog if they come back. */
-  private dropRevokedTasks(): void {
+  /**
+   * Tasks whose partitions moved to another member are closed; they restore from the changelog if
+   * they come back. Returns whether any was closed.
+   */
+  private dropRevokedTasks(): boolean {
     const assigned = new Set(this.consumer.assignment().map((tp) => tp.partition));
+    let dropped = false;
     for (const [partition, task] of this.tasks) {
       if (assigned.has(partition)) continue;
       task.close();
       this.tasks.delete(partition);
+      dropped = true;
     }
     for (const [k, p] of this.processed) if (!assigned.has(p.partition)) this.processed.delete(k);
     for (const k of this.positions.keys()) if (!this.tasks.has(Number(k.slice(k.indexOf('\0') + 1)))) this.positions.delete(k);
+    return dropped;
+  }
+
+  private beginTransactionIfNeeded(): void {
+    if (!this.exactlyOnce || this.inTransaction) return;
+    this.producer.beginTransaction();
+    this.inTransaction = true;
+  }
+
+  /**
+   * exactly_once_v2 after losing partitions mid-transaction: the open transaction holds outputs of
+   * records whose offsets can no longer be committed by us, so it is aborted; every task's state may
+   * include its effects, so all tasks are rebuilt from the changelogs and read on from the
+   * committed offsets.
+   */
+  private async abortAndRewind(): Promise<void> {
+    this.collector.discard();
+    await this.producer.abortTransaction();
+    this.inTransaction = false;
+    for (const task of this.tasks.values()) task.close();
+    this.tasks.clear();
+    this.processed.clear();
+    this.positions.clear();
+    const assigned = this.consumer.assignment();
+    for (const c of await this.consumer.committed(assigned)) this.consumer.seek({ ...c, offset: Math.max(0, c.offset) });
   }
 
   private async commit(): Promise<void> {
     this.lastCommitMs = this.clock();
+    if (this.exactlyOnce) return this.commitTransaction();
     await this.collector.awaitAcks();
     if (this.processed.size === 0) return;
     const offsets = [...this.processed.values()];
@@ -227,6 +300,18 @@ export class KafkaStreams {
         if (!this.processed.has(k)) this.processed.set(k, o);
       }
     }
+  }
+
+  /** Outputs, changelog records and input offsets commit together; a failure here stops the app (ERROR). */
+  private async commitTransaction(): Promise<void> {
+    if (!this.inTransaction) return;
+    this.collector.flush();
+    const offsets = [...this.processed.values()];
+    if (offsets.length > 0) await this.producer.sendOffsetsToTransaction({ consumerGroupMetadata: this.consumer.groupMetadata(), offsets });
+    await this.producer.commitTransaction();
+    await this.collector.awaitAcks();
+    this.processed.clear();
+    this.inTransaction = false;
   }
 
   private async inputPartitions(): Promise<number> {

@@ -210,3 +210,33 @@ test('kafkajs transactions read by our read_committed consumer: aborted records 
   assert.deepEqual(await readAll('txn-kjs', 1, 'read_committed', 3), ['k1', 'k2', 'k3']);
   assert.equal((await readAll('txn-kjs', 1, 'read_uncommitted', 6)).length, 6);
 });
+
+test('a read_committed consumer\'s position passes aborted data and the markers at the end of a partition', async () => {
+  await admin.createTopics({ topics: [{ topic: 'txn-tail', numPartitions: 1 }] });
+  const producer = new Producer({ bootstrapServers: broker.bootstrapServers, transactionalId: 'tx-tail' });
+  try {
+    await producer.initTransactions();
+    producer.beginTransaction();
+    await producer.send({ topic: 'txn-tail', messages: [{ value: 'kept' }] });
+    await producer.commitTransaction();
+    producer.beginTransaction();
+    await producer.send({ topic: 'txn-tail', messages: [{ value: 'dropped' }] });
+    await producer.abortTransaction();
+  } finally {
+    await producer.close();
+  }
+  const [end] = await admin.fetchTopicOffsets('txn-tail');
+  assert.equal(end!.high, 4, 'kept, commit marker, dropped, abort marker');
+  const consumer = new Consumer({ bootstrapServers: broker.bootstrapServers, isolationLevel: 'read_committed' });
+  try {
+    const tp = { topic: 'txn-tail', partition: 0 };
+    await consumer.assign([{ ...tp, offset: 0 }]);
+    const values: string[] = [];
+    const deadline = Date.now() + 5000;
+    while (consumer.position(tp) < end!.high && Date.now() < deadline) for (const r of await consumer.poll({ timeoutMs: 100 })) values.push(r.value!.toString());
+    assert.deepEqual(values, ['kept']);
+    assert.equal(consumer.position(tp), 4, 'a restore loop reading to the end offset terminates');
+  } finally {
+    await consumer.close();
+  }
+});

@@ -3,7 +3,11 @@ import { Admin, Consumer } from '../../client/index.js';
 import { changelogTopic } from '../stores/state-store.js';
 import type { StreamTask } from '../task.js';
 
-export async function restoreTask(task: StreamTask, admin: Admin, options: { bootstrapServers: string | string[]; applicationId: string; timeoutMs: number; clock: () => number }): Promise<number> {
+export async function restoreTask(
+  task: StreamTask,
+  admin: Admin,
+  options: { bootstrapServers: string | string[]; applicationId: string; timeoutMs: number; clock: () => number; readCommitted?: boolean },
+): Promise<number> {
   let restored = 0;
   for (const [name, store] of task.stores) {
     if (!store.loggingEnabled) continue;
@@ -11,7 +15,13 @@ export async function restoreTask(task: StreamTask, admin: Admin, options: { boo
     const ends = await admin.fetchTopicOffsets(topic);
     const end = ends.find((e) => e.partition === task.partition);
     if (!end || end.high <= end.low) continue;
-    const consumer = new Consumer({ bootstrapServers: options.bootstrapServers, clientId: `${options.applicationId}-restore`, autoOffsetReset: 'earliest', maxWaitMs: 50 });
+    const consumer = new Consumer({
+      bootstrapServers: options.bootstrapServers,
+      clientId: `${options.applicationId}-restore`,
+      autoOffsetReset: 'earliest',
+      maxWaitMs: 50,
+      isolationLevel: options.readCommitted ? 'read_committed' : 'read_uncommitted',
+    });
     try {
       const tp = { topic, partition: task.partition };
       await consumer.assign([tp]);
