@@ -108,6 +108,7 @@ export class DistributedHerder implements Herder {
       pollTimeoutMs: o.pollTimeoutMs ?? 500,
       idlePollMs: 100,
       activeTopics: this.topicTracking.enabled ? this.activeTopics : null,
+      ...(w['exactly.once.source.support'] === 'enabled' ? { exactlyOnceSource: { groupId: w['group.id']!, offsetsTopic: w['offset.storage.topic']! } } : {}),
     });
   }
 

@@ -3,6 +3,12 @@
  * records the source offsets of acknowledged records in the offset store, which is flushed every
  * offset.flush.interval.ms and on stop. Offsets are only stored for records the broker acked, so
  * a crash replays at most what was produced since the last flush (at-least-once).
+ *
+ * Exactly-once (KIP-618, `exactly.once.source.support=enabled` in distributed mode): the producer is
+ * transactional (its transactional id fences a zombie of the same task) and each poll's records
+ * and their source offsets (written to the offset topic by the same producer) commit in one
+ * transaction (`transaction.boundary=poll`), so a crash replays nothing that was committed and
+ * keeps nothing of what was not.
  */
 import type { ConnectorConfig, SourceOffset, SourcePartition, SourceRecord, SourceTask } from '../api.js';
 import type { Producer } from '../../client/index.js';
@@ -31,6 +37,8 @@ export interface SourceRunnerOptions {
   /** KIP-558: a topic this task produced to. */
   noteTopic: (topic: string) => void;
   logger: Logger;
+  /** Exactly-once: the offset topic the transactional producer writes this task's offsets to. */
+  exactlyOnce?: { offsetsTopic: string };
 }
 
 export class SourceTaskRunner extends TaskLifecycle {
@@ -49,6 +57,7 @@ export class SourceTaskRunner extends TaskLifecycle {
     const connector = this.o.connector;
     this.o.task.initialize({ configs: this.o.connectorConfig, offsetStorageReader: { offset: (p) => store.get(connector, p) } });
     try {
+      if (this.o.exactlyOnce) await this.o.producer.initTransactions();
       await this.o.task.start(this.o.taskConfig);
     } catch (err) {
       this.fail(err);
@@ -87,6 +96,10 @@ export class SourceTaskRunner extends TaskLifecycle {
         if (!records || records.length === 0) {
           if (this.o.clock() - this.lastFlushMs >= this.o.offsetFlushIntervalMs) await this.commitOffsets();
           if (!this.stopping) await this.waiter.wait(this.o.idlePollMs);
+          continue;
+        }
+        if (this.o.exactlyOnce) {
+          await this.sendInTransaction(records, chain, retry, this.o.exactlyOnce.offsetsTopic);
           continue;
         }
         await this.sendBatch(records, chain, retry);
@@ -132,7 +145,25 @@ export class SourceTaskRunner extends TaskLifecycle {
     }
   }
 
+  /** One poll's records and their offsets in one transaction; any failure aborts it and fails the task. */
+  private async sendInTransaction(records: SourceRecord[], chain: ReturnType<typeof buildChain<SourceRecord>>, retry: RetryWithTolerance, offsetsTopic: string): Promise<void> {
+    const producer = this.o.producer;
+    producer.beginTransaction();
+    try {
+      await this.sendBatch(records, chain, retry);
+      const offsets = [...this.pending.values()].map((p) => ({ key: stableJson([this.o.connector, p.partition]), value: JSON.stringify(p.offset) }));
+      if (offsets.length > 0) await producer.send({ topic: offsetsTopic, messages: offsets });
+      await producer.commitTransaction();
+      this.pending.clear();
+    } catch (err) {
+      await producer.abortTransaction().catch(() => {});
+      throw err;
+    }
+    await this.o.task.commit();
+  }
+
   private async commitOffsets(): Promise<void> {
+    if (this.o.exactlyOnce) return;
     this.lastFlushMs = this.o.clock();
     if (this.pending.size === 0) return;
     this.o.offsets.set(this.o.connector, [...this.pending.values()]);

@@ -28,6 +28,8 @@ export interface TaskFactoryOptions {
   idlePollMs: number;
   /** KIP-558 topic tracking; null when `topic.tracking.enable=false`. */
   activeTopics: ActiveTopics | null;
+  /** Distributed workers with `exactly.once.source.support=enabled` (KIP-618). */
+  exactlyOnceSource?: { groupId: string; offsetsTopic: string };
 }
 
 export interface TaskSpec {
@@ -92,12 +94,20 @@ export class TaskFactory {
       noteTopic: this.o.activeTopics ? (topic: string) => this.o.activeTopics!.note(spec.connector, spec.id, topic) : () => {},
     };
     if (spec.instance.type === 'source') {
+      const eos = this.o.exactlyOnceSource;
       const runner = new SourceTaskRunner({
         ...common,
         task: new TaskCls() as SourceTask,
-        producer: new Producer({ bootstrapServers: this.o.bootstrapServers, clientId: `connector-producer-${spec.connector}-${spec.id}`, ...this.producerOverrides() }),
+        producer: new Producer({
+          bootstrapServers: this.o.bootstrapServers,
+          clientId: `connector-producer-${spec.connector}-${spec.id}`,
+          ...this.producerOverrides(),
+          // Kafka's transactional id for a source task: a restarted or moved task fences the old one.
+          ...(eos ? { transactionalId: `${eos.groupId}-${spec.connector}-${spec.id}` } : {}),
+        }),
         offsets: this.o.offsets,
         idlePollMs: this.o.idlePollMs,
+        ...(eos ? { exactlyOnce: { offsetsTopic: eos.offsetsTopic } } : {}),
       });
       await runner.start(spec.paused);
       return runner;

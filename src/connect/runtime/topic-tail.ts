@@ -21,7 +21,8 @@ export class TopicTail {
     private readonly apply: (r: ConsumerRecord) => void,
     private readonly logger: Logger,
   ) {
-    this.consumer = new Consumer({ bootstrapServers, autoOffsetReset: 'earliest', maxWaitMs: 100 });
+    // read_committed: records of aborted transactions (exactly-once source offsets) never count.
+    this.consumer = new Consumer({ bootstrapServers, autoOffsetReset: 'earliest', maxWaitMs: 100, isolationLevel: 'read_committed' });
   }
 
   async start(): Promise<void> {
@@ -60,7 +61,10 @@ export class TopicTail {
     } finally {
       await admin.close();
     }
-    const caughtUp = () => ends.every((e) => e.high === 0 || (this.applied.get(`${e.topic}\0${e.partition}`) ?? 0) >= e.high);
+    // The consumer's position also passes transaction markers and aborted data, which apply nothing;
+    // it is never ahead of what was applied once the poll that fetched it has been handed out.
+    const done = (e: { topic: string; partition: number }) => Math.max(this.applied.get(`${e.topic}\0${e.partition}`) ?? 0, this.consumer.position(e));
+    const caughtUp = () => ends.every((e) => e.high === 0 || done(e) >= e.high);
     while (!caughtUp()) {
       if (this.stopped) return;
       await new Promise((r) => setTimeout(r, 10));
