@@ -17,7 +17,7 @@ export { Serdes, serdeFrom, type Serde } from './serdes.js';
 export type { StreamRecord, Change, Windowed, TimeWindow, KeyValue } from './record.js';
 export type { Processor, ProcessorContext, ProcessorSupplier } from './processor.js';
 export type { Cancellable, PunctuationType, Punctuator } from './punctuation.js';
-export { Topology, type TopologyNode } from './topology.js';
+export { Topology, type TopologyNode, type TimestampExtractor } from './topology.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { KStream, BranchedKStream } from './dsl/kstream.js';
 export { KTable } from './dsl/ktable.js';

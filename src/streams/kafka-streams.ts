@@ -315,13 +315,16 @@ export class KafkaStreams {
   }
 
   private async inputPartitions(): Promise<number> {
-    let max = 0;
+    const counts = new Map<string, number>();
     for (const topic of this.topology.sourceTopics()) {
       const [info] = await this.admin.describeTopics({ topics: [topic] });
       if (!info || info.errorCode !== 0 || info.partitions.length === 0) throw new Error(`source topic ${topic} does not exist`);
-      max = Math.max(max, info.partitions.length);
+      counts.set(topic, info.partitions.length);
     }
-    return max;
+    if (this.topology.requiresCopartitioning && new Set(counts.values()).size > 1) {
+      throw new Error(`joined topics must be co-partitioned, but their partition counts differ: ${[...counts].map(([t, n]) => `${t}=${n}`).join(', ')}`);
+    }
+    return Math.max(...counts.values());
   }
 
   /**

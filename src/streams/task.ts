@@ -77,19 +77,21 @@ export class StreamTask {
   process(topic: string, offset: number, key: Buffer | null, value: Buffer | null, timestampMs: number, headers: RecordHeader[]): void {
     const source = this.sourceByTopic.get(topic);
     if (!source || source.def.kind !== 'source') throw new TypeError(`task ${this.id}: no source for topic ${topic}`);
-    if (timestampMs < 0) {
+    const record: StreamRecord<unknown, unknown> = {
+      key: source.def.keySerde.deserialize(topic, key),
+      value: source.def.valueSerde.deserialize(topic, value),
+      timestampMs,
+      headers,
+    };
+    const extract = source.def.timestampExtractor;
+    if (extract) record.timestampMs = extract({ topic, key: record.key, value: record.value, timestampMs }, this.streamTime);
+    if (record.timestampMs < 0 || !Number.isFinite(record.timestampMs)) {
       this.recordDropped('negative timestamp');
       return;
     }
-    this.streamTime = Math.max(this.streamTime, timestampMs);
+    this.streamTime = Math.max(this.streamTime, record.timestampMs);
     this.current = { topic, partition: this.partition, offset };
     try {
-      const record: StreamRecord<unknown, unknown> = {
-        key: source.def.keySerde.deserialize(topic, key),
-        value: source.def.valueSerde.deserialize(topic, value),
-        timestampMs,
-        headers,
-      };
       for (const child of source.children) this.deliver(child, record);
     } finally {
       this.current = null;

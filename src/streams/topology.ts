@@ -20,7 +20,12 @@ export interface SourceNode {
   keySerde: Serde<unknown>;
   valueSerde: Serde<unknown>;
   children: string[];
+  /** Event time from the record (Kafka's TimestampExtractor); default: the record's timestamp. */
+  timestampExtractor?: TimestampExtractor;
 }
+
+/** Picks a record's event time: e.g. a field of the value. A negative result drops the record. */
+export type TimestampExtractor = (record: { topic: string; key: unknown; value: unknown; timestampMs: number }, partitionTimeMs: number) => number;
 
 export interface ProcessorNode {
   kind: 'processor';
@@ -44,6 +49,11 @@ export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
 export class Topology {
   readonly nodes = new Map<string, TopologyNode>();
   readonly stores = new Map<string, StoreBuilder>();
+  /**
+   * Set by joins (other than with a GlobalKTable): task N joins partition N of each side, so the
+   * inputs must be co-partitioned (same partition count), checked when the application starts.
+   */
+  requiresCopartitioning = false;
   /** Repartition topics, by their name without the application id prefix. */
   readonly internalTopics = new Set<string>();
   /** GlobalKTable stores: each fed by every partition of its topic, shared by all tasks. */
@@ -57,12 +67,14 @@ export class Topology {
     return this;
   }
 
-  addSource<K, V>(name: string, topics: string | string[], keySerde: Serde<K>, valueSerde: Serde<V>): this {
+  addSource<K, V>(name: string, topics: string | string[], keySerde: Serde<K>, valueSerde: Serde<V>, timestampExtractor?: TimestampExtractor): this {
     const list = typeof topics === 'string' ? [topics] : topics;
     for (const t of list) {
       if (this.sourceTopics().includes(t)) throw new TypeError(`topic ${t} already has a source node`);
     }
-    this.addNode({ kind: 'source', name, topics: list, keySerde: keySerde as Serde<unknown>, valueSerde: valueSerde as Serde<unknown>, children: [] }, []);
+    const node: SourceNode = { kind: 'source', name, topics: list, keySerde: keySerde as Serde<unknown>, valueSerde: valueSerde as Serde<unknown>, children: [] };
+    if (timestampExtractor) node.timestampExtractor = timestampExtractor;
+    this.addNode(node, []);
     return this;
   }
 

@@ -212,3 +212,17 @@ test('toTable: each record upserts its key, a null value deletes it; a re-keyed 
   driver.createInputTopic('rekey', str, str).pipeInput('x', 'y');
   assert.equal(driver.getKeyValueStore<string, string>('by-value').get('y'), 'y');
 });
+
+test('a timestamp extractor sets event time from the value; a negative result drops the record', () => {
+  const b = new StreamsBuilder();
+  b.stream<string, { at: number }>('events', { keySerde: str, valueSerde: Serdes.json<{ at: number }>(), timestampExtractor: (r) => (r.value as { at: number }).at })
+    .mapValues((v) => String(v.at))
+    .to('out', { valueSerde: str });
+  const driver = new TopologyTestDriver(b.build());
+  const input = driver.createInputTopic('events', str, Serdes.json<{ at: number }>());
+  input.pipeInput('k', { at: 5000 }, 1);
+  input.pipeInput('k', { at: -1 }, 2);
+  assert.deepEqual(driver.createOutputTopic('out', str, str).readRecordsToList().map((r) => [r.value, r.timestampMs]), [['5000', 5000]]);
+  assert.equal(driver.streamTimeMs(), 5000);
+  assert.equal(driver.droppedRecords().get('negative timestamp'), 1);
+});

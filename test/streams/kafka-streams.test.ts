@@ -252,3 +252,12 @@ test('a GlobalKTable is read from all its partitions before processing and kept 
   }
 });
 
+
+test('start() refuses to join topics that are not co-partitioned, naming their partition counts', async () => {
+  await admin.createTopics({ topics: [{ topic: 'cp-orders', numPartitions: 3 }, { topic: 'cp-customers', numPartitions: 2 }] });
+  const b = new StreamsBuilder();
+  const customers = b.table<string, string>('cp-customers', { keySerde: Serdes.string(), valueSerde: Serdes.string() });
+  b.stream<string, string>('cp-orders', { keySerde: Serdes.string(), valueSerde: Serdes.string() }).join(customers, (o, c) => `${o}${c}`).to('cp-out', { valueSerde: Serdes.string() });
+  const streams = app(b.build(), { applicationId: 'cp-app', bootstrapServers: broker.bootstrapServers, ...fast });
+  await assert.rejects(streams.start(), /co-partitioned.*cp-orders=3.*cp-customers=2/);
+});

@@ -141,6 +141,7 @@ export class KStream<K, V> {
 
   private tableJoin<VO, VR>(kind: 'inner' | 'left', table: KTable<K, VO>, joiner: (value: V, tableValue: VO | null) => VR): KStream<K, VR> {
     const getter = requireGetter(table, 'the table');
+    this.builder.topology.requiresCopartitioning = true;
     const stream = this.keyChanged ? this.repartition(table.keySerde ? { keySerde: table.keySerde } : {}) : this;
     const name = this.builder.newName('KSTREAM-JOIN');
     this.builder.topology.addProcessor(name, streamTableJoinSupplier<K, V, VO, VR>(getter, joiner, kind), stream.nodeName);
@@ -156,6 +157,7 @@ export class KStream<K, V> {
     const right = other.keyChanged ? other.repartition({ keySerde, valueSerde: rightSerde }) : other;
     const b = this.builder;
     const topology = b.topology;
+    topology.requiresCopartitioning = true;
     const base = joined.storeName ?? b.newStoreName('KSTREAM-JOIN');
     const leftStore = `${base}-this-join-store`;
     const rightStore = `${base}-other-join-store`;

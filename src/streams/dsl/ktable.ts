@@ -132,6 +132,7 @@ export class KTable<K, V> {
     const mine = requireGetter(this, 'the left table');
     const theirs = requireGetter(other, 'the right table');
     const topology = this.builder.topology;
+    topology.requiresCopartitioning = true;
     const left = this.builder.newName('KTABLE-JOINTHIS');
     const right = this.builder.newName('KTABLE-JOINOTHER');
     const merge = this.builder.newName('KTABLE-MERGE');

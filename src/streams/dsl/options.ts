@@ -1,9 +1,12 @@
 /** Option shapes of the DSL (Kafka's Consumed, Produced, Grouped, Materialized, Named). */
 import type { Serde } from '../serdes.js';
+import type { TimestampExtractor } from '../topology.js';
 
 export interface Consumed<K, V> {
   keySerde: Serde<K>;
   valueSerde: Serde<V>;
+  /** Event time of each record; default its timestamp. */
+  timestampExtractor?: TimestampExtractor;
 }
 
 export interface Produced<K, V> {

@@ -15,7 +15,7 @@ export class StreamsBuilder {
 
   stream<K, V>(topics: string | string[], consumed: Consumed<K, V>): KStream<K, V> {
     const name = this.internal.newName('KSTREAM-SOURCE');
-    this.internal.topology.addSource(name, topics, consumed.keySerde, consumed.valueSerde);
+    this.internal.topology.addSource(name, topics, consumed.keySerde, consumed.valueSerde, consumed.timestampExtractor);
     return new KStream<K, V>(this.internal, name, consumed.keySerde, consumed.valueSerde);
   }
 
@@ -25,7 +25,7 @@ export class StreamsBuilder {
     const name = this.internal.newName('KTABLE-SOURCE');
     const storeName = consumed.storeName ?? this.internal.newStoreName(topic);
     const topology = this.internal.topology;
-    topology.addSource(source, topic, consumed.keySerde, consumed.valueSerde);
+    topology.addSource(source, topic, consumed.keySerde, consumed.valueSerde, consumed.timestampExtractor);
     topology.addProcessor(name, () => tableSource<K, V>(storeName), source);
     topology.addStateStore(keyValueStoreBuilder(storeName, consumed.keySerde, consumed.valueSerde), name);
     return new KTable<K, V>(this.internal, name, consumed.keySerde, consumed.valueSerde, storeName);
