@@ -259,5 +259,5 @@ test('start() refuses to join topics that are not co-partitioned, naming their p
   const customers = b.table<string, string>('cp-customers', { keySerde: Serdes.string(), valueSerde: Serdes.string() });
   b.stream<string, string>('cp-orders', { keySerde: Serdes.string(), valueSerde: Serdes.string() }).join(customers, (o, c) => `${o}${c}`).to('cp-out', { valueSerde: Serdes.string() });
   const streams = app(b.build(), { applicationId: 'cp-app', bootstrapServers: broker.bootstrapServers, ...fast });
-  await assert.rejects(streams.start(), /co-partitioned.*cp-orders=3.*cp-customers=2/);
+  await assert.rejects(streams.start(), /co-partitioned.*cp-customers=2.*cp-orders=3/);
 });
