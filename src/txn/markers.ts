@@ -1,7 +1,8 @@
 /**
  * Writes transaction markers (Kafka's WriteTxnMarkers, done in-process on a single node): one
  * control batch holding a COMMIT or ABORT record, appended to a partition through its producer
- * state, which closes the producer's transaction there (the LSO moves, an abort is indexed).
+ * state, which closes the producer's transaction there (the LSO moves, an abort goes to the log's
+ * aborted transaction index).
  */
 import { encodeBatch } from '../records/record-batch.js';
 import { ControlRecordType, encodeTransactionMarker } from '../records/control-record.js';
@@ -32,7 +33,9 @@ export async function writeMarker(states: PartitionStates, partition: Partition,
   });
   const offset = partition.logEndOffset;
   const written = partition.append(batch, [{ recordCount: 1, maxTimestampMs: nowMs }]);
-  state.markerAppended(marker.producerId, marker.producerEpoch, marker.commit, marker.coordinatorEpoch, offset, nowMs);
+  const aborted = state.markerAppended(marker.producerId, marker.producerEpoch, marker.commit, marker.coordinatorEpoch, offset, nowMs);
+  // Same tick as the append: the .txnindex entry is written in the marker's write round.
+  if (aborted) partition.log.addAbortedTxn(aborted);
   txnState.noteWrite(written);
   await written;
   return true;

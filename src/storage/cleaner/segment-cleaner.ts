@@ -61,8 +61,16 @@ export async function cleanSegment(seg: Segment, ctx: FilterContext, deps: Segme
   const { ops } = deps;
   const finalPaths = segmentPaths(seg.dir, seg.baseOffset);
   const out = new Segment(seg.dir, seg.baseOffset, deps.config);
-  out.paths = { log: finalPaths.log + CLEANED_SUFFIX, index: finalPaths.index + CLEANED_SUFFIX, timeIndex: finalPaths.timeIndex + CLEANED_SUFFIX };
-  out.createFilesSync(ops);
+  out.paths = {
+    log: finalPaths.log + CLEANED_SUFFIX,
+    index: finalPaths.index + CLEANED_SUFFIX,
+    timeIndex: finalPaths.timeIndex + CLEANED_SUFFIX,
+    // Aborted transactions stay indexed (the consumer still needs them for kept batches): the
+    // cleaned segment keeps the old .txnindex file and entries as they are.
+    txnIndex: finalPaths.txnIndex,
+  };
+  out.createFilesSync(ops, false);
+  out.txnIndex = seg.txnIndex;
   let done = false;
   try {
     const result = await copyKept(seg, out, ctx, deps);
