@@ -8,6 +8,7 @@ import { encodeBatch } from '../records/record-batch.js';
 import { ControlRecordType, encodeTransactionMarker } from '../records/control-record.js';
 import type { Partition } from '../broker/partition.js';
 import type { PartitionStates } from './partition-states.js';
+import type { TxnProducer } from '../group/group-log.js';
 
 export interface Marker {
   producerId: number;
@@ -39,4 +40,31 @@ export async function writeMarker(states: PartitionStates, partition: Partition,
   txnState.noteWrite(written);
   await written;
   return true;
+}
+
+/**
+ * Appends a coordinator-written transactional batch (the group coordinator's TxnOffsetCommit
+ * records: producer id and epoch, no sequence, as Kafka's coordinator appends them) and records it
+ * in the partition's producer state, so the transaction is open there until its marker.
+ */
+export async function appendCoordinatorBatch(
+  states: PartitionStates,
+  partition: Partition,
+  batch: Buffer,
+  recordCount: number,
+  txn: TxnProducer,
+  timestampMs: number,
+): Promise<void> {
+  const txnState = states.for(partition);
+  const state = await txnState.ready();
+  // Synchronous from here to the append, as for markers.
+  const offset = partition.logEndOffset;
+  const written = partition.append(batch, [{ recordCount, maxTimestampMs: timestampMs }]);
+  state.appended(
+    { producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: -1, lastSequence: -1, recordCount, transactional: true, maxTimestampMs: timestampMs },
+    offset,
+    written,
+  );
+  txnState.noteWrite(written);
+  await written;
 }

@@ -5,6 +5,8 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import { startTestBroker, removeDir, tempDir } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { createTopic, endTxn, initProducerId } from './wire.js';
+import { decodeBatches, type DecodedBatch } from '../../src/records/record-batch.js';
+import type { Broker } from '../../src/broker/broker.js';
 
 async function addOffsets(client: RawClient, transactionalId: string, p: { producerId: number; producerEpoch: number }, groupId: string): Promise<number> {
   return (await client.request(25, 1, { transactionalId, ...p, groupId })).errorCode;
@@ -23,6 +25,25 @@ async function committed(client: RawClient, groupId: string, topic: string): Pro
   return Number(r.topics[0].partitions[0].committedOffset);
 }
 
+/** OffsetFetch v7 with requireStable: the partition's error code. */
+async function stableError(client: RawClient, groupId: string, topic: string): Promise<number> {
+  const r = await client.request(9, 7, { groupId, topics: [{ name: topic, partitionIndexes: [0] }], requireStable: true });
+  return r.topics[0].partitions[0].errorCode;
+}
+
+/** Every batch of every partition of an internal topic, read through the broker's logs. */
+async function batchesOf(broker: Broker, topic: string): Promise<DecodedBatch[]> {
+  const out: DecodedBatch[] = [];
+  for (const partition of broker.topics.get(topic)?.partitions ?? []) {
+    for (let offset = partition.logStartOffset; offset < partition.logEndOffset; ) {
+      const read = await partition.log.read(offset, { maxBytes: 1 << 20, minOneBatch: true });
+      for (const chunk of read.chunks) for (const b of decodeBatches(chunk)) if (b.lastOffset >= offset) out.push(b);
+      offset = out.at(-1)!.lastOffset + 1;
+    }
+  }
+  return out;
+}
+
 test('transactional offsets: invisible until commit, dropped on abort, kept across a restart, fenced producers refused', async () => {
   const dataDir = tempDir();
   try {
@@ -36,6 +57,7 @@ test('transactional offsets: invisible until commit, dropped on abort, kept acro
     assert.equal(await txnCommit(client, 'tx-off', { ...id, producerEpoch: id.producerEpoch + 1 }, 'g1', 'src', 43), ErrorCode.PRODUCER_FENCED);
     assert.equal(await txnCommit(client, 'tx-other', id, 'g1', 'src', 43), ErrorCode.INVALID_PRODUCER_ID_MAPPING);
     assert.equal(await committed(client, 'g1', 'src'), -1, 'pending offsets are not visible');
+    assert.equal(await stableError(client, 'g1', 'src'), ErrorCode.UNSTABLE_OFFSET_COMMIT, 'requireStable sees the open transaction');
     client.close();
     await broker.stop();
 
@@ -43,13 +65,36 @@ test('transactional offsets: invisible until commit, dropped on abort, kept acro
     client = await RawClient.connect(broker.port);
     try {
       assert.equal(await committed(client, 'g1', 'src'), -1);
+      assert.equal(await stableError(client, 'g1', 'src'), ErrorCode.UNSTABLE_OFFSET_COMMIT, 'pending again after the replay');
       assert.equal(await endTxn(client, 'tx-off', id.producerId, id.producerEpoch, true), ErrorCode.NONE);
       assert.equal(await committed(client, 'g1', 'src'), 42, 'the restart kept the pending offsets');
+      assert.equal(await stableError(client, 'g1', 'src'), ErrorCode.NONE);
 
       assert.equal(await addOffsets(client, 'tx-off', id, 'g1'), ErrorCode.NONE);
       assert.equal(await txnCommit(client, 'tx-off', id, 'g1', 'src', 99), ErrorCode.NONE);
       assert.equal(await endTxn(client, 'tx-off', id.producerId, id.producerEpoch, false), ErrorCode.NONE);
       assert.equal(await committed(client, 'g1', 'src'), 42, 'aborted offsets are dropped');
+      assert.equal(await stableError(client, 'g1', 'src'), ErrorCode.NONE);
+
+      // Kafka's layout: offsets as transactional batches of the producer in __consumer_offsets,
+      // decided by the markers there; nothing but TransactionLogKey v0 in __transaction_state.
+      const offsetBatches = await batchesOf(broker.broker, '__consumer_offsets');
+      assert.equal(offsetBatches.filter((b) => b.transactional && !b.isControl && b.producerId === id.producerId).length, 2);
+      assert.equal(offsetBatches.filter((b) => b.isControl && b.producerId === id.producerId).length, 2, 'a COMMIT and an ABORT marker');
+      const stateKeys = (await batchesOf(broker.broker, '__transaction_state')).flatMap((b) => b.records.map((r) => r.key!.readInt16BE(0)));
+      assert.ok(stateKeys.length > 0);
+      assert.deepEqual([...new Set(stateKeys)], [0]);
+    } finally {
+      client.close();
+      await broker.stop();
+    }
+
+    // The replay commits only what a COMMIT marker decided.
+    broker = await startTestBroker({ dataDir });
+    client = await RawClient.connect(broker.port);
+    try {
+      assert.equal(await committed(client, 'g1', 'src'), 42);
+      assert.equal(await stableError(client, 'g1', 'src'), ErrorCode.NONE);
     } finally {
       client.close();
       await broker.stop();
