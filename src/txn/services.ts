@@ -9,12 +9,10 @@ import type { TxnProducer } from '../group/group-log.js';
 import { TransactionCoordinator } from './coordinator.js';
 import { appendCoordinatorBatch, writeMarker, type Marker } from './markers.js';
 import { PartitionStates } from './partition-states.js';
-import { ProducerIdManager, stateFileProducerIdStore } from './producer-ids.js';
+import { fileProducerIdStore, memoryProducerIdStore, PRODUCER_ID_BLOCK_FILE, ProducerIdManager } from './producer-ids.js';
 import type { TxnSettings } from './settings.js';
 import { TxnStateLog } from './txn-log.js';
 import { OFFSETS_TOPIC_NAME } from './group-offsets.js';
-
-const PRODUCER_ID_BLOCK_FILE = 'producer-id-block';
 
 export class TxnServices {
   readonly settings: TxnSettings;
@@ -44,7 +42,9 @@ export class TxnServices {
       clock,
       logger,
     });
-    this.producerIds = new ProducerIdManager(stateFileProducerIdStore(() => this.stateLog.stateFile(PRODUCER_ID_BLOCK_FILE)), settings.producerIdBlockSize);
+    const dataDir = broker.topics.store.dataDir;
+    const idStore = dataDir ? fileProducerIdStore(dataDir, () => this.stateLog.legacyStateFile(PRODUCER_ID_BLOCK_FILE)) : memoryProducerIdStore();
+    this.producerIds = new ProducerIdManager(idStore, settings.producerIdBlockSize);
     this.coordinator = new TransactionCoordinator({
       writeState: (id, value) => this.stateLog.append(id, value),
       loadState: (replay) => this.stateLog.load(replay),

@@ -93,11 +93,13 @@ export class TxnStateLog {
     }
   }
 
-  /** A small state file kept with partition 0 (the producer id block counter lives there). */
-  async stateFile(name: string): Promise<{ read(): Promise<Buffer | null>; write(data: Buffer): Promise<void> }> {
-    const log = (await this.ensureTopic()).partitions[0]!.log;
-    if (!log.readStateFile || !log.writeStateFile) throw new Error('the log store keeps no state files');
-    return { read: () => log.readStateFile!(name), write: (data) => log.writeStateFile!(name, data) };
+  /**
+   * A state file older versions kept with partition 0 (the producer id block counter), or null;
+   * never creates the topic.
+   */
+  async legacyStateFile(name: string): Promise<Buffer | null> {
+    const log = this.options.topics.get(TXN_TOPIC)?.partitions[0]?.log;
+    return log?.readStateFile ? log.readStateFile(name) : null;
   }
 
   private async create(): Promise<Topic> {
