@@ -74,6 +74,9 @@ test('a hung transaction is aborted after transaction.timeout.ms and its produce
     const zombie = await produce(client, 'hung', producerBatch(['late'], { producerId, producerEpoch, baseSequence: 1, transactional: true }, nowMs), 0, 'hung');
     assert.equal(zombie.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
     assert.equal(await endTxn(client, 'hung', producerId, producerEpoch, true), ErrorCode.PRODUCER_FENCED);
+    // KIP-588: a client of EndTxn v0-v1 does not know PRODUCER_FENCED and gets INVALID_PRODUCER_EPOCH.
+    const old = await client.request<{ errorCode: number }>(26, 1, { transactionalId: 'hung', producerId, producerEpoch, committed: true });
+    assert.equal(old.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
   } finally {
     client.close();
     await running.stop();
