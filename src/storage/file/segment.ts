@@ -142,7 +142,8 @@ export class Segment {
     await Promise.all([
       offsetTail && this.writeTail(ops, this.paths.index, this.indexFd, offsetTail),
       timeTail && this.writeTail(ops, this.paths.timeIndex, this.timeIndexFd, timeTail),
-      txnTail && this.writeTail(ops, this.paths.txnIndex, this.txnIndexFd, txnTail),
+      // A segment of an older data dir gets its .txnindex with its first entry.
+      txnTail && this.writeTail(ops, this.paths.txnIndex, this.txnIndexFd, txnTail, fs.constants.O_WRONLY | fs.constants.O_CREAT),
     ]);
     if (offsetTail) this.offsetIndex!.markWritten(offsetTail.upTo);
     if (timeTail) this.timeIndex!.markWritten(timeTail.upTo);
@@ -152,10 +153,10 @@ export class Segment {
     }
   }
 
-  private async writeTail(ops: FileOps, path: string, fd: number, tail: { bytes: Buffer; position: number }): Promise<void> {
+  private async writeTail(ops: FileOps, path: string, fd: number, tail: { bytes: Buffer; position: number }, flags: string | number = 'r+'): Promise<void> {
     if (fd >= 0) return writevFully(ops, fd, [tail.bytes], tail.position);
     // Sealed segment: its index fds are closed, open briefly.
-    const tmp = await ops.open(path, fs.constants.O_WRONLY | fs.constants.O_CREAT);
+    const tmp = await ops.open(path, flags);
     try {
       await writevFully(ops, tmp, [tail.bytes], tail.position);
     } finally {
