@@ -185,3 +185,44 @@ test('kafkajs: a hung transaction is aborted after its timeout and the abandoned
     await running.stop();
   }
 });
+
+test('confluent-kafka (librdkafka): a zombie producer is fenced by a new instance with the same transactional id', { skip: !hasConfluentKafka && 'python3-confluent-kafka is not installed' }, async () => {
+  const script = `
+import sys
+from confluent_kafka import Producer, KafkaException
+conf = {'bootstrap.servers': sys.argv[1], 'transactional.id': 'py-zombie', 'linger.ms': 1}
+zombie = Producer(conf)
+zombie.init_transactions(20)
+zombie.begin_transaction()
+zombie.produce('zombie', key='k', value=b'py-zombie-1')
+zombie.flush(20)
+fresh = Producer(conf)
+fresh.init_transactions(20)
+fresh.begin_transaction()
+fresh.produce('zombie', key='k', value=b'py-fresh-1')
+fresh.commit_transaction(20)
+try:
+    zombie.produce('zombie', key='k', value=b'py-zombie-2')
+    zombie.commit_transaction(20)
+    print('zombie committed')
+except KafkaException as e:
+    err = e.args[0]
+    print('fenced' if err.fatal() else 'not fatal', err.name())
+`;
+  const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(DEBIAN_PYTHON, ['-c', script, broker.bootstrapServers], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+  assert.equal(run.code, 0, run.output);
+  assert.match(run.output, /fenced (_FENCED|PRODUCER_FENCED|INVALID_PRODUCER_EPOCH)/, run.output);
+  const committed = await consume('zombie', 'read_committed');
+  assert.ok(committed.includes('py-fresh-1'));
+  assert.ok(!committed.some((v) => v.startsWith('py-zombie')), 'nothing of the zombie is committed');
+});
