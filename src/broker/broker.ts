@@ -68,7 +68,13 @@ export class Broker {
       ...(deps.randomBytes ? { randomBytes: deps.randomBytes } : {}),
     });
     this.metrics = new BrokerMetrics({ topicNameById: (id) => this.topics.getById(id)?.name });
-    this.groups = new GroupService({ settings: this.config.groups, topics: this.topics, logger: this.logger, clock: this.clock });
+    this.groups = new GroupService({
+      settings: this.config.groups,
+      topics: this.topics,
+      logger: this.logger,
+      clock: this.clock,
+      transactionalAppend: (partition, batch, count, txn, timestampMs) => this.txn.appendCoordinatorBatch(partition, batch, count, txn, timestampMs),
+    });
     this.txn = new TxnServices(this, this.config.txn);
     this.security =
       deps.security ??

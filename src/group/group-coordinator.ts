@@ -22,7 +22,7 @@ import { GroupWriter } from './group-writer.js';
 import { Membership, type HeartbeatRequest, type JoinRequest, type LeaveResult, type LeavingMember, type SyncRequest } from './membership.js';
 import { ClassicMember, EMPTY_BYTES, type JoinResult, type SyncResult } from './member.js';
 import { MemoryBudget } from './memory-budget.js';
-import { OffsetManager, type CommitRequest, type FetchResult, type PartitionErrors } from './offset-manager.js';
+import { OffsetManager, type CommitRequest, type FetchResult, type PartitionErrors, type TxnCommitRequest } from './offset-manager.js';
 import { OffsetStore } from './offset-store.js';
 import { decodeRecord, groupTombstone, type GroupMetadataValue } from './records.js';
 import { nodeScheduler, type Scheduler, type Timer } from './scheduler.js';
@@ -134,19 +134,29 @@ export class GroupCoordinator {
 
   /**
    * Rebuilds groups and offsets from records (oldest first), arms the members' session timers
-   * and starts the retention check. `replayAll` feeds every stored record to the callback.
+   * and starts the retention check. `replayAll` feeds every stored record to the first callback
+   * (with the producer id of a transactional batch, else -1) and every transaction marker of
+   * partition `partition` to the second.
    */
-  async load(replayAll?: (replay: (key: Buffer, value: Buffer | null) => void) => Promise<void>): Promise<void> {
+  async load(
+    replayAll?: (
+      replay: (key: Buffer, value: Buffer | null, producerId?: number) => void,
+      replayMarker: (partition: number, producerId: number, commit: boolean) => void,
+    ) => Promise<void>,
+  ): Promise<void> {
     let skipped = 0;
     if (replayAll) {
-      await replayAll((key, value) => {
-        try {
-          if (!this.replay(key, value)) skipped++;
-        } catch (err) {
-          skipped++;
-          this.logger.warn({ err: String(err) }, 'skipping a malformed __consumer_offsets record');
-        }
-      });
+      await replayAll(
+        (key, value, producerId = -1) => {
+          try {
+            if (!this.replay(key, value, producerId)) skipped++;
+          } catch (err) {
+            skipped++;
+            this.logger.warn({ err: String(err) }, 'skipping a malformed __consumer_offsets record');
+          }
+        },
+        (partition, producerId, commit) => this.onTransactionCompleted(producerId, partition, commit),
+      );
     }
     if (skipped > 0) this.logger.warn({ records: skipped }, 'skipped __consumer_offsets records this coordinator does not use');
     for (const group of this.groups.all()) this.membership.onGroupLoaded(group);
@@ -190,22 +200,25 @@ export class GroupCoordinator {
     return this.offsetManager.commit(request);
   }
 
-  /** Writes the offsets of a committed transaction (TxnOffsetCommit), without member checks. */
-  commitTxnOffsets(groupId: string, topics: CommitRequest['topics']): Promise<PartitionErrors> {
-    return this.offsetManager.commit({
-      groupId,
-      generationId: -1,
-      memberId: '',
-      groupInstanceId: null,
-      retentionTimeMs: -1,
-      topics,
-      missingGroupIsNotFound: false,
-      transactional: true,
-    });
+  /**
+   * TxnOffsetCommit: writes the offsets as transactional records of the producer; they stay
+   * pending until onTransactionCompleted (member checks are the handler's).
+   */
+  commitTxnOffsets(request: TxnCommitRequest): Promise<PartitionErrors> {
+    return this.offsetManager.commitTransactional(request);
   }
 
-  fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): FetchResult {
-    return this.offsetManager.fetch(groupId, topics);
+  /**
+   * A COMMIT or ABORT marker of `producerId` was written to __consumer_offsets partition
+   * `partition` (or replayed from it): that partition's groups commit or drop the offsets the
+   * transaction wrote (Kafka's scheduleHandleTxnCompletion).
+   */
+  onTransactionCompleted(producerId: number, partition: number, commit: boolean): void {
+    this.offsetManager.completeTxn(producerId, commit, (groupId) => this.partitionFor(groupId) === partition);
+  }
+
+  fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable = false): FetchResult {
+    return this.offsetManager.fetch(groupId, topics, requireStable);
   }
 
   deleteOffsets(groupId: string, topics: { name: string; partitions: number[] }[]): Promise<{ errorCode: number; topics: PartitionErrors }> {
@@ -273,9 +286,16 @@ export class GroupCoordinator {
 
   // --- replay --------------------------------------------------------------------------------
 
-  /** Applies one stored record; false if it is of a type this coordinator ignores. */
-  replay(key: Buffer, value: Buffer | null): boolean {
+  /**
+   * Applies one stored record; false if it is of a type this coordinator ignores. An offset of a
+   * transactional batch (`producerId` >= 0) is pending until that producer's marker is replayed.
+   */
+  replay(key: Buffer, value: Buffer | null, producerId = -1): boolean {
     const record = decodeRecord(key, value);
+    if (record.type === 'offset' && producerId >= 0) {
+      if (record.value) this.offsets.addPendingTxn(producerId, record.group, record.topic, record.partition, record.value);
+      return true;
+    }
     if (record.type === 'offset') {
       if (record.value && !this.groups.get(record.group)) this.groups.install(record.group, 'Empty');
       this.offsets.replay(record.group, record.topic, record.partition, record.value);

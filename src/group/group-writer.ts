@@ -5,7 +5,7 @@
  */
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import type { Logger } from '../log/logger.js';
-import type { GroupLog } from './group-log.js';
+import type { GroupLog, TxnProducer } from './group-log.js';
 import type { CoordinatorRecord } from './records.js';
 
 export class GroupWriter {
@@ -16,10 +16,10 @@ export class GroupWriter {
   ) {}
 
   /** Resolves NONE once durable, or the error code to answer with. */
-  async write(groupId: string, records: CoordinatorRecord[]): Promise<number> {
+  async write(groupId: string, records: CoordinatorRecord[], txn?: TxnProducer): Promise<number> {
     if (records.length === 0) return ErrorCode.NONE;
     try {
-      await this.log.append(this.partitionFor(groupId), records);
+      await this.log.append(this.partitionFor(groupId), records, txn);
       return ErrorCode.NONE;
     } catch (err) {
       this.logger.error({ group: groupId, err: String(err) }, 'group coordinator write failed');

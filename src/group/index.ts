@@ -5,7 +5,7 @@
 import type { TopicRegistry } from '../broker/topics.js';
 import type { Logger } from '../log/logger.js';
 import { GroupCoordinator } from './group-coordinator.js';
-import { TopicGroupLog } from './group-log.js';
+import { TopicGroupLog, type TransactionalAppend } from './group-log.js';
 import type { Scheduler } from './scheduler.js';
 import type { GroupSettings } from './settings.js';
 
@@ -19,6 +19,8 @@ export interface GroupServiceOptions {
   logger: Logger;
   clock?: () => number;
   scheduler?: Scheduler;
+  /** Appends TxnOffsetCommit's transactional batches through the partition's producer state. */
+  transactionalAppend?: TransactionalAppend;
 }
 
 export class GroupService {
@@ -33,6 +35,7 @@ export class GroupService {
       segmentBytes: options.settings.offsetsTopicSegmentBytes,
       clock,
       logger: options.logger,
+      ...(options.transactionalAppend ? { transactionalAppend: options.transactionalAppend } : {}),
     });
     this.coordinator = new GroupCoordinator({
       settings: options.settings,
@@ -50,7 +53,9 @@ export class GroupService {
 
   /** Replays __consumer_offsets (if it exists) into the coordinator. Call after the topics load. */
   load(): Promise<void> {
-    return this.coordinator.load((replay) => this.log.load((_partition, key, value) => replay(key, value)));
+    return this.coordinator.load((replay, replayMarker) =>
+      this.log.load((_partition, key, value, producerId) => replay(key, value, producerId), replayMarker),
+    );
   }
 
   /** Creates __consumer_offsets if needed, as Kafka does on the first FindCoordinator. */

@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { ClassicGroup } from './classic-group.js';
 import { groupIdError, type GroupRegistry } from './group-registry.js';
 import type { GroupWriter } from './group-writer.js';
+import type { TxnProducer } from './group-log.js';
 import type { Membership } from './membership.js';
 import type { MemoryBudget } from './memory-budget.js';
 import type { OffsetAndMetadata, OffsetRef, OffsetStore } from './offset-store.js';
@@ -34,11 +35,14 @@ export interface CommitRequest {
   topics: { name: string; partitions: CommitPartition[] }[];
   /** OffsetCommit v9+ answers GROUP_ID_NOT_FOUND (not ILLEGAL_GENERATION) for a missing group. */
   missingGroupIsNotFound: boolean;
-  /**
-   * A committed transaction's offsets: the member was checked at TxnOffsetCommit time, and Kafka
-   * materialises them at the commit marker whatever the group did since.
-   */
-  transactional?: boolean;
+}
+
+/** TxnOffsetCommit: the member was checked by the handler; the producer by the txn coordinator. */
+export interface TxnCommitRequest {
+  groupId: string;
+  producerId: number;
+  producerEpoch: number;
+  topics: { name: string; partitions: CommitPartition[] }[];
 }
 
 export type PartitionErrors = { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
@@ -75,9 +79,34 @@ export class OffsetManager {
   // --- OffsetCommit --------------------------------------------------------------------------
 
   async commit(req: CommitRequest): Promise<PartitionErrors> {
-    const { groups, offsets } = this.deps;
     const groupError = this.commitGroupError(req);
     if (groupError !== ErrorCode.NONE) return allPartitions(req.topics, groupError);
+    return this.write(req, null);
+  }
+
+  /**
+   * TxnOffsetCommit (Kafka's handleTxnCommitOffsets): the offsets are written now as transactional
+   * records of the producer and stay pending until the transaction's marker reaches the group's
+   * partition (completeTxn); OffsetFetch does not return them before.
+   */
+  async commitTransactional(req: TxnCommitRequest): Promise<PartitionErrors> {
+    const idError = groupIdError(req.groupId, this.deps.settings.limits);
+    if (idError !== ErrorCode.NONE) return allPartitions(req.topics, idError);
+    if (this.deps.groups.get(req.groupId)?.is('Dead')) return allPartitions(req.topics, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const commit: CommitRequest = { groupId: req.groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics: req.topics, missingGroupIsNotFound: false };
+    return this.write(commit, { producerId: req.producerId, producerEpoch: req.producerEpoch });
+  }
+
+  /** A transaction marker for `producerId` was written to the partition of the groups `inPartition` accepts. */
+  completeTxn(producerId: number, commit: boolean, inPartition: (groupId: string) => boolean): void {
+    for (const groupId of this.deps.offsets.completeTxn(producerId, commit, inPartition)) {
+      // Committed offsets need their group (Kafka creates it when the offsets materialise).
+      if (!this.deps.groups.get(groupId)) this.deps.groups.install(groupId, 'Empty');
+    }
+  }
+
+  private async write(req: CommitRequest, txn: TxnProducer | null): Promise<PartitionErrors> {
+    const { groups, offsets } = this.deps;
     const now = this.deps.clock();
     const expireTimestampMs = req.retentionTimeMs === -1 ? null : now + req.retentionTimeMs;
     const response: PartitionErrors = [];
@@ -113,6 +142,14 @@ export class OffsetManager {
     if (!group) return allPartitions(req.topics, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     this.keepSessionAlive(group, req.memberId);
     const records = writes.map((w) => offsetCommitRecord(req.groupId, w.topic, w.partition, w.value));
+    if (txn) {
+      const error = await this.deps.writer.write(req.groupId, records, txn);
+      for (const w of writes) {
+        if (error === ErrorCode.NONE) offsets.addPendingTxn(txn.producerId, req.groupId, w.topic, w.partition, w.value);
+        w.errors.errorCode = error;
+      }
+      return response;
+    }
     for (const w of writes) offsets.begin(req.groupId, w.topic, w.partition, w.value);
     const error = await this.deps.writer.write(req.groupId, records);
     for (const w of writes) {
@@ -132,7 +169,6 @@ export class OffsetManager {
       return req.missingGroupIsNotFound ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
     }
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    if (req.transactional) return ErrorCode.NONE;
     if (req.generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
       const memberError = group.validateMember(req.memberId, req.groupInstanceId);
@@ -162,8 +198,24 @@ export class OffsetManager {
 
   // --- OffsetFetch ---------------------------------------------------------------------------
 
-  /** Durable offsets of the group; `topics` null means all of them. */
-  fetch(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): FetchResult {
+  /**
+   * Durable offsets of the group; `topics` null means all of them. With `requireStable` (v7+), a
+   * partition an undecided transaction wrote an offset for answers UNSTABLE_OFFSET_COMMIT (the
+   * client retries until the transaction is decided).
+   */
+  fetch(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable = false): FetchResult {
+    const result = this.fetchDurable(groupId, topics);
+    if (requireStable) {
+      for (const t of result.topics) {
+        for (const p of t.partitions) {
+          if (this.deps.offsets.hasPendingTxn(groupId, t.name, p.partitionIndex)) Object.assign(p, UNSTABLE);
+        }
+      }
+    }
+    return result;
+  }
+
+  private fetchDurable(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): FetchResult {
     const idError = groupIdError(groupId, this.deps.settings.limits);
     if (idError !== ErrorCode.NONE) return { errorCode: idError, topics: [] };
     const group = this.deps.groups.get(groupId);
@@ -270,6 +322,8 @@ function expirationBase(group: ClassicGroup): ((value: OffsetAndMetadata) => num
   if (group.usesConsumerProtocol && group.subscribedTopics !== null && group.is('Stable')) return (v) => v.commitTimestampMs;
   return null;
 }
+
+const UNSTABLE = { committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
 
 function fetched(partitionIndex: number, value: OffsetAndMetadata | undefined): FetchedPartition {
   if (!value) return { partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };

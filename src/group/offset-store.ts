@@ -9,6 +9,11 @@
  *
  * Appends to one __consumer_offsets partition resolve in call order, so settling them in order
  * makes `committed` follow the log exactly.
+ *
+ * Transactional offsets (TxnOffsetCommit) are a third layer, per producer id, outside these
+ * entries (Kafka's pendingTransactionalOffsetCommits): written to the log as transactional records,
+ * they become `committed` when the COMMIT marker reaches the group's partition and are dropped on
+ * ABORT. Until then OffsetFetch with requireStable answers UNSTABLE_OFFSET_COMMIT for them.
  */
 import { ENTRY_OVERHEAD_BYTES, stringBytes, type MemoryBudget } from './memory-budget.js';
 
@@ -36,8 +41,17 @@ export interface OffsetRef {
   partition: number;
 }
 
+interface PendingTxnOffset {
+  topic: string;
+  partition: number;
+  value: OffsetAndMetadata;
+  chargedBytes: number;
+}
+
 export class OffsetStore {
   private readonly byGroup = new Map<string, GroupOffsets>();
+  /** producerId -> groupId -> `topic\0partition` -> offset written in the open transaction. */
+  private readonly pendingTxn = new Map<number, Map<string, Map<string, PendingTxnOffset>>>();
 
   constructor(private readonly budget: MemoryBudget) {}
 
@@ -139,6 +153,49 @@ export class OffsetStore {
     entry.committed = value;
     entry.latest = value;
     this.recharge(entry, entryBytes(topic, value));
+  }
+
+  /** A transactional offset is durable in the log, pending its transaction's marker. */
+  addPendingTxn(producerId: number, groupId: string, topic: string, partition: number, value: OffsetAndMetadata): void {
+    let groups = this.pendingTxn.get(producerId);
+    if (!groups) this.pendingTxn.set(producerId, (groups = new Map()));
+    let offsets = groups.get(groupId);
+    if (!offsets) groups.set(groupId, (offsets = new Map()));
+    const key = `${topic}\0${partition}`;
+    const chargedBytes = entryBytes(topic, value);
+    this.budget.reserve(chargedBytes);
+    const old = offsets.get(key);
+    if (old) this.budget.release(old.chargedBytes);
+    offsets.set(key, { topic, partition, value, chargedBytes });
+  }
+
+  /** Whether an undecided transaction wrote an offset for this partition of the group. */
+  hasPendingTxn(groupId: string, topic: string, partition: number): boolean {
+    const key = `${topic}\0${partition}`;
+    for (const groups of this.pendingTxn.values()) if (groups.get(groupId)?.has(key)) return true;
+    return false;
+  }
+
+  /**
+   * The producer's transaction ended for the groups `inPartition` accepts (the marker's partition):
+   * on commit its offsets become durable committed offsets, on abort they are dropped. Returns
+   * the groups whose offsets were committed.
+   */
+  completeTxn(producerId: number, commit: boolean, inPartition: (groupId: string) => boolean): string[] {
+    const groups = this.pendingTxn.get(producerId);
+    if (!groups) return [];
+    const committed: string[] = [];
+    for (const [groupId, offsets] of groups) {
+      if (!inPartition(groupId)) continue;
+      groups.delete(groupId);
+      for (const p of offsets.values()) {
+        this.budget.release(p.chargedBytes);
+        if (commit) this.replay(groupId, p.topic, p.partition, p.value);
+      }
+      if (commit) committed.push(groupId);
+    }
+    if (groups.size === 0) this.pendingTxn.delete(producerId);
+    return committed;
   }
 
   /** Forgets a whole group (after its tombstones were issued). */

@@ -7,6 +7,10 @@
  * Offsets are JS numbers: exact up to 2^53, far beyond any real log.
  */
 
+import type { AbortedTxnEntry } from './txn-index.js';
+
+export type { AbortedTxnEntry } from './txn-index.js';
+
 /** Per-partition settings, Kafka topic config names in camelCase with units last. */
 export interface LogConfig {
   /** `segment.bytes`: roll the active segment when it would grow past this. */
@@ -166,6 +170,29 @@ export interface PartitionLog {
    * and tools use this to make everything appended so far cleanable).
    */
   rollNow?(): void;
+
+  /**
+   * Aborted transaction index (Kafka's `.txnindex`, format in txn-index.ts): records a transaction
+   * whose ABORT marker is at `txn.lastOffset`. Called in the same tick as the marker's append, the
+   * entry is durable with it; it lives in the segment holding the marker and goes with it. An entry
+   * not after the last one of its segment is ignored (replaying markers is harmless).
+   */
+  addAbortedTxn(txn: AbortedTxnEntry): void;
+
+  /**
+   * Aborted transactions overlapping [fetchOffset, upperOffset) (lastOffset >= fetchOffset and
+   * firstOffset < upperOffset), in marker order: Fetch's list for read_committed consumers.
+   */
+  abortedTxns(fetchOffset: number, upperOffset: number): Promise<AbortedTxnEntry[]>;
+
+  /**
+   * Base offset of the first segment whose aborted transaction index was missing at open (src/txn
+   * rebuilds it by replaying the log's markers through addAbortedTxn), or null.
+   */
+  readonly txnIndexMissingFrom: number | null;
+
+  /** Called once those markers were replayed: the rebuilt indexes are complete and kept. */
+  txnIndexRebuilt(): Promise<void>;
 
   /** Forces everything appended so far to stable storage. */
   flush(): Promise<void>;

@@ -67,11 +67,6 @@ export interface CoordinatorDeps {
   /** Writes one marker to one partition; resolves once written (missing partitions are skipped). */
   writeMarker(tp: TopicPartition, marker: Marker): Promise<void>;
   allocateProducerId(): Promise<number>;
-  /**
-   * Called when a decided transaction completes, before its markers (again if completion is
-   * retried, so it must be idempotent): applies or drops its pending offsets.
-   */
-  onTransactionEnd?(meta: TxnMetadata, commit: boolean): Promise<void>;
   settings: TxnSettings;
   clock: () => number;
   logger: Logger;
@@ -329,7 +324,6 @@ export class TransactionCoordinator {
     const targets: TopicPartition[] = [];
     for (const [topic, set] of meta.partitions) for (const partition of set) targets.push({ topic, partition });
     try {
-      await this.deps.onTransactionEnd?.(meta, commit);
       await Promise.all(targets.map((tp) => this.deps.writeMarker(tp, marker)));
     } catch (err) {
       // Left in Prepare*: runTimeouts() retries. The client's EndTxn retry gets CONCURRENT_TRANSACTIONS.

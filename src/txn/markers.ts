@@ -1,12 +1,14 @@
 /**
  * Writes transaction markers (Kafka's WriteTxnMarkers, done in-process on a single node): one
  * control batch holding a COMMIT or ABORT record, appended to a partition through its producer
- * state, which closes the producer's transaction there (the LSO moves, an abort is indexed).
+ * state, which closes the producer's transaction there (the LSO moves, an abort goes to the log's
+ * aborted transaction index).
  */
 import { encodeBatch } from '../records/record-batch.js';
 import { ControlRecordType, encodeTransactionMarker } from '../records/control-record.js';
 import type { Partition } from '../broker/partition.js';
 import type { PartitionStates } from './partition-states.js';
+import type { TxnProducer } from '../group/group-log.js';
 
 export interface Marker {
   producerId: number;
@@ -32,8 +34,37 @@ export async function writeMarker(states: PartitionStates, partition: Partition,
   });
   const offset = partition.logEndOffset;
   const written = partition.append(batch, [{ recordCount: 1, maxTimestampMs: nowMs }]);
-  state.markerAppended(marker.producerId, marker.producerEpoch, marker.commit, marker.coordinatorEpoch, offset, nowMs);
+  const aborted = state.markerAppended(marker.producerId, marker.producerEpoch, marker.commit, marker.coordinatorEpoch, offset, nowMs);
+  // Same tick as the append: the .txnindex entry is written in the marker's write round.
+  if (aborted) partition.log.addAbortedTxn(aborted);
   txnState.noteWrite(written);
   await written;
   return true;
+}
+
+/**
+ * Appends a coordinator-written transactional batch (the group coordinator's TxnOffsetCommit
+ * records: producer id and epoch, no sequence, as Kafka's coordinator appends them) and records it
+ * in the partition's producer state, so the transaction is open there until its marker.
+ */
+export async function appendCoordinatorBatch(
+  states: PartitionStates,
+  partition: Partition,
+  batch: Buffer,
+  recordCount: number,
+  txn: TxnProducer,
+  timestampMs: number,
+): Promise<void> {
+  const txnState = states.for(partition);
+  const state = await txnState.ready();
+  // Synchronous from here to the append, as for markers.
+  const offset = partition.logEndOffset;
+  const written = partition.append(batch, [{ recordCount, maxTimestampMs: timestampMs }]);
+  state.appended(
+    { producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: -1, lastSequence: -1, recordCount, transactional: true, maxTimestampMs: timestampMs },
+    offset,
+    written,
+  );
+  txnState.noteWrite(written);
+  await written;
 }

@@ -58,7 +58,6 @@ export class PartitionTxnState {
     if (this.snapshotRunning) return this.snapshotRunning;
     this.changesSinceSnapshot = 0;
     state.expireProducers(this.options.clock(), this.options.producerIdExpirationMs);
-    state.pruneBelow(log.logStartOffset);
     const bytes = encodeSnapshot(state, log.logEndOffset);
     const written = this.lastWrite;
     this.snapshotRunning = (async () => {

@@ -3,7 +3,18 @@
  * `blockSize`; before the first id of a block is used, the start of the next block is persisted
  * (the role of KRaft's ProducerIdsRecord), so after a crash allocation resumes past every id
  * that could have been given out. Allocations are serialised.
+ *
+ * `<data dir>/producer-id-block` (fileProducerIdStore) holds that next block start as decimal
+ * text and a newline, replaced atomically (temp file, fsync, rename, fsync of the dir). It is a
+ * plain file of the data dir, not a record of __transaction_state, so idempotent producers never
+ * create that topic. Data dirs written before it kept the counter in
+ * `__transaction_state-0/producer-id-block`: that file is read when the new one is missing.
  */
+import * as path from 'node:path';
+import { readTextIfExists, writeFileAtomic } from '../storage/file/atomic-file.js';
+import { nodeFileOps } from '../storage/file/fs-ops.js';
+
+export const PRODUCER_ID_BLOCK_FILE = 'producer-id-block';
 
 export interface ProducerIdStore {
   /** The persisted next block start, or null on a new broker. */
@@ -46,18 +57,36 @@ export class ProducerIdManager {
   }
 }
 
-/** Stores the block counter in a state file ("producer-id-block", decimal text). */
-export function stateFileProducerIdStore(file: () => Promise<{ read(): Promise<Buffer | null>; write(data: Buffer): Promise<void> }>): ProducerIdStore {
+/**
+ * The block counter in `<dataDir>/producer-id-block`. `legacy` reads the counter an older data dir
+ * kept elsewhere (null if none); it is asked only while the file does not exist yet.
+ */
+export function fileProducerIdStore(dataDir: string, legacy: () => Promise<Buffer | null> = async () => null): ProducerIdStore {
+  const file = path.join(dataDir, PRODUCER_ID_BLOCK_FILE);
   return {
     async load() {
-      const bytes = await (await file()).read();
-      if (!bytes) return null;
-      const value = Number(bytes.toString('utf8').trim());
-      if (!Number.isSafeInteger(value) || value < 0) throw new Error(`producer id block file holds ${JSON.stringify(bytes.toString('utf8'))}`);
-      return value;
+      const text = (await readTextIfExists(file)) ?? (await legacy())?.toString('utf8') ?? null;
+      return text === null ? null : parseBlockStart(text);
     },
     async save(nextBlockStart) {
-      await (await file()).write(Buffer.from(`${nextBlockStart}\n`));
+      await writeFileAtomic(nodeFileOps, file, `${nextBlockStart}\n`);
     },
   };
+}
+
+/** A store without a data dir (the memory store): ids need only be unique while it lives. */
+export function memoryProducerIdStore(): ProducerIdStore {
+  let saved: number | null = null;
+  return {
+    load: async () => saved,
+    save: async (nextBlockStart) => {
+      saved = nextBlockStart;
+    },
+  };
+}
+
+function parseBlockStart(text: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 0) throw new Error(`producer id block file holds ${JSON.stringify(text)}`);
+  return value;
 }

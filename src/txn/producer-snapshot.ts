@@ -2,29 +2,29 @@
  * The producer state snapshot of one partition, a state file beside the log
  * (PartitionLog.writeStateFile), in the role of Kafka's `<offset>.snapshot` files:
  *
- *   {"version":1,"offset":<log end offset the state covers>,
+ *   {"version":2,"offset":<log end offset the state covers>,
  *    "producers":[[producerId, epoch, txnFirstOffset, coordinatorEpoch, lastTimestampMs,
- *                  [[firstSeq, lastSeq, firstOffset, lastOffset, timestampMs], ...]], ...],
- *    "aborted":[[producerId, firstOffset, lastOffset, lastStableOffset], ...]}
+ *                  [[firstSeq, lastSeq, firstOffset, lastOffset, timestampMs], ...]], ...]}
  *
- * The aborted list doubles as the partition's aborted transaction index (Kafka's .txnindex).
+ * Aborted transactions are not here: they are in the segments' .txnindex files (the log's
+ * addAbortedTxn). Version 1 also held an "aborted" list; it is read and that list ignored.
  * A snapshot that does not parse, or covers more than the log now holds (a crash cut the
  * unflushed tail), is ignored and the state is rebuilt from the log.
  */
 import { ProducerStateManager, type ProducerEntry } from './producer-state.js';
 
 export const SNAPSHOT_FILE = 'producer-state.snapshot';
-const VERSION = 1;
+const VERSION = 2;
+/** Version 1 had the aborted list this version leaves to the .txnindex files. */
+const OLD_VERSION = 1;
 
 type BatchTuple = [number, number, number, number, number];
 type ProducerTuple = [number, number, number, number, number, BatchTuple[]];
-type AbortedTuple = [number, number, number, number];
 
 interface SnapshotJson {
   version: number;
   offset: number;
   producers: ProducerTuple[];
-  aborted: AbortedTuple[];
 }
 
 export function encodeSnapshot(state: ProducerStateManager, offset: number): Buffer {
@@ -33,8 +33,7 @@ export function encodeSnapshot(state: ProducerStateManager, offset: number): Buf
     const batches = e.batches.map((b): BatchTuple => [b.firstSeq, b.lastSeq, b.firstOffset, b.lastOffset, b.timestampMs]);
     producers.push([e.producerId, e.producerEpoch, e.currentTxnFirstOffset, e.coordinatorEpoch, e.lastTimestampMs, batches]);
   }
-  const aborted = state.aborted.map((t): AbortedTuple => [t.producerId, t.firstOffset, t.lastOffset, t.lastStableOffset]);
-  const json: SnapshotJson = { version: VERSION, offset, producers, aborted };
+  const json: SnapshotJson = { version: VERSION, offset, producers };
   return Buffer.from(JSON.stringify(json));
 }
 
@@ -46,7 +45,7 @@ export function decodeSnapshot(bytes: Buffer): { state: ProducerStateManager; of
   } catch {
     return null;
   }
-  if (json?.version !== VERSION || !Number.isInteger(json.offset) || !Array.isArray(json.producers) || !Array.isArray(json.aborted)) return null;
+  if ((json?.version !== VERSION && json?.version !== OLD_VERSION) || !Number.isInteger(json.offset) || !Array.isArray(json.producers)) return null;
   const state = new ProducerStateManager();
   for (const [producerId, producerEpoch, currentTxnFirstOffset, coordinatorEpoch, lastTimestampMs, batches] of json.producers) {
     const entry: ProducerEntry = {
@@ -59,6 +58,5 @@ export function decodeSnapshot(bytes: Buffer): { state: ProducerStateManager; of
     };
     state.restoreEntry(entry);
   }
-  state.aborted = json.aborted.map(([producerId, firstOffset, lastOffset, lastStableOffset]) => ({ producerId, firstOffset, lastOffset, lastStableOffset }));
   return { state, offset: json.offset };
 }

@@ -3,6 +3,10 @@
  * ProducerStateManager does: take the snapshot, then replay the log from the snapshot's offset
  * to the high watermark. Replay looks at batch headers only (control batches are uncompressed
  * and their one record's key says commit or abort), never at client records.
+ *
+ * Replayed ABORT markers are handed to the log's aborted transaction index (addAbortedTxn ignores
+ * those it has), which repairs an index a crash left one entry short. When a segment's .txnindex
+ * was missing, a first pass replays the whole log into a scratch state just to rebuild it.
  */
 import {
   ATTRIBUTES,
@@ -35,6 +39,10 @@ export interface LoadedProducerState {
 
 /** `upToOffset` is exclusive (the high watermark); the caller makes sure no producer appends meanwhile. */
 export async function loadProducerState(log: PartitionLog, upToOffset: () => number): Promise<LoadedProducerState> {
+  if (log.txnIndexMissingFrom !== null) {
+    await replay(log, new ProducerStateManager(), log.logStartOffset, upToOffset);
+    await log.txnIndexRebuilt();
+  }
   let state = new ProducerStateManager();
   let from = log.logStartOffset;
   const bytes = log.readStateFile ? await log.readStateFile(SNAPSHOT_FILE).catch(() => null) : null;
@@ -43,15 +51,19 @@ export async function loadProducerState(log: PartitionLog, upToOffset: () => num
     state = snapshot.state;
     from = Math.max(snapshot.offset, log.logStartOffset);
   }
-  state.pruneBelow(log.logStartOffset);
-  const replayedFromOffset = from;
+  const batchesReplayed = await replay(log, state, from, upToOffset);
+  return { state, replayedFromOffset: from, batchesReplayed };
+}
+
+/** Replays batch headers from `from` to the high watermark into `state`; returns the batch count. */
+async function replay(log: PartitionLog, state: ProducerStateManager, from: number, upToOffset: () => number): Promise<number> {
   let batchesReplayed = 0;
   while (from < upToOffset()) {
     const read = await log.read(from, { maxBytes: REPLAY_READ_BYTES, minOneBatch: true, maxOffset: upToOffset() });
     if (read.chunks.length === 0) break;
     for (const chunk of read.chunks) {
       for (let pos = 0; pos < chunk.length; pos += batchSize(chunk, pos)) {
-        const next = replayBatch(state, chunk, pos, from);
+        const next = replayBatch(log, state, chunk, pos, from);
         if (next > from) {
           from = next;
           batchesReplayed++;
@@ -59,11 +71,11 @@ export async function loadProducerState(log: PartitionLog, upToOffset: () => num
       }
     }
   }
-  return { state, replayedFromOffset, batchesReplayed };
+  return batchesReplayed;
 }
 
 /** Applies one stored batch; returns the offset after it. */
-function replayBatch(state: ProducerStateManager, buf: Buffer, pos: number, from: number): number {
+function replayBatch(log: PartitionLog, state: ProducerStateManager, buf: Buffer, pos: number, from: number): number {
   const baseOffset = batchBaseOffset(buf, pos);
   const lastOffset = baseOffset + batchLastOffsetDelta(buf, pos);
   if (lastOffset < from) return from;
@@ -75,7 +87,8 @@ function replayBatch(state: ProducerStateManager, buf: Buffer, pos: number, from
   const timestampMs = batchMaxTimestamp(buf, pos);
   if (attributes & CONTROL_BIT) {
     const marker = controlMarker(buf.subarray(pos, pos + batchSize(buf, pos)));
-    if (marker) state.markerAppended(producerId, producerEpoch, marker.commit, marker.coordinatorEpoch, baseOffset, timestampMs);
+    const aborted = marker && state.markerAppended(producerId, producerEpoch, marker.commit, marker.coordinatorEpoch, baseOffset, timestampMs);
+    if (aborted) log.addAbortedTxn(aborted);
     return lastOffset + 1;
   }
   const baseSequence = batchBaseSequence(buf, pos);

@@ -1,8 +1,9 @@
 /**
  * Producer state of one partition (Kafka's ProducerStateManager): for each producer id its epoch,
  * the last 5 batches it appended (sequence range and offsets), and its open transaction; plus the
- * partition's open transactions (which bound the last stable offset) and the aborted transactions
- * read_committed consumers must skip.
+ * partition's open transactions (which bound the last stable offset). The aborted transactions
+ * read_committed consumers must skip are indexed by the log itself (PartitionLog.addAbortedTxn,
+ * Kafka's .txnindex): markerAppended returns the entry to index.
  *
  * Everything here is synchronous. The Produce handler calls check() and then appended() in the
  * same tick as Partition.append, so state follows the log's call order even with many requests
@@ -74,8 +75,6 @@ export class ProducerStateManager {
   readonly producers = new Map<number, ProducerEntry>();
   /** Open transactions: first offset by producer id (insertion order = offset order). */
   private readonly ongoing = new Map<number, number>();
-  /** Aborted transactions, ordered by their abort marker offset. */
-  aborted: AbortedTxn[] = [];
 
   /** Decides what to do with a client batch. Does not change state. */
   check(batch: ProducerBatch): CheckResult {
@@ -120,7 +119,8 @@ export class ProducerStateManager {
 
   /**
    * Records a transaction marker written at `offset`. Returns the aborted transaction it closed,
-   * if any. `lastStableOffset` is the LSO before the marker (for the aborted-txn entry).
+   * if any, with Kafka's lastStableOffset: the first offset of another open transaction, else the
+   * offset after the marker.
    */
   markerAppended(producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch: number, offset: number, timestampMs: number): AbortedTxn | null {
     const entry = this.entryFor(producerId, producerEpoch);
@@ -131,13 +131,10 @@ export class ProducerStateManager {
     entry.coordinatorEpoch = coordinatorEpoch;
     entry.lastTimestampMs = timestampMs;
     const firstOffset = entry.currentTxnFirstOffset;
-    const lastStableOffset = this.firstUnstableOffset() ?? offset;
     entry.currentTxnFirstOffset = -1;
     this.ongoing.delete(producerId);
     if (commit || firstOffset < 0) return null;
-    const txn = { producerId, firstOffset, lastOffset: offset, lastStableOffset };
-    this.aborted.push(txn);
-    return txn;
+    return { producerId, firstOffset, lastOffset: offset, lastStableOffset: this.firstUnstableOffset() ?? offset + 1 };
   }
 
   /** Whether a marker from this epoch is acceptable (Kafka fences markers with an older epoch). */
@@ -159,36 +156,8 @@ export class ProducerStateManager {
     return first === null ? highWatermark : Math.min(first, highWatermark);
   }
 
-  /**
-   * Aborted transactions that overlap [fetchOffset, upperOffset) (Kafka's collectAbortedTxns).
-   * The list is in marker order, so those ending before fetchOffset are skipped by bisection: a
-   * consumer near the end of the log looks at a few entries, not at the partition's history.
-   */
-  abortedBetween(fetchOffset: number, upperOffset: number): AbortedTxn[] {
-    let lo = 0;
-    let hi = this.aborted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.aborted[mid]!.lastOffset < fetchOffset) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: AbortedTxn[] = [];
-    for (let i = lo; i < this.aborted.length; i++) {
-      const txn = this.aborted[i]!;
-      if (txn.firstOffset < upperOffset) out.push(txn);
-    }
-    return out;
-  }
-
   get ongoingCount(): number {
     return this.ongoing.size;
-  }
-
-  /** Drops what lies wholly below the log start (retention moved it). */
-  pruneBelow(logStartOffset: number): void {
-    if (this.aborted.length > 0 && this.aborted[0]!.lastOffset < logStartOffset) {
-      this.aborted = this.aborted.filter((t) => t.lastOffset >= logStartOffset);
-    }
   }
 
   /** Forgets producers idle for longer than `expirationMs` with no open transaction. */

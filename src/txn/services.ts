@@ -4,16 +4,15 @@
  * aborts timed-out transactions. Settings come from `broker.config.txn` (txnSettingsFromConfig).
  */
 import type { Broker } from '../broker/broker.js';
+import type { Partition } from '../broker/partition.js';
+import type { TxnProducer } from '../group/group-log.js';
 import { TransactionCoordinator } from './coordinator.js';
-import { writeMarker } from './markers.js';
+import { appendCoordinatorBatch, writeMarker, type Marker } from './markers.js';
 import { PartitionStates } from './partition-states.js';
-import { ProducerIdManager, stateFileProducerIdStore } from './producer-ids.js';
+import { fileProducerIdStore, memoryProducerIdStore, PRODUCER_ID_BLOCK_FILE, ProducerIdManager } from './producer-ids.js';
 import type { TxnSettings } from './settings.js';
 import { TxnStateLog } from './txn-log.js';
-import { PendingTxnOffsets } from './txn-offsets.js';
-import { groupOffsetsSink } from './group-offsets.js';
-
-const PRODUCER_ID_BLOCK_FILE = 'producer-id-block';
+import { OFFSETS_TOPIC_NAME } from './group-offsets.js';
 
 export class TxnServices {
   readonly settings: TxnSettings;
@@ -21,7 +20,6 @@ export class TxnServices {
   readonly stateLog: TxnStateLog;
   readonly producerIds: ProducerIdManager;
   readonly coordinator: TransactionCoordinator;
-  readonly pendingOffsets: PendingTxnOffsets;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly broker: Broker, settings: TxnSettings) {
@@ -44,22 +42,39 @@ export class TxnServices {
       clock,
       logger,
     });
-    this.producerIds = new ProducerIdManager(stateFileProducerIdStore(() => this.stateLog.stateFile(PRODUCER_ID_BLOCK_FILE)), settings.producerIdBlockSize);
-    this.pendingOffsets = new PendingTxnOffsets({ write: (id, group, value) => this.stateLog.appendPendingOffsets(id, group, value) }, logger);
-    const offsetsSink = groupOffsetsSink(broker);
+    const dataDir = broker.topics.store.dataDir;
+    const idStore = dataDir ? fileProducerIdStore(dataDir, () => this.stateLog.legacyStateFile(PRODUCER_ID_BLOCK_FILE)) : memoryProducerIdStore();
+    this.producerIds = new ProducerIdManager(idStore, settings.producerIdBlockSize);
     this.coordinator = new TransactionCoordinator({
       writeState: (id, value) => this.stateLog.append(id, value),
-      loadState: (replay) => this.stateLog.load(replay, (id, group, value) => this.pendingOffsets.replay(id, group, value)),
-      onTransactionEnd: (meta, commit) => this.pendingOffsets.complete(meta.transactionalId, meta.producerId, commit, offsetsSink),
+      loadState: (replay) => this.stateLog.load(replay),
       writeMarker: async (tp, marker) => {
         const partition = broker.topics.get(tp.topic)?.partitions[tp.partition];
-        if (partition) await writeMarker(this.partitionStates, partition, marker, clock());
+        if (partition) await this.writeMarker(partition, marker);
       },
       allocateProducerId: () => this.producerIds.allocate(),
       settings,
       clock,
       logger,
     });
+  }
+
+  /**
+   * Writes a COMMIT/ABORT marker to a partition (false: a newer epoch holds it). In a
+   * __consumer_offsets partition the group coordinator then commits or drops the offsets the
+   * transaction wrote there (Kafka's WriteTxnMarkers -> onTransactionCompleted).
+   */
+  async writeMarker(partition: Partition, marker: Marker): Promise<boolean> {
+    const written = await writeMarker(this.partitionStates, partition, marker, this.broker.clock());
+    if (written && partition.topic === OFFSETS_TOPIC_NAME) {
+      this.broker.groups.coordinator.onTransactionCompleted(marker.producerId, partition.index, marker.commit);
+    }
+    return written;
+  }
+
+  /** The group coordinator's transactional batch (TxnOffsetCommit), through the partition's producer state. */
+  appendCoordinatorBatch(partition: Partition, batch: Buffer, recordCount: number, txn: TxnProducer, timestampMs: number): Promise<void> {
+    return appendCoordinatorBatch(this.partitionStates, partition, batch, recordCount, txn, timestampMs);
   }
 
   /** Loads the coordinator and starts the timeout timer (idempotent). */

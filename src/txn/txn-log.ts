@@ -4,8 +4,8 @@
  * record, Kafka's format:
  *   key   = int16 version (0) | TransactionLogKey
  *   value = int16 version (1) | TransactionLogValue, or null (tombstone: the id expired)
- * in the partition `abs(javaHash(transactionalId)) % partitions`, as in Kafka. Pending offsets
- * of TxnOffsetCommit use a Brook key version (see txn-offsets.ts). load() replays
+ * in the partition `abs(javaHash(transactionalId)) % partitions`, as in Kafka. Nothing else is
+ * written here (TxnOffsetCommit's offsets go to __consumer_offsets, as in Kafka). load() replays
  * every partition from its log start; compaction keeps the latest record per id.
  */
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
@@ -17,7 +17,6 @@ import { decodeBatches, encodeBatch } from '../records/record-batch.js';
 import { partitionForGroup } from '../group/coordinator-partition.js';
 import type { Topic, TopicRegistry } from '../broker/topics.js';
 import type { Logger } from '../log/logger.js';
-import { decodePendingOffsets, encodePendingOffsets, PENDING_OFFSETS_KEY_VERSION, type PendingGroupOffsets } from './txn-offsets.js';
 
 export const TXN_TOPIC = '__transaction_state';
 const KEY_VERSION = 0;
@@ -25,7 +24,6 @@ const VALUE_VERSION = 1;
 const LOAD_READ_BYTES = 1024 * 1024;
 
 export type TxnLogReplay = (transactionalId: string, value: TransactionLogValue | null) => void;
-export type PendingOffsetsReplay = (transactionalId: string, groupId: string, value: PendingGroupOffsets | null) => void;
 
 export interface TxnStateLogOptions {
   topics: TopicRegistry;
@@ -60,11 +58,6 @@ export class TxnStateLog {
     return this.appendRecord(transactionalId, encodeKey(transactionalId), value ? encodeValue(value) : null);
   }
 
-  /** Pending transactional offsets of a group (see txn-offsets.ts), in the transaction's partition. */
-  appendPendingOffsets(transactionalId: string, groupId: string, value: PendingGroupOffsets | null): Promise<void> {
-    return this.appendRecord(transactionalId, encodePendingKey(transactionalId, groupId), value ? encodePendingOffsets(value) : null);
-  }
-
   private async appendRecord(transactionalId: string, key: Buffer, value: Buffer | null): Promise<void> {
     const topic = await this.ensureTopic();
     const partition = topic.partitions[partitionForGroup(transactionalId, topic.partitions.length)];
@@ -75,7 +68,7 @@ export class TxnStateLog {
   }
 
   /** Replays every record of every partition, oldest first. */
-  async load(replay: TxnLogReplay, replayOffsets: PendingOffsetsReplay = () => undefined): Promise<void> {
+  async load(replay: TxnLogReplay): Promise<void> {
     const topic = this.options.topics.get(TXN_TOPIC);
     if (!topic) return;
     for (const partition of topic.partitions) {
@@ -89,9 +82,8 @@ export class TxnStateLog {
             if (batch.isControl) continue;
             for (const record of batch.records) {
               if (record.offset < offset || !record.key) continue;
-              const key = decodeAnyKey(record.key);
-              if (key?.groupId !== undefined) replayOffsets(key.transactionalId, key.groupId, record.value ? decodePendingOffsets(record.value) : null);
-              else if (key) replay(key.transactionalId, record.value ? decodeValue(record.value) : null);
+              const transactionalId = decodeKey(record.key);
+              if (transactionalId !== null) replay(transactionalId, record.value ? decodeValue(record.value) : null);
             }
           }
         }
@@ -101,11 +93,13 @@ export class TxnStateLog {
     }
   }
 
-  /** A small state file kept with partition 0 (the producer id block counter lives there). */
-  async stateFile(name: string): Promise<{ read(): Promise<Buffer | null>; write(data: Buffer): Promise<void> }> {
-    const log = (await this.ensureTopic()).partitions[0]!.log;
-    if (!log.readStateFile || !log.writeStateFile) throw new Error('the log store keeps no state files');
-    return { read: () => log.readStateFile!(name), write: (data) => log.writeStateFile!(name, data) };
+  /**
+   * A state file older versions kept with partition 0 (the producer id block counter), or null;
+   * never creates the topic.
+   */
+  async legacyStateFile(name: string): Promise<Buffer | null> {
+    const log = this.options.topics.get(TXN_TOPIC)?.partitions[0]?.log;
+    return log?.readStateFile ? log.readStateFile(name) : null;
   }
 
   private async create(): Promise<Topic> {
@@ -133,28 +127,9 @@ export function encodeValue(value: TransactionLogValue): Buffer {
 
 /** The transactional id, or null for a key that is not a Kafka TransactionLogKey v0. */
 export function decodeKey(key: Buffer): string | null {
-  const decoded = decodeAnyKey(key);
-  return decoded && decoded.groupId === undefined ? decoded.transactionalId : null;
-}
-
-export function encodePendingKey(transactionalId: string, groupId: string): Buffer {
-  const w = new Writer(64);
-  w.int16(PENDING_OFFSETS_KEY_VERSION);
-  w.string(transactionalId);
-  w.string(groupId);
-  return w.toBuffer();
-}
-
-/** Either key kind; null for versions this code does not know. */
-function decodeAnyKey(key: Buffer): { transactionalId: string; groupId?: string } | null {
   const r = new Reader(key);
   const version = r.int16();
-  if (version === 0) return { transactionalId: decodeTransactionLogKey(r, version).transactionalId };
-  if (version === PENDING_OFFSETS_KEY_VERSION) {
-    const transactionalId = r.string();
-    return { transactionalId, groupId: r.string() };
-  }
-  return null;
+  return version === KEY_VERSION ? decodeTransactionLogKey(r, version).transactionalId : null;
 }
 
 export function decodeValue(value: Buffer): TransactionLogValue {

@@ -1,6 +1,6 @@
 /** Deterministic harness for the group coordinator: a manual clock + scheduler and a fake log. */
 import { GroupCoordinator } from '../../src/group/group-coordinator.js';
-import type { GroupLog } from '../../src/group/group-log.js';
+import type { GroupLog, TxnProducer } from '../../src/group/group-log.js';
 import type { CoordinatorRecord } from '../../src/group/records.js';
 import type { Scheduler, Timer } from '../../src/group/scheduler.js';
 import { groupSettingsFromConfig, type GroupLimits, type GroupSettings } from '../../src/group/settings.js';
@@ -52,15 +52,15 @@ export class ManualScheduler implements Scheduler {
 
 /** Records every append; appends succeed at once unless `failing` or `held`. */
 export class FakeLog implements GroupLog {
-  readonly appended: { partition: number; records: CoordinatorRecord[] }[] = [];
+  readonly appended: { partition: number; records: CoordinatorRecord[]; txn?: TxnProducer }[] = [];
   failing = false;
   /** When set, appends wait until release() is called. */
   hold = false;
   private held: (() => void)[] = [];
 
-  append(partition: number, records: CoordinatorRecord[]): Promise<void> {
+  append(partition: number, records: CoordinatorRecord[], txn?: TxnProducer): Promise<void> {
     if (this.failing) return Promise.reject(new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, 'disk gone'));
-    this.appended.push({ partition, records });
+    this.appended.push({ partition, records, ...(txn ? { txn } : {}) });
     if (!this.hold) return Promise.resolve();
     return new Promise((resolve) => this.held.push(resolve));
   }

@@ -261,3 +261,39 @@ test('the memory budget refuses new offsets with COORDINATOR_NOT_AVAILABLE', asy
   await h2.coordinator.commitOffsets(commit('b', { t: [1] }));
   assert.deepEqual(codes(await h2.coordinator.commitOffsets(commit('c', { t: [1] }))), [ErrorCode.COORDINATOR_NOT_AVAILABLE]);
 });
+
+test('transactional offsets: written as the producer\'s transactional records, pending until the marker, UNSTABLE for requireStable, replayed by their marker', async () => {
+  const h = harness();
+  const txn = (producerId: number, offset: number) =>
+    h.coordinator.commitTxnOffsets({ groupId: 'g', producerId, producerEpoch: 2, topics: commit('g', { t: [offset] }).topics });
+  assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g', { t: [5] }))), [0]);
+  assert.deepEqual(codes(await txn(7, 10)), [0]);
+  assert.deepEqual(h.log.appended.at(-1)!.txn, { producerId: 7, producerEpoch: 2 });
+  assert.equal(fetchOne(h, 'g', 't', 0), 5, 'not visible before the marker');
+  const stable = () => h.coordinator.fetchOffsets('g', [{ name: 't', partitionIndexes: [0, 1] }], true).topics[0]!.partitions.map((p) => p.errorCode);
+  assert.deepEqual(stable(), [ErrorCode.UNSTABLE_OFFSET_COMMIT, ErrorCode.NONE]);
+  const partition = h.coordinator.partitionFor('g');
+  h.coordinator.onTransactionCompleted(7, partition + 1, true);
+  assert.equal(fetchOne(h, 'g', 't', 0), 5, "another partition's marker does not decide this group");
+  h.coordinator.onTransactionCompleted(7, partition, true);
+  assert.equal(fetchOne(h, 'g', 't', 0), 10);
+  assert.deepEqual(stable(), [ErrorCode.NONE, ErrorCode.NONE]);
+  assert.deepEqual(codes(await txn(8, 20)), [0]);
+  h.coordinator.onTransactionCompleted(8, partition, false);
+  assert.equal(fetchOne(h, 'g', 't', 0), 10, 'aborted offsets are dropped');
+  assert.deepEqual(codes(await txn(9, 30)), [0]);
+
+  // Replay: records of a transactional batch wait for their producer's marker in that partition.
+  const restarted = harness();
+  await restarted.coordinator.load(async (replay, replayMarker) => {
+    for (const a of h.log.appended) {
+      for (const r of a.records) replay(r.key, r.value, a.txn?.producerId ?? -1);
+      if (a.txn?.producerId === 7) replayMarker(a.partition, 7, true);
+      if (a.txn?.producerId === 8) replayMarker(a.partition, 8, false);
+    }
+  });
+  assert.equal(fetchOne(restarted, 'g', 't', 0), 10);
+  assert.equal(restarted.coordinator.fetchOffsets('g', [{ name: 't', partitionIndexes: [0] }], true).topics[0]!.partitions[0]!.errorCode, ErrorCode.UNSTABLE_OFFSET_COMMIT, 'producer 9 is still open');
+  restarted.coordinator.onTransactionCompleted(9, partition, true);
+  assert.equal(fetchOne(restarted, 'g', 't', 0), 30);
+});

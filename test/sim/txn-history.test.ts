@@ -8,19 +8,23 @@ import assert from 'node:assert/strict';
 import { startBroker } from '../../src/broker/index.js';
 import { checkHistory, type History } from './history-checker.js';
 import { runWorkload } from './txn-workload.js';
+import { removeDir, tempDir } from '../helpers/broker.js';
 
 for (const seed of [1, 2, 3]) {
   test(`transactional workload, seed ${seed}: the history has no anomalies`, async () => {
-    const broker = await startBroker({ host: '127.0.0.1', port: 0, storage: seed === 3 ? 'file' : 'memory', logLevel: 'silent', ...(seed === 3 ? { dataDir: (await import('../helpers/broker.js')).tempDir() } : {}) });
+    const dataDir = seed === 3 ? tempDir() : null;
+    const broker = await startBroker({ host: '127.0.0.1', port: 0, storage: dataDir ? 'file' : 'memory', logLevel: 'silent', ...(dataDir ? { dataDir } : {}) });
     try {
-      const { history, anomalies } = await runWorkload({ port: broker.port, seed, topic: `sim-${seed}`, partitions: 3, producers: 3, txnsPerProducer: 10, consumers: 2 });
+      const { history, anomalies, groupsWithOffsets } = await runWorkload({ port: broker.port, seed, topic: `sim-${seed}`, partitions: 3, producers: 3, txnsPerProducer: 10, consumers: 2 });
       assert.deepEqual(anomalies, []);
+      assert.ok(groupsWithOffsets > 0, 'some transactions committed consumer offsets');
       assert.deepEqual(checkHistory(history), []);
       const outcomes = history.txns.map((t) => t.outcome);
       assert.ok(outcomes.includes('committed') && outcomes.includes('aborted'), `outcomes ${outcomes.join(',')}`);
       assert.ok(history.consumers.at(-1)!.length > 0);
     } finally {
       await broker.stop();
+      if (dataDir) removeDir(dataDir);
     }
   });
 }

@@ -4,7 +4,9 @@
  * producers (raw protocol clients with real sequence numbers and epochs) run transactions that
  * commit, abort, or are abandoned by a "crashed" instance that a new one fences; some batches are
  * sent twice (retries); read_committed consumers poll with small byte limits meanwhile, skipping
- * aborted transactions as Kafka's clients do.
+ * aborted transactions as Kafka's clients do. About half the transactions also commit a consumer
+ * offset (AddOffsetsToTxn + TxnOffsetCommit, as sendOffsetsToTransaction does) to the producer's
+ * own group: in the end each group must hold the offset of its last committed such transaction.
  */
 import { decodeBatches } from '../../src/records/record-batch.js';
 import { decodeControlRecord, ControlRecordType } from '../../src/records/control-record.js';
@@ -27,6 +29,8 @@ export interface WorkloadResult {
   history: History;
   /** Protocol-level surprises (a zombie write accepted, a retry not deduplicated, ...). */
   anomalies: string[];
+  /** Producer groups that ended with a committed offset (the offset check had something to check). */
+  groupsWithOffsets: number;
 }
 
 /** mulberry32: small, seedable. */
@@ -56,6 +60,10 @@ class SimProducer {
   private producerId = -1;
   private epoch = -1;
   private seqs = new Map<number, number>();
+  /** The offset this producer's group must end with: that of its last committed offset commit. */
+  expectedOffset = -1;
+  /** Offsets written by transactions whose outcome is unknown (either value is acceptable). */
+  readonly uncertainOffsets = new Set<number>();
 
   constructor(
     private readonly options: WorkloadOptions,
@@ -67,6 +75,23 @@ class SimProducer {
 
   get transactionalId(): string {
     return `sim-${this.options.seed}-${this.index}`;
+  }
+
+  get groupId(): string {
+    return `${this.transactionalId}-group`;
+  }
+
+  /** sendOffsetsToTransaction: the group's partition joins the transaction, then the offset. */
+  private async commitOffset(txn: TxnRecord, offset: number): Promise<void> {
+    const added = await retrying(async () => this.client.request<{ errorCode: number }>(25, 1, { transactionalId: this.transactionalId, producerId: this.producerId, producerEpoch: this.epoch, groupId: this.groupId }));
+    if (added.errorCode !== 0) throw new Error(`AddOffsetsToTxn failed: ${added.errorCode}`);
+    const r = await this.client.request(28, 3, {
+      transactionalId: this.transactionalId, groupId: this.groupId, producerId: this.producerId, producerEpoch: this.epoch,
+      generationId: -1, memberId: '', groupInstanceId: null,
+      topics: [{ name: this.options.topic, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: txn.id }] }],
+    });
+    const code = r.topics[0].partitions[0].errorCode;
+    if (code !== 0) throw new Error(`TxnOffsetCommit failed: ${code}`);
   }
 
   async start(): Promise<void> {
@@ -105,9 +130,13 @@ class SimProducer {
         if (retry.errorCode !== 0 || retry.baseOffset !== first.baseOffset) this.anomalies.push(`${txn.id}: retry answered ${retry.errorCode}@${retry.baseOffset}, first was @${first.baseOffset}`);
       }
     }
+    const offset = this.random() < 0.5 ? 1000 + t : -1;
+    if (offset >= 0) await this.commitOffset(txn, offset);
     const roll = this.random();
     if (roll < 0.6) {
       txn.outcome = (await endTxn(this.client, this.transactionalId, this.producerId, this.epoch, true)) === 0 ? 'committed' : 'unknown';
+      if (offset >= 0 && txn.outcome === 'committed') this.expectedOffset = offset;
+      if (offset >= 0 && txn.outcome === 'unknown') this.uncertainOffsets.add(offset);
     } else if (roll < 0.85) {
       txn.outcome = (await endTxn(this.client, this.transactionalId, this.producerId, this.epoch, false)) === 0 ? 'aborted' : 'unknown';
     } else {
@@ -200,5 +229,25 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   const concurrent = await Promise.all(consumers);
   // The final read, after every transaction is decided.
   const final = await consume(options, random, () => false);
-  return { history: { txns, consumers: [...concurrent, final] }, anomalies };
+  const groupsWithOffsets = await checkGroupOffsets(options, producers, anomalies);
+  return { history: { txns, consumers: [...concurrent, final] }, anomalies, groupsWithOffsets };
+}
+
+/** Each producer's group holds the offset of its last committed transaction; nothing is unstable. */
+async function checkGroupOffsets(options: WorkloadOptions, producers: SimProducer[], anomalies: string[]): Promise<number> {
+  const client = await RawClient.connect(options.port);
+  let withOffsets = 0;
+  try {
+    for (const p of producers) {
+      const r = await client.request(9, 7, { groupId: p.groupId, topics: [{ name: options.topic, partitionIndexes: [0] }], requireStable: true });
+      const { errorCode, committedOffset } = r.topics[0].partitions[0];
+      const offset = Number(committedOffset);
+      if (offset >= 0) withOffsets++;
+      if (errorCode !== 0) anomalies.push(`${p.groupId}: OffsetFetch(requireStable) answered ${errorCode} after every transaction ended`);
+      else if (offset !== p.expectedOffset && !p.uncertainOffsets.has(offset)) anomalies.push(`${p.groupId}: committed offset ${offset}, expected ${p.expectedOffset}`);
+    }
+  } finally {
+    client.close();
+  }
+  return withOffsets;
 }

@@ -12,6 +12,7 @@ import {
   type LogStore,
   type PartitionLog,
   type TopicRecord,
+  type AbortedTxnEntry,
 } from '../../src/storage/types.js';
 import { concatBatches, infosOf, makeBatch, makeSeededBatch, splitBatches, withBaseOffset } from './batches.js';
 
@@ -398,6 +399,43 @@ export function runLogStoreConformance(name: string, makeStore: () => Promise<Lo
         compacted.updateConfig({ ...config, retentionBytes: 8000, cleanupPolicy: ['compact', 'delete'] });
         assert.ok((await compacted.enforceRetention()) > 0, 'a live config change applies to the next pass');
         assert.ok(compacted.logStartOffset > 0);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('indexes aborted transactions: overlapping ranges, replays ignored, kept on reopen, dropped by retention', async () => {
+      const store = await makeStore();
+      try {
+        const keepAll = { ...config, retentionMs: -1 };
+        const log = await store.openPartition('aborts', 0, keepAll);
+        // 40 appends of 3 records; after append i (odd i) an "abort marker" at its last offset
+        // closes a transaction that began at the append before.
+        const expected: AbortedTxnEntry[] = [];
+        for (let i = 0; i < 40; i++) {
+          const written = appendBatches(log, [makeSeededBatch(i, 3, 300)]);
+          if (i % 2 === 1) {
+            const txn = { producerId: 1000 + i, firstOffset: 3 * (i - 1), lastOffset: 3 * i + 2, lastStableOffset: 3 * i + 3 };
+            log.addAbortedTxn(txn);
+            log.addAbortedTxn({ ...txn, producerId: 1 }); // same marker again: ignored
+            expected.push(txn);
+          }
+          await written;
+        }
+        assert.deepEqual(await log.abortedTxns(0, 120), expected);
+        // [9, 12) overlaps the transaction [6, 11] only; [11, 12) still ends inside it.
+        assert.deepEqual((await log.abortedTxns(9, 12)).map((t) => t.producerId), [1003]);
+        assert.deepEqual((await log.abortedTxns(11, 13)).map((t) => t.producerId), [1003, 1005]);
+        assert.deepEqual(await log.abortedTxns(120, 121), []);
+        await log.close();
+        const again = await store.openPartition('aborts', 0, keepAll);
+        assert.deepEqual(await again.abortedTxns(0, 120), expected, 'the index survives a reopen');
+        assert.equal(again.txnIndexMissingFrom, null);
+        await again.deleteRecordsBefore(90);
+        await again.enforceRetention();
+        const kept = await again.abortedTxns(0, 120);
+        assert.ok(!kept.some((t) => t.producerId === 1001), 'entries of deleted data went with it');
+        assert.deepEqual(kept.filter((t) => t.lastOffset >= 90), expected.filter((t) => t.lastOffset >= 90));
       } finally {
         await store.close();
       }

@@ -42,7 +42,7 @@ describe('FileLogStore segments', () => {
     const files = await segmentFiles(path.join(dataDir, 'roll-0'));
     assert.deepEqual(files, [0, 3, 6, 9].flatMap((o) => {
       const name = String(o).padStart(20, '0');
-      return [`${name}.index`, `${name}.log`, `${name}.timeindex`];
+      return [`${name}.index`, `${name}.log`, `${name}.timeindex`, `${name}.txnindex`];
     }));
     assert.equal((await readFile(path.join(dataDir, 'roll-0', '00000000000000000003.log'))).length, 900);
     assert.deepEqual(await readAll(log), expected);

@@ -112,11 +112,13 @@ describe('FileLogStore retention', () => {
       assert.deepEqual(segFiles(names, '.log'), ['00000000000000000016.log', '00000000000000000024.log']);
       assert.deepEqual(segFiles(names, '.deleted'), [
         '00000000000000000000.index.deleted', '00000000000000000000.log.deleted', '00000000000000000000.timeindex.deleted',
+        '00000000000000000000.txnindex.deleted',
         '00000000000000000008.index.deleted', '00000000000000000008.log.deleted', '00000000000000000008.timeindex.deleted',
+        '00000000000000000008.txnindex.deleted',
       ]);
       clock.advance(59_999);
       await store.enforceRetention();
-      assert.equal(segFiles(await readdir(pdir), '.deleted').length, 6, 'not before the delay');
+      assert.equal(segFiles(await readdir(pdir), '.deleted').length, 8, 'not before the delay');
       clock.advance(1);
       await store.enforceRetention();
       names = await readdir(pdir);

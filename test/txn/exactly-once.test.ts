@@ -15,8 +15,9 @@ const DEBIAN_PYTHON = '/usr/bin/python3';
 const hasConfluentKafka = existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-c', 'import confluent_kafka'], { stdio: 'ignore' }).status === 0;
 const INPUT = 120;
 /**
- * kafkajs sends TxnOffsetCommit v1 (no member, no generation): applying its offsets to a group
- * with members needs the group coordinator's unconditional commitTxnOffsets (src/txn/group-offsets.ts).
+ * kafkajs sends TxnOffsetCommit v1 (no member, no generation): its offsets reach a group with
+ * members because transactional offsets are not checked against the generation (as in Kafka):
+ * they are written pending and decided by the marker (GroupCoordinator.commitTxnOffsets).
  */
 
 let broker: TestBroker;

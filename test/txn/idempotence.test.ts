@@ -5,6 +5,8 @@ import { startTestBroker, startChildBroker, freePort, removeDir, tempDir } from 
 import { RawClient } from '../helpers/raw-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { fetchAll, initProducerId, produce, producerBatch } from './wire.js';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 test('a retried batch is answered with its original offset and stored once; gaps and stale epochs are refused', async () => {
   const broker = await startTestBroker({ storage: 'memory' });
@@ -63,6 +65,8 @@ test('dedup and producer id allocation survive a clean restart', async () => {
     const { producerId } = await initProducerId(client);
     const p = { producerId, producerEpoch: 0 };
     for (let i = 0; i < 3; i++) await produce(client, 'restart', producerBatch([`v${i}`], { ...p, baseSequence: i }));
+    assert.equal(broker.broker.topics.get('__transaction_state'), undefined, 'idempotent producers do not create the transaction log');
+    assert.equal(readFileSync(path.join(dataDir, 'producer-id-block'), 'utf8'), '1000\n', 'the next block start, persisted in the data dir');
     client.close();
     await broker.stop();
 
@@ -75,6 +79,11 @@ test('dedup and producer id allocation survive a clean restart', async () => {
       assert.deepEqual((await fetchAll(client, 'restart')).values, ['v0', 'v1', 'v2', 'v3']);
       const next = await initProducerId(client);
       assert.ok(next.producerId > producerId, `producer id ${next.producerId} was handed out again`);
+      assert.ok(!existsSync(path.join(dataDir, '__transaction_state-0')));
+      const transactional = await initProducerId(client, 'tx-creates-the-log');
+      assert.equal(transactional.errorCode, ErrorCode.NONE);
+      assert.ok(transactional.producerId > next.producerId);
+      assert.ok(broker.broker.topics.get('__transaction_state'), 'a transactional producer creates it');
     } finally {
       client.close();
       await broker.stop();

@@ -1,7 +1,7 @@
 /**
  * Transactional producers of real clients: kafkajs and librdkafka (confluent-kafka). Aborted
  * transactions are invisible to read_committed consumers (kcat, kafkajs) and visible to
- * read_uncommitted ones; a zombie producer is fenced.
+ * read_uncommitted ones; a zombie producer is fenced; a hung transaction is aborted on its timeout.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { startBroker } from '../../src/broker/index.js';
 import { kcat } from '../helpers/kcat.js';
 
 const DEBIAN_PYTHON = '/usr/bin/python3';
@@ -145,4 +146,83 @@ print('done')
   assert.equal(committed.length, 50);
   assert.ok(committed.every((v) => v.startsWith('ok')));
   assert.equal((await consume('py-txn', 'read_uncommitted')).length, 70);
+});
+
+test('kafkajs: a hung transaction is aborted after its timeout and the abandoned producer is fenced (injected clock)', async () => {
+  let nowMs = Date.now();
+  const running = await startBroker({ host: '127.0.0.1', port: 0, storage: 'memory', logLevel: 'silent', clock: () => nowMs });
+  const client = new Kafka({ clientId: 'hung', brokers: [running.bootstrapServers], logLevel: logLevel.NOTHING, retry: { initialRetryTime: 20, retries: 3 } });
+  const hung = client.producer({ transactionalId: 'kjs-hung-tx', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 10_000 });
+  const plain = client.producer();
+  const read = async (isolation: string) => {
+    const out = await kcat(['-b', running.bootstrapServers, '-C', '-t', 'kjs-hung', '-o', 'beginning', '-e', '-q', '-f', '%s\n', '-X', `isolation.level=${isolation}`]);
+    assert.equal(out.code, 0, out.stderr);
+    return out.stdout.split('\n').filter((l) => l.length > 0);
+  };
+  try {
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'kjs-hung', numPartitions: 1 }] });
+    await admin.disconnect();
+    await hung.connect();
+    await plain.connect();
+    const txn = await hung.transaction();
+    await txn.send({ topic: 'kjs-hung', messages: [{ value: 'hung-1' }] });
+    await plain.send({ topic: 'kjs-hung', messages: [{ value: 'after' }] });
+    const coordinator = running.broker.txn.coordinator;
+    nowMs += 9_999;
+    await coordinator.runTimeouts();
+    assert.deepEqual(await read('read_committed'), [], 'the open transaction holds the LSO');
+    nowMs += 2;
+    await coordinator.runTimeouts();
+    assert.equal(coordinator.describe('kjs-hung-tx')!.state, 'CompleteAbort');
+    assert.deepEqual(await read('read_committed'), ['after'], 'aborted on its timeout');
+    assert.deepEqual(await read('read_uncommitted'), ['hung-1', 'after']);
+    await assert.rejects(txn.commit(), (err: { type?: string; message?: string }) => /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(`${err.type} ${err.message}`));
+  } finally {
+    await hung.disconnect().catch(() => undefined);
+    await plain.disconnect().catch(() => undefined);
+    await running.stop();
+  }
+});
+
+test('confluent-kafka (librdkafka): a zombie producer is fenced by a new instance with the same transactional id', { skip: !hasConfluentKafka && 'python3-confluent-kafka is not installed' }, async () => {
+  const script = `
+import sys
+from confluent_kafka import Producer, KafkaException
+conf = {'bootstrap.servers': sys.argv[1], 'transactional.id': 'py-zombie', 'linger.ms': 1}
+zombie = Producer(conf)
+zombie.init_transactions(20)
+zombie.begin_transaction()
+zombie.produce('zombie', key='k', value=b'py-zombie-1')
+zombie.flush(20)
+fresh = Producer(conf)
+fresh.init_transactions(20)
+fresh.begin_transaction()
+fresh.produce('zombie', key='k', value=b'py-fresh-1')
+fresh.commit_transaction(20)
+try:
+    zombie.produce('zombie', key='k', value=b'py-zombie-2')
+    zombie.commit_transaction(20)
+    print('zombie committed')
+except KafkaException as e:
+    err = e.args[0]
+    print('fenced' if err.fatal() else 'not fatal', err.name())
+`;
+  const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(DEBIAN_PYTHON, ['-c', script, broker.bootstrapServers], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+  assert.equal(run.code, 0, run.output);
+  assert.match(run.output, /fenced (_FENCED|PRODUCER_FENCED|INVALID_PRODUCER_EPOCH)/, run.output);
+  const committed = await consume('zombie', 'read_committed');
+  assert.ok(committed.includes('py-fresh-1'));
+  assert.ok(!committed.some((v) => v.startsWith('py-zombie')), 'nothing of the zombie is committed');
 });

@@ -5,6 +5,8 @@ import { startBroker } from '../../src/broker/index.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { startTestBroker, startChildBroker, freePort, removeDir, tempDir } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { readFileSync, unlinkSync } from 'node:fs';
+import * as path from 'node:path';
 import { addPartitions, createTopic, endTxn, fetchAll, initProducerId, listOffset, produce, producerBatch } from './wire.js';
 
 const LATEST = -1;
@@ -74,6 +76,9 @@ test('a hung transaction is aborted after transaction.timeout.ms and its produce
     const zombie = await produce(client, 'hung', producerBatch(['late'], { producerId, producerEpoch, baseSequence: 1, transactional: true }, nowMs), 0, 'hung');
     assert.equal(zombie.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
     assert.equal(await endTxn(client, 'hung', producerId, producerEpoch, true), ErrorCode.PRODUCER_FENCED);
+    // KIP-588: a client of EndTxn v0-v1 does not know PRODUCER_FENCED and gets INVALID_PRODUCER_EPOCH.
+    const old = await client.request<{ errorCode: number }>(26, 1, { transactionalId: 'hung', producerId, producerEpoch, committed: true });
+    assert.equal(old.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
   } finally {
     client.close();
     await running.stop();
@@ -258,5 +263,54 @@ test('WriteTxnMarkers (kafka-transactions.sh abort) ends a hanging transaction; 
   } finally {
     client.close();
     await broker.stop();
+  }
+});
+
+test('aborted transactions come from the .txnindex files: only those overlapping the fetched range; rebuilt when deleted', async () => {
+  const dataDir = tempDir();
+  let broker = await startTestBroker({ dataDir });
+  let client = await RawClient.connect(broker.port);
+  const plain = (v: string) => producerBatch([v], { producerId: -1, producerEpoch: -1, baseSequence: -1 });
+  try {
+    await createTopic(client, 'idx');
+    const { producerId, producerEpoch } = await initProducerId(client, 'tx-idx');
+    const p = { producerId, producerEpoch, transactional: true };
+    await produce(client, 'idx', plain('p0')); // 0
+    await addPartitions(client, 'tx-idx', producerId, producerEpoch, 'idx');
+    await produce(client, 'idx', producerBatch(['a'], { ...p, baseSequence: 0 }), 0, 'tx-idx'); // 1
+    assert.equal(await endTxn(client, 'tx-idx', producerId, producerEpoch, false), ErrorCode.NONE); // marker 2
+    await produce(client, 'idx', plain('p3')); // 3
+    await addPartitions(client, 'tx-idx', producerId, producerEpoch, 'idx');
+    await produce(client, 'idx', producerBatch(['b'], { ...p, baseSequence: 1 }), 0, 'tx-idx'); // 4
+    assert.equal(await endTxn(client, 'tx-idx', producerId, producerEpoch, false), ErrorCode.NONE); // marker 5
+
+    const both = [{ producerId, firstOffset: 1 }, { producerId, firstOffset: 4 }];
+    const check = async () => {
+      assert.deepEqual((await fetchAll(client, 'idx', 1)).abortedTransactions, both);
+      assert.deepEqual((await fetchAll(client, 'idx', 1, 0, 3)).abortedTransactions, [both[1]]);
+      // One byte of partition budget returns only the first batch (KIP-74): [0, 1) overlaps no abort.
+      const r = await client.request(1, 11, {
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 10_000_000, isolationLevel: 1, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic: 'idx', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 1 }] }],
+        forgottenTopicsData: [], rackId: '',
+      });
+      assert.deepEqual(r.responses[0].partitions[0].abortedTransactions, []);
+    };
+    await check();
+    const index = path.join(dataDir, 'idx-0', '00000000000000000000.txnindex');
+    const entries = (bytes: Buffer) => Array.from({ length: bytes.length / 34 }, (_, i) => [bytes.readInt16BE(i * 34), Number(bytes.readBigInt64BE(i * 34 + 10)), Number(bytes.readBigInt64BE(i * 34 + 18))]);
+    assert.deepEqual(entries(readFileSync(index)), [[0, 1, 2], [0, 4, 5]], '(version, firstOffset, lastOffset) per abort');
+
+    client.close();
+    await broker.stop();
+    unlinkSync(index);
+    broker = await startTestBroker({ dataDir });
+    client = await RawClient.connect(broker.port);
+    await check();
+    assert.deepEqual(entries(readFileSync(index)), [[0, 1, 2], [0, 4, 5]], 'rebuilt from the markers');
+  } finally {
+    client.close();
+    await broker.stop();
+    removeDir(dataDir);
   }
 });

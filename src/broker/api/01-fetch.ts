@@ -12,7 +12,7 @@ import { OffsetOutOfRangeError } from '../../storage/types.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
-import { abortedTransactions, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
+import { abortedTransactions, endOfChunks, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
 import { trackRemote } from '../remote-time.js';
 
 type TopicResponse = FetchResponse['responses'][number];
@@ -118,7 +118,7 @@ async function readOne(broker: Broker, target: Target, budget: number, minOneBat
       minOneBatch,
       maxOffset: upTo,
     });
-    if (readCommitted) offsets.abortedTransactions = abortedTransactions(state, target.fetchOffset, upTo);
+    if (readCommitted) offsets.abortedTransactions = await abortedTransactions(partition, target.fetchOffset, endOfChunks(read.chunks, upTo));
     return partitionResponse(target, ErrorCode.NONE, offsets, read.chunks);
   } catch (err) {
     if (err instanceof OffsetOutOfRangeError) {

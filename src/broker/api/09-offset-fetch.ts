@@ -1,7 +1,8 @@
 /**
  * OffsetFetch v0-v9: committed offsets (-1 where none). v2+ a null topic list means every
  * committed offset of the group and errors are top-level; v0-v1 put them on each partition.
- * v8+ fetch several groups in one request.
+ * v8+ fetch several groups in one request. v7+ requireStable: partitions with offsets of an
+ * undecided transaction answer UNSTABLE_OFFSET_COMMIT (the client retries).
  */
 import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -18,13 +19,13 @@ export const handler: ApiHandler = {
     const coordinator = ctx.broker.groups.coordinator;
     if (ctx.apiVersion >= 8) {
       const groups = (request.groups ?? []).map((g) => {
-        const result = coordinator.fetchOffsets(g.groupId, g.topics);
+        const result = coordinator.fetchOffsets(g.groupId, g.topics, request.requireStable ?? false);
         return { groupId: g.groupId, errorCode: result.errorCode, topics: result.topics };
       });
       return { throttleTimeMs: 0, groups };
     }
     const topics: TopicRequest[] | null = request.topics ?? (ctx.apiVersion >= 2 ? null : []);
-    const result = coordinator.fetchOffsets(request.groupId ?? '', topics);
+    const result = coordinator.fetchOffsets(request.groupId ?? '', topics, request.requireStable ?? false);
     if (ctx.apiVersion >= 2) return { throttleTimeMs: 0, errorCode: result.errorCode, topics: result.topics };
     return { throttleTimeMs: 0, topics: withPartitionErrors(result, topics ?? []) };
   },

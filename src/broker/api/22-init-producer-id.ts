@@ -6,6 +6,7 @@
  */
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
+import { fencedErrorForVersion } from '../../txn/fenced-error.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const handler: ApiHandler = {
@@ -17,7 +18,7 @@ export const handler: ApiHandler = {
     try {
       if (request.transactionalId !== null) await services.start();
       const result = await services.coordinator.initProducerId(request.transactionalId, request.transactionTimeoutMs, request.producerId ?? -1, request.producerEpoch ?? -1);
-      return { throttleTimeMs: 0, ...result };
+      return { throttleTimeMs: 0, ...result, errorCode: fencedErrorForVersion(result.errorCode, ctx.apiVersion, 4) };
     } catch (err) {
       ctx.broker.logger.warn({ err: String(err) }, 'InitProducerId failed');
       const errorCode = err instanceof KafkaError ? err.code : ErrorCode.COORDINATOR_NOT_AVAILABLE;

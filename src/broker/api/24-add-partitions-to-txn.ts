@@ -8,6 +8,7 @@
 import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { TopicPartition } from '../../txn/coordinator.js';
+import { fencedErrorForVersion } from '../../txn/fenced-error.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
@@ -35,6 +36,7 @@ export const handler: ApiHandler = {
         verifyOnly: false,
         topics: request.v3AndBelowTopics ?? [],
       });
+      for (const t of results) for (const p of t.resultsByPartition) p.partitionErrorCode = fencedErrorForVersion(p.partitionErrorCode, ctx.apiVersion, 2);
       return { throttleTimeMs: 0, resultsByTopicV3AndBelow: results };
     }
     const resultsByTransaction = await Promise.all(

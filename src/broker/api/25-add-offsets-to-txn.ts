@@ -5,6 +5,7 @@
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { offsetsPartitionFor, OFFSETS_TOPIC_NAME } from '../../txn/group-offsets.js';
+import { fencedErrorForVersion } from '../../txn/fenced-error.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const handler: ApiHandler = {
@@ -19,7 +20,7 @@ export const handler: ApiHandler = {
       const errorCode = await services.coordinator.addPartitions(request.transactionalId, request.producerId, request.producerEpoch, [
         { topic: OFFSETS_TOPIC_NAME, partition },
       ]);
-      return { throttleTimeMs: 0, errorCode };
+      return { throttleTimeMs: 0, errorCode: fencedErrorForVersion(errorCode, ctx.apiVersion, 2) };
     } catch (err) {
       ctx.broker.logger.warn({ err: String(err) }, 'AddOffsetsToTxn failed');
       return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };

@@ -5,6 +5,7 @@
  */
 import type { EndTxnRequest, EndTxnResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { fencedErrorForVersion } from '../../txn/fenced-error.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const handler: ApiHandler = {
@@ -16,7 +17,7 @@ export const handler: ApiHandler = {
     try {
       await services.start();
       const errorCode = await services.coordinator.endTxn(request.transactionalId, request.producerId, request.producerEpoch, request.committed);
-      return { throttleTimeMs: 0, errorCode };
+      return { throttleTimeMs: 0, errorCode: fencedErrorForVersion(errorCode, ctx.apiVersion, 2) };
     } catch (err) {
       ctx.broker.logger.warn({ err: String(err) }, 'EndTxn failed');
       return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };

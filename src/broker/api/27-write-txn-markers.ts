@@ -6,7 +6,6 @@
  */
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { writeMarker } from '../../txn/markers.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const handler: ApiHandler = {
@@ -14,7 +13,6 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 1,
   async handle(ctx: RequestContext, request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse> {
-    const states = ctx.broker.txn.partitionStates;
     const markers = await Promise.all(
       request.markers.map(async (m) => ({
         producerId: m.producerId,
@@ -27,7 +25,7 @@ export const handler: ApiHandler = {
                 if (!partition) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
                 try {
                   const marker = { producerId: m.producerId, producerEpoch: m.producerEpoch, commit: m.transactionResult, coordinatorEpoch: m.coordinatorEpoch };
-                  const written = await writeMarker(states, partition, marker, ctx.broker.clock());
+                  const written = await ctx.broker.txn.writeMarker(partition, marker);
                   return { partitionIndex, errorCode: written ? ErrorCode.NONE : ErrorCode.INVALID_PRODUCER_EPOCH };
                 } catch (err) {
                   ctx.broker.logger.warn({ topic: t.name, partition: partitionIndex, err: String(err) }, 'writing a transaction marker failed');

@@ -1,8 +1,9 @@
 /**
  * TxnOffsetCommit v0-v4: offsets consumed by a transaction, committed only if it commits. The
  * producer is checked against the transaction coordinator (INVALID_PRODUCER_ID_MAPPING,
- * PRODUCER_FENCED); from v3 the member, when given, must be in the group. The offsets are kept
- * pending (durably) and handed to the group coordinator when EndTxn commits.
+ * PRODUCER_FENCED); from v3 the member, when given, must be in the group. As in Kafka, the group
+ * coordinator writes the offsets to __consumer_offsets as transactional records of the producer;
+ * they become committed offsets when EndTxn's COMMIT marker reaches that partition.
  */
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -25,21 +26,22 @@ export const handler: ApiHandler = {
       if (producerError !== ErrorCode.NONE) return answer(() => producerError);
       const memberError = checkMember(ctx.broker, request);
       if (memberError !== ErrorCode.NONE) return answer(() => memberError);
-      const unknown = (topic: string, partition: number) => !ctx.broker.topics.get(topic)?.partitions[partition];
-      const offsets = request.topics.flatMap((t) =>
-        t.partitions
-          .filter((p) => !unknown(t.name, p.partitionIndex))
-          .map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.committedMetadata })),
-      );
-      await services.pendingOffsets.add(request.transactionalId, request.groupId, {
+      const topics = await ctx.broker.groups.coordinator.commitTxnOffsets({
+        groupId: request.groupId,
         producerId: request.producerId,
         producerEpoch: request.producerEpoch,
-        generationId: request.generationId ?? -1,
-        memberId: request.memberId ?? '',
-        groupInstanceId: request.groupInstanceId ?? null,
-        offsets,
+        topics: request.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            committedOffset: p.committedOffset,
+            committedLeaderEpoch: p.committedLeaderEpoch ?? -1,
+            commitTimestampMs: -1,
+            committedMetadata: p.committedMetadata,
+          })),
+        })),
       });
-      return answer((topic, partition) => (unknown(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE));
+      return { throttleTimeMs: 0, topics };
     } catch (err) {
       ctx.broker.logger.warn({ err: String(err) }, 'TxnOffsetCommit failed');
       return answer(() => ErrorCode.COORDINATOR_NOT_AVAILABLE);

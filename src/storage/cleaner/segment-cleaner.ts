@@ -83,8 +83,19 @@ export async function cleanSegments(segs: readonly Segment[], ctx: FilterContext
   const last = segs[segs.length - 1]!;
   const finalPaths = segmentPaths(first.dir, first.baseOffset);
   const out = new Segment(first.dir, first.baseOffset, deps.config);
-  out.paths = { log: finalPaths.log + CLEANED_SUFFIX, index: finalPaths.index + CLEANED_SUFFIX, timeIndex: finalPaths.timeIndex + CLEANED_SUFFIX };
-  out.createFilesSync(ops);
+  out.paths = {
+    log: finalPaths.log + CLEANED_SUFFIX,
+    index: finalPaths.index + CLEANED_SUFFIX,
+    timeIndex: finalPaths.timeIndex + CLEANED_SUFFIX,
+    // Aborted transactions stay indexed (the consumer still needs them for kept batches): the
+    // cleaned segment keeps the first segment's .txnindex file, and a merge appends the others'
+    // entries to it before the commit point. A crash before then leaves entries whose markers
+    // are still in later segments too; readers skip such repeats (collectAbortedTxns).
+    txnIndex: finalPaths.txnIndex,
+  };
+  out.createFilesSync(ops, false);
+  out.txnIndex = first.txnIndex;
+  for (const seg of segs.slice(1)) for (const e of seg.txnIndex.entries) out.txnIndex.append(e);
   let done = false;
   try {
     const result = { bytesRead: 0, bytesWritten: 0, recordsDropped: 0, deleteHorizonMs: null as number | null };

@@ -7,7 +7,7 @@
  * the recovery point is the end of the log, so only the last segment's headers after its last
  * index entry are walked (to restore the append state).
  */
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { LogConfig } from '../types.js';
 import { BATCH_HEADER_SIZE, batchMaxTimestamp, readInt64 } from '../../records/batch-header.js';
@@ -18,6 +18,7 @@ import { recoverSegment, type SegmentTruncation } from './recovery.js';
 import { Segment } from './segment.js';
 import { parseSegmentFileName, segmentPaths } from './segment-files.js';
 import { completeSwaps } from '../cleaner/segment-cleaner.js';
+import { TxnIndex } from '../txn-index.js';
 
 export interface RecoveryReport {
   topic: string;
@@ -39,6 +40,8 @@ export interface RecoveryReport {
   deletedSegments: number[];
   /** Segments whose index files were missing or malformed and were rebuilt. */
   rebuiltIndexes: number[];
+  /** Segments without a .txnindex file (src/txn rebuilds it from the log's markers). */
+  missingTxnIndexes: number[];
   logStartOffset: number;
   logEndOffset: number;
 }
@@ -73,6 +76,7 @@ export async function loadPartition(opts: LoadOptions): Promise<{ segments: Segm
     truncations: [],
     deletedSegments: [],
     rebuiltIndexes: [],
+    missingTxnIndexes: [],
     logStartOffset: 0,
     logEndOffset: 0,
   };
@@ -119,6 +123,9 @@ export async function loadPartition(opts: LoadOptions): Promise<{ segments: Segm
     }
   }
 
+  for (const seg of segments) {
+    if (bases.length > 0 && !(await loadTxnIndex(seg, ops))) report.missingTxnIndexes.push(seg.baseOffset);
+  }
   const active = segments[segments.length - 1]!;
   active.active = true;
   active.rollBaseMs = await firstBatchTimeMs(active, ops, opts.clock());
@@ -187,7 +194,36 @@ async function openTrusted(seg: Segment, ops: FileOps, nextBase: number): Promis
 
 async function deleteSegmentFiles(dir: string, baseOffset: number): Promise<void> {
   const p = segmentPaths(dir, baseOffset);
-  await Promise.all([p.log, p.index, p.timeIndex].map((f) => unlink(f).catch(() => undefined)));
+  await Promise.all([p.log, p.index, p.timeIndex, p.txnIndex].map((f) => unlink(f).catch(() => undefined)));
+}
+
+/**
+ * Loads a segment's aborted transaction index, dropping a partial trailing entry and entries whose
+ * marker recovery cut off (the file is cut to match). False if the file is missing: the segment
+ * is then marked for a rebuild and the file is written once that is done.
+ */
+async function loadTxnIndex(seg: Segment, ops: FileOps): Promise<boolean> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(seg.paths.txnIndex);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    seg.txnIndexMissing = true;
+    return false;
+  }
+  const { index, intact } = TxnIndex.decode(bytes);
+  const cut = index.truncateFrom(seg.nextOffset);
+  seg.txnIndex = index;
+  if (!intact || cut) {
+    const fd = await ops.open(seg.paths.txnIndex, 'r+');
+    try {
+      await ops.ftruncate(fd, index.sizeBytes);
+      await ops.fsync(fd);
+    } finally {
+      await ops.close(fd);
+    }
+  }
+  return true;
 }
 
 /**

@@ -28,7 +28,9 @@ import {
   type ReadResult,
   type TimestampLookup,
 } from '../types.js';
+import * as fs from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
+import { collectAbortedTxns, type AbortedTxnEntry, type TxnIndex } from '../txn-index.js';
 import { fsyncDir, writevFully, type FileOps } from './fs-ops.js';
 import type { StorageActivity } from '../activity.js';
 import { performance } from 'node:perf_hooks';
@@ -299,7 +301,7 @@ export class FilePartitionLog implements PartitionLog {
     if (this.deps.deleter) return this.deps.deleter.retire([...segs], this.config.fileDeleteDelayMs);
     for (const seg of segs) {
       await seg.closeAll(this.deps.ops);
-      await Promise.all([seg.paths.log, seg.paths.index, seg.paths.timeIndex].map((f) => unlink(f).catch(() => undefined)));
+      await Promise.all([seg.paths.log, seg.paths.index, seg.paths.timeIndex, seg.paths.txnIndex].map((f) => unlink(f).catch(() => undefined)));
     }
     await fsyncDir(this.deps.ops, this.dir);
   }
@@ -478,6 +480,45 @@ export class FilePartitionLog implements PartitionLog {
     await this.enqueue(null, null, 0, true, undefined).catch(noop);
   }
 
+  addAbortedTxn(txn: AbortedTxnEntry): void {
+    if (this.unusable() || txn.lastOffset < this.startOffset || txn.lastOffset >= this.nextOffset) return;
+    const seg = this.segments[this.segmentIndexFor(txn.lastOffset)]!;
+    if (!seg.txnIndex.append(txn)) return;
+    // Written by the drain loop with the segment's other index tails, in the marker's round.
+    this.enqueue(seg, null, 0, false, undefined).catch(noop);
+  }
+
+  async abortedTxns(fetchOffset: number, upperOffset: number): Promise<AbortedTxnEntry[]> {
+    const indexes: TxnIndex[] = [];
+    for (let i = this.segmentIndexFor(Math.max(fetchOffset, this.startOffset)); i < this.segments.length; i++) {
+      indexes.push(this.segments[i]!.txnIndex);
+    }
+    return collectAbortedTxns(indexes, fetchOffset, upperOffset);
+  }
+
+  get txnIndexMissingFrom(): number | null {
+    return this.segments.find((s) => s.txnIndexMissing)?.baseOffset ?? null;
+  }
+
+  /**
+   * The caller replayed the log's markers through addAbortedTxn: segments whose .txnindex was
+   * missing get their file (empty if the segment holds no abort), so the next open trusts it.
+   */
+  async txnIndexRebuilt(): Promise<void> {
+    await this.barrier();
+    for (const seg of this.segments) {
+      if (!seg.txnIndexMissing) continue;
+      seg.txnIndexMissing = false;
+      const fd = await this.deps.ops.open(seg.paths.txnIndex, fs.constants.O_WRONLY | fs.constants.O_CREAT);
+      try {
+        await this.deps.ops.fsync(fd);
+      } finally {
+        await this.deps.ops.close(fd);
+      }
+    }
+    await fsyncDir(this.deps.ops, this.dir);
+  }
+
   readStateFile(name: string): Promise<Buffer | null> {
     return readStateFile(this.dir, name);
   }
@@ -643,7 +684,7 @@ export class FilePartitionLog implements PartitionLog {
       await indexes;
     }
     if (seg.unsynced) this.dirtySegments.add(seg);
-    if (!seg.active && seg.indexFd >= 0 && !seg.offsetIndex!.hasUnwritten && !seg.timeIndex!.hasUnwritten) {
+    if (!seg.active && seg.indexFd >= 0 && !seg.offsetIndex!.hasUnwritten && !seg.timeIndex!.hasUnwritten && !seg.txnIndex.hasUnwritten) {
       await seg.closeIndexFds(ops);
     }
   }

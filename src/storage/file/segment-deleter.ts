@@ -43,10 +43,12 @@ export class SegmentDeleter {
         log: seg.paths.log + DELETED_SUFFIX,
         index: seg.paths.index + DELETED_SUFFIX,
         timeIndex: seg.paths.timeIndex + DELETED_SUFFIX,
+        txnIndex: seg.paths.txnIndex + DELETED_SUFFIX,
       };
       await renameIfExists(seg.paths.log, renamed.log);
       await renameIfExists(seg.paths.index, renamed.index);
       await renameIfExists(seg.paths.timeIndex, renamed.timeIndex);
+      await renameIfExists(seg.paths.txnIndex, renamed.txnIndex);
       seg.paths = renamed;
     }
     await fsyncDir(this.ops, path.dirname(segments[0]!.paths.log)).catch(() => undefined);
@@ -82,7 +84,7 @@ export class SegmentDeleter {
 
   private async remove(seg: Segment): Promise<void> {
     await seg.closeAll(this.ops);
-    for (const file of [seg.paths.log, seg.paths.index, seg.paths.timeIndex]) {
+    for (const file of [seg.paths.log, seg.paths.index, seg.paths.timeIndex, seg.paths.txnIndex]) {
       try {
         await unlink(file);
         this.filesDeleted++;

@@ -5,6 +5,7 @@
  *     00000000000000000000.log        record batches (see segment.ts)
  *     00000000000000000000.index      offset index    (see offset-index.ts)
  *     00000000000000000000.timeindex  time index      (see time-index.ts)
+ *     00000000000000000000.txnindex   aborted transactions (see ../txn-index.ts)
  *     partition.metadata              topic id        (see meta-files.ts)
  *
  * A segment is named by its base offset, zero-padded to 20 digits so names sort like offsets.
@@ -14,9 +15,10 @@ import * as path from 'node:path';
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+export const TXN_INDEX_SUFFIX = '.txnindex';
 
 const BASE_OFFSET_DIGITS = 20;
-const SEGMENT_NAME = /^(\d{20})\.(log|index|timeindex)$/;
+const SEGMENT_NAME = /^(\d{20})\.(log|index|timeindex|txnindex)$/;
 
 export function segmentFileName(baseOffset: number, suffix: string): string {
   return String(baseOffset).padStart(BASE_OFFSET_DIGITS, '0') + suffix;
@@ -26,6 +28,7 @@ export interface SegmentPaths {
   log: string;
   index: string;
   timeIndex: string;
+  txnIndex: string;
 }
 
 export function segmentPaths(dir: string, baseOffset: number): SegmentPaths {
@@ -33,6 +36,7 @@ export function segmentPaths(dir: string, baseOffset: number): SegmentPaths {
     log: path.join(dir, segmentFileName(baseOffset, LOG_SUFFIX)),
     index: path.join(dir, segmentFileName(baseOffset, INDEX_SUFFIX)),
     timeIndex: path.join(dir, segmentFileName(baseOffset, TIME_INDEX_SUFFIX)),
+    txnIndex: path.join(dir, segmentFileName(baseOffset, TXN_INDEX_SUFFIX)),
   };
 }
 

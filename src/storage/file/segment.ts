@@ -1,5 +1,6 @@
 /**
- * One log segment: `<baseOffset>.log` plus its two indexes.
+ * One log segment: `<baseOffset>.log` plus its two indexes and its aborted transaction index
+ * (`.txnindex`, format in ../txn-index.ts: always in memory, appended like the index tails).
  *
  * .log format (Kafka's FileRecords): v2 record batches back to back, nothing else — no file
  * header, no padding. Each batch is exactly the bytes a producer sent, with baseOffset (bytes 0..7)
@@ -11,6 +12,7 @@
  * sealed segments load their indexes (and open their .log fd) lazily for reads and may drop them
  * again (see releaseReadState) to bound memory and fds.
  */
+import * as fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { LogConfig } from '../types.js';
 import type { FileOps } from './fs-ops.js';
@@ -18,6 +20,7 @@ import { writevFully } from './fs-ops.js';
 import { OffsetIndex } from './offset-index.js';
 import { NO_TIMESTAMP, TimeIndex } from './time-index.js';
 import { segmentPaths, type SegmentPaths } from './segment-files.js';
+import { TxnIndex } from '../txn-index.js';
 
 /** Relative offsets are int32: a segment cannot span more offsets than this. */
 export const MAX_RELATIVE_OFFSET = 0x7fff_ffff;
@@ -28,6 +31,7 @@ export class Segment {
   logFd = -1;
   indexFd = -1;
   timeIndexFd = -1;
+  txnIndexFd = -1;
   /** Bytes assigned to this segment, including appends still queued for writing. */
   sizeBytes = 0;
   /** Bytes handed to the OS: reads from disk never go past this. */
@@ -36,6 +40,12 @@ export class Segment {
   nextOffset: number;
   offsetIndex: OffsetIndex | null = null;
   timeIndex: TimeIndex | null = null;
+  /** Aborted transactions whose marker is in this segment; kept in memory for the segment's life. */
+  txnIndex = new TxnIndex();
+  /** The .txnindex file was missing at open (its entries must be rebuilt from the log). */
+  txnIndexMissing = false;
+  /** .txnindex bytes written since the last fsync (it changes rarely: fsync it only then). */
+  private txnIndexUnsynced = false;
   /** Position of the batch that got the last offset index entry (Kafka's bytesSinceLastIndexEntry). */
   lastIndexEntryPosition = 0;
   maxTimestampSoFar = NO_TIMESTAMP;
@@ -102,16 +112,22 @@ export class Segment {
     this.timeIndex!.trim();
   }
 
-  /** Opens the three files of a new, empty active segment synchronously (a roll inside append()). */
-  createFilesSync(ops: FileOps): void {
+  /**
+   * Opens the files of a new, empty active segment synchronously (a roll inside append()). The
+   * cleaner's output keeps the old segment's .txnindex (withTxnIndex false).
+   */
+  createFilesSync(ops: FileOps, withTxnIndex = true): void {
     const fds: number[] = [];
+    const paths = [this.paths.log, this.paths.index, this.paths.timeIndex];
+    if (withTxnIndex) paths.push(this.paths.txnIndex);
     try {
-      for (const p of [this.paths.log, this.paths.index, this.paths.timeIndex]) fds.push(ops.openSync(p, 'w+'));
+      for (const p of paths) fds.push(ops.openSync(p, 'w+'));
     } catch (err) {
       for (const fd of fds) ops.close(fd).catch(() => undefined);
       throw err;
     }
     [this.logFd, this.indexFd, this.timeIndexFd] = fds as [number, number, number];
+    this.txnIndexFd = fds[3] ?? -1;
     this.resetIndexes();
     this.active = true;
   }
@@ -120,26 +136,27 @@ export class Segment {
   async writeIndexTails(ops: FileOps): Promise<void> {
     const offsetTail = this.offsetIndex?.unwritten();
     const timeTail = this.timeIndex?.unwritten();
-    if (!offsetTail && !timeTail) return;
+    const txnTail = this.txnIndex.unwritten();
+    if (!offsetTail && !timeTail && !txnTail) return;
     this.unsynced = true;
     await Promise.all([
-      offsetTail && this.writeTail(ops, this.paths.index, 'index', offsetTail),
-      timeTail && this.writeTail(ops, this.paths.timeIndex, 'time', timeTail),
+      offsetTail && this.writeTail(ops, this.paths.index, this.indexFd, offsetTail),
+      timeTail && this.writeTail(ops, this.paths.timeIndex, this.timeIndexFd, timeTail),
+      // A segment of an older data dir gets its .txnindex with its first entry.
+      txnTail && this.writeTail(ops, this.paths.txnIndex, this.txnIndexFd, txnTail, fs.constants.O_WRONLY | fs.constants.O_CREAT),
     ]);
     if (offsetTail) this.offsetIndex!.markWritten(offsetTail.upTo);
     if (timeTail) this.timeIndex!.markWritten(timeTail.upTo);
+    if (txnTail) {
+      this.txnIndex.markWritten(txnTail.upTo);
+      this.txnIndexUnsynced = true;
+    }
   }
 
-  private async writeTail(
-    ops: FileOps,
-    path: string,
-    which: 'index' | 'time',
-    tail: { bytes: Buffer; position: number },
-  ): Promise<void> {
-    const fd = which === 'index' ? this.indexFd : this.timeIndexFd;
+  private async writeTail(ops: FileOps, path: string, fd: number, tail: { bytes: Buffer; position: number }, flags: string | number = 'r+'): Promise<void> {
     if (fd >= 0) return writevFully(ops, fd, [tail.bytes], tail.position);
     // Sealed segment: its index fds are closed, open briefly.
-    const tmp = await ops.open(path, 'r+');
+    const tmp = await ops.open(path, flags);
     try {
       await writevFully(ops, tmp, [tail.bytes], tail.position);
     } finally {
@@ -150,12 +167,15 @@ export class Segment {
   /** fsyncs the log and index files (index files by path if their fds are closed). */
   async sync(ops: FileOps): Promise<void> {
     this.unsynced = false;
+    const txnIndex = this.txnIndexUnsynced;
+    this.txnIndexUnsynced = false;
     this.readers++; // pins the fds: LRU eviction must not close them under the fsync
     try {
       await Promise.all([
         this.syncFile(ops, this.logFd, this.paths.log),
         this.syncFile(ops, this.indexFd, this.paths.index),
         this.syncFile(ops, this.timeIndexFd, this.paths.timeIndex),
+        txnIndex && this.syncFile(ops, this.txnIndexFd, this.paths.txnIndex),
       ]);
     } finally {
       this.readers--;
@@ -174,9 +194,10 @@ export class Segment {
 
   /** Closes the index fds of a sealed segment (its .log fd stays for reads). */
   async closeIndexFds(ops: FileOps): Promise<void> {
-    const fds = [this.indexFd, this.timeIndexFd].filter((fd) => fd >= 0);
+    const fds = [this.indexFd, this.timeIndexFd, this.txnIndexFd].filter((fd) => fd >= 0);
     this.indexFd = -1;
     this.timeIndexFd = -1;
+    this.txnIndexFd = -1;
     await Promise.all(fds.map((fd) => ops.close(fd)));
   }
 
@@ -208,7 +229,7 @@ export class Segment {
   async releaseReadState(ops: FileOps): Promise<boolean> {
     if (this.active || this.readers > 0 || this.loading) return false;
     // Index entries not yet in the files (a seal still being written) must not be dropped.
-    if (this.offsetIndex?.hasUnwritten || this.timeIndex?.hasUnwritten || this.indexFd >= 0) return false;
+    if (this.offsetIndex?.hasUnwritten || this.timeIndex?.hasUnwritten || this.txnIndex.hasUnwritten || this.indexFd >= 0) return false;
     const fd = this.logFd;
     this.logFd = -1;
     this.offsetIndex = null;
@@ -218,10 +239,12 @@ export class Segment {
   }
 
   async closeAll(ops: FileOps): Promise<void> {
-    const fds = [this.logFd, this.indexFd, this.timeIndexFd].filter((fd) => fd >= 0);
+    const fds = [this.logFd, this.indexFd, this.timeIndexFd, this.txnIndexFd].filter((fd) => fd >= 0);
     this.logFd = -1;
     this.indexFd = -1;
     this.timeIndexFd = -1;
+    this.txnIndexFd = -1;
     await Promise.all(fds.map((fd) => ops.close(fd).catch(() => undefined)));
   }
 }
+

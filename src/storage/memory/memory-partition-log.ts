@@ -30,6 +30,7 @@ import {
   type ReadResult,
   type TimestampLookup,
 } from '../types.js';
+import { TxnIndex, collectAbortedTxns, type AbortedTxnEntry } from '../txn-index.js';
 
 /** What a memory partition holds, shared by the successive log instances opened on it. */
 export class MemoryPartitionData {
@@ -46,6 +47,8 @@ export class MemoryPartitionData {
   activeBaseOffset = 0;
   activeBytes = 0;
   readonly cleanerState: MemoryCleanerState = { firstDirtyOffset: 0, nextDeleteHorizonMs: Infinity };
+  /** The aborted transaction index: one in-memory TxnIndex for the whole partition. */
+  txnIndex = new TxnIndex();
 }
 
 export class MemoryPartitionLog implements PartitionLog {
@@ -174,7 +177,10 @@ export class MemoryPartitionLog implements PartitionLog {
   private dropChunks(count: number): number {
     const data = this.data;
     for (let i = 0; i < count; i++) data.batches.shift();
-    if (count > 0) data.startOffset = Math.max(data.startOffset, Math.min(data.batches.firstOffset, data.nextOffset));
+    if (count > 0) {
+      data.startOffset = Math.max(data.startOffset, Math.min(data.batches.firstOffset, data.nextOffset));
+      this.dropAbortedBelow(data.startOffset);
+    }
     return count;
   }
 
@@ -208,6 +214,27 @@ export class MemoryPartitionLog implements PartitionLog {
     };
   }
 
+  /** Retention: entries whose marker was deleted go with it (as a segment's .txnindex does). */
+  private dropAbortedBelow(offset: number): void {
+    const index = this.data.txnIndex;
+    if (index.entries.length === 0 || index.entries[0]!.lastOffset >= offset) return;
+    const kept = new TxnIndex();
+    for (const e of index.entries) if (e.lastOffset >= offset) kept.append(e);
+    this.data.txnIndex = kept;
+  }
+
+  addAbortedTxn(txn: AbortedTxnEntry): void {
+    if (txn.lastOffset >= this.data.startOffset && txn.lastOffset < this.data.nextOffset) this.data.txnIndex.append(txn);
+  }
+
+  async abortedTxns(fetchOffset: number, upperOffset: number): Promise<AbortedTxnEntry[]> {
+    return collectAbortedTxns([this.data.txnIndex], fetchOffset, upperOffset);
+  }
+
+  readonly txnIndexMissingFrom = null;
+
+  async txnIndexRebuilt(): Promise<void> {}
+
   async readStateFile(name: string): Promise<Buffer | null> {
     const data = this.data.stateFiles.get(name);
     return data ? Buffer.from(data) : null;
@@ -228,5 +255,6 @@ export class MemoryPartitionLog implements PartitionLog {
     this.closedFlag = true;
     this.data.batches.clear();
     this.data.stateFiles.clear();
+    this.data.txnIndex = new TxnIndex();
   }
 }
