@@ -23,15 +23,16 @@ import { FrameDecoder, FrameTooLargeError } from './frame-decoder.js';
 import { NO_RESPONSE, type RequestContext } from './handler.js';
 import type { Broker } from './broker.js';
 import { apiVersionsBody } from './api/18-api-versions.js';
+import { afterWriteOf, releaseBuffers, ResponseMemory, unreserve, type AfterWrite } from './response-memory.js';
 import { ANONYMOUS, principalFromCertificate, SASL_MAX_RECEIVE_BYTES, type SaslSession } from '../security/index.js';
 
 const API_VERSIONS_KEY = 18;
-/** Pause reading past this many queued response bytes; resume on 'drain'. */
-const MAX_UNSENT_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 interface Slot {
   chunks: Buffer[] | null;
   done: boolean;
+  /** Reserved bytes and leased buffers of the response (Fetch), settled once it is written. */
+  after?: AfterWrite | null;
 }
 
 export class Connection {
@@ -46,6 +47,8 @@ export class Connection {
   private readonly sasl: SaslSession | null;
   /** Principal from the TLS client certificate, or ANONYMOUS. */
   private readonly tlsPrincipal: string;
+  /** Response bytes this connection makes the broker hold (response-memory.ts). */
+  readonly responseMemory: ResponseMemory;
 
   constructor(
     private readonly socket: Socket,
@@ -58,6 +61,7 @@ export class Connection {
     // anything is buffered for it, not after a socket.request.max.bytes frame has arrived.
     this.frames = new FrameDecoder(this.sasl ? SASL_MAX_RECEIVE_BYTES : broker.config.socketRequestMaxBytes);
     this.tlsPrincipal = tlsPrincipalOf(socket);
+    this.responseMemory = new ResponseMemory(() => broker.responseMemoryMaxBytes, () => socket.writableLength);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
@@ -69,6 +73,8 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     if (reason) this.broker.logger.warn({ client: this.address }, `closing connection: ${reason}`);
+    // Finished responses that will never be written; unfinished ones settle in complete().
+    for (const slot of this.pending) if (slot.after) this.discard(slot.after);
     this.socket.destroy();
     this.broker.connectionClosed(this);
   }
@@ -120,6 +126,7 @@ export class Connection {
       broker: this.broker,
       principal: this.sasl?.principal ?? this.tlsPrincipal,
       sasl: this.sasl,
+      responseMemory: this.responseMemory,
     };
     const slot: Slot = { chunks: null, done: false };
     this.pending.push(slot);
@@ -144,8 +151,13 @@ export class Connection {
     const latencyMs = performance.now() - startMs;
     this.broker.metrics.requestCompleted(ctx.apiKey, request, response === NO_RESPONSE ? undefined : response, latencyMs);
     if (this.logRequests) this.logRequest(ctx, latencyMs);
-    if (this.closed) return;
+    const after = afterWriteOf(response);
+    if (this.closed) {
+      if (after) this.discard(after);
+      return;
+    }
     slot.done = true;
+    slot.after = after;
     if (response !== NO_RESPONSE) {
       slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, response);
     }
@@ -179,12 +191,31 @@ export class Connection {
     this.socket.cork();
     while (this.pending.length > 0 && this.pending[0]!.done) {
       const slot = this.pending.shift()!;
-      if (slot.chunks) for (const chunk of slot.chunks) this.socket.write(chunk);
+      if (slot.chunks) this.writeSlot(slot.chunks, slot.after ?? null);
     }
     this.socket.uncork();
     // A failed SASL exchange gets its answer, then the connection ends (as Kafka).
     if (this.sasl?.state === 'failed' && this.pending.length === 0) return this.endAfterWrites();
     this.maybeResume();
+  }
+
+  private writeSlot(chunks: Buffer[], after: AfterWrite | null): void {
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(chunks[i]!);
+    if (!after || last < 0) {
+      if (last >= 0) this.socket.write(chunks[last]!);
+      if (after) this.discard(after);
+      return;
+    }
+    // Leased buffers go back only once the socket is done with every byte of the response
+    // (the callback also runs, with an error, if the socket is destroyed first).
+    this.socket.write(chunks[last]!, () => releaseBuffers(after));
+    unreserve(this.responseMemory, after);
+  }
+
+  private discard(after: AfterWrite): void {
+    unreserve(this.responseMemory, after);
+    releaseBuffers(after);
   }
 
   /**
@@ -230,7 +261,7 @@ export class Connection {
   private maybePause(): void {
     if (this.paused || this.closed) return;
     const tooMany = this.pending.length >= this.broker.config.queuedMaxRequests;
-    const tooMuchUnsent = this.socket.writableLength > MAX_UNSENT_RESPONSE_BYTES;
+    const tooMuchUnsent = this.socket.writableLength > this.broker.responseMemoryMaxBytes;
     if (tooMany || tooMuchUnsent) {
       this.paused = true;
       this.socket.pause();
@@ -239,7 +270,7 @@ export class Connection {
 
   private maybeResume(): void {
     if (!this.paused || this.closed) return;
-    if (this.pending.length < this.broker.config.queuedMaxRequests && this.socket.writableLength <= MAX_UNSENT_RESPONSE_BYTES) {
+    if (this.pending.length < this.broker.config.queuedMaxRequests && this.socket.writableLength <= this.broker.responseMemoryMaxBytes) {
       this.paused = false;
       this.socket.resume();
     }

@@ -4,6 +4,7 @@
  */
 import type { Broker } from './broker.js';
 import type { SaslSession } from '../security/sasl-session.js';
+import type { ResponseMemory } from './response-memory.js';
 
 export interface RequestContext {
   readonly apiKey: number;
@@ -17,6 +18,8 @@ export interface RequestContext {
   readonly principal: string;
   /** The connection's SASL state on a SASL listener, else null. */
   readonly sasl: SaslSession | null;
+  /** What the connection holds for responses; Fetch reads within it. Absent outside connections. */
+  readonly responseMemory?: ResponseMemory;
 }
 
 /** Returned by a handler that must not answer (Produce with acks=0). */

@@ -5,6 +5,8 @@
  * kept: every response carries session id 0, which tells clients to send full requests.
  * read_committed (isolation level 1) reads up to the last stable offset and gets the aborted
  * transactions of what it read, which the client skips (src/txn owns both).
+ * Reads stay within what the connection may still hold (response-memory.ts); catch-up reads go
+ * into leased buffers that the connection releases once the response is written.
  */
 import type { FetchRequest, FetchResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -12,6 +14,7 @@ import { OffsetOutOfRangeError } from '../../storage/types.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
+import { AFTER_WRITE, releaseBuffers, type AfterWrite, type ResponseMemory } from '../response-memory.js';
 import { abortedTransactions, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
 
 type TopicResponse = FetchResponse['responses'][number];
@@ -42,16 +45,38 @@ export const handler: ApiHandler = {
     // High watermarks seen before each read: an append that lands while the read is in flight
     // must wake the wait that follows, not leave it sleeping until max.wait.ms.
     let seen = highWatermarks(targets);
-    let result = await readAll(ctx.broker, request, targets);
-    while (result.bytes < request.minBytes && !result.anyError && ctx.broker.clock() < deadlineMs) {
-      const woken = await waitForData(targets, seen, deadlineMs - ctx.broker.clock());
-      if (!woken) break;
-      seen = highWatermarks(targets);
-      result = await readAll(ctx.broker, request, targets);
+    const held: Held = { memory: ctx.responseMemory ?? null, after: { reservedBytes: 0, releases: [] } };
+    try {
+      let result = await readAll(ctx.broker, request, targets, held);
+      while (result.bytes < request.minBytes && !result.anyError && ctx.broker.clock() < deadlineMs) {
+        // The short read is dropped: nothing refers to its buffers any more.
+        settle(held);
+        const woken = await waitForData(targets, seen, deadlineMs - ctx.broker.clock());
+        if (!woken) break;
+        seen = highWatermarks(targets);
+        result = await readAll(ctx.broker, request, targets, held);
+      }
+      const response: FetchResponse = { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+      if (held.after.reservedBytes > 0 || held.after.releases.length > 0) Object.assign(response, { [AFTER_WRITE]: held.after });
+      return response;
+    } catch (err) {
+      settle(held);
+      throw err;
     }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
   },
 };
+
+/** What this request's reads hold: reserved in its connection's memory, and leased buffers. */
+interface Held {
+  memory: ResponseMemory | null;
+  after: AfterWrite;
+}
+
+function settle(held: Held): void {
+  if (held.memory) held.memory.reservedBytes -= held.after.reservedBytes;
+  held.after.reservedBytes = 0;
+  releaseBuffers(held.after);
+}
 
 function resolveTargets(broker: Broker, request: FetchRequest, version: number): Target[] {
   const targets: Target[] = [];
@@ -79,15 +104,28 @@ interface ReadOutcome {
   anyError: boolean;
 }
 
-async function readAll(broker: Broker, request: FetchRequest, targets: Target[]): Promise<ReadOutcome> {
+async function readAll(broker: Broker, request: FetchRequest, targets: Target[], held: Held): Promise<ReadOutcome> {
   const responses: TopicResponse[] = request.topics.map((t) => ({ topic: t.topic ?? '', topicId: t.topicId ?? '', partitions: [] }));
   let budget = request.maxBytes ?? 0x7fffffff;
   let bytes = 0;
   let anyError = false;
+  const memory = held.memory;
   for (const target of targets) {
-    const response = await readOne(broker, target, budget, bytes === 0, request.isolationLevel === READ_COMMITTED);
+    // Reserved before the read is awaited, so concurrent fetches of one connection cannot all
+    // see the same room; corrected to the size actually read afterwards.
+    const allowed = memory ? Math.min(budget, memory.available()) : budget;
+    const reserved = Math.min(allowed, target.maxBytes);
+    if (memory) memory.reservedBytes += reserved;
+    let response: PartitionResponse;
+    try {
+      response = await readOne(broker, target, allowed, bytes === 0, request.isolationLevel === READ_COMMITTED, held);
+    } finally {
+      if (memory) memory.reservedBytes -= reserved;
+    }
     if (response.errorCode !== ErrorCode.NONE) anyError = true;
     const size = recordsSize(response.records);
+    if (memory) memory.reservedBytes += size;
+    held.after.reservedBytes += size;
     bytes += size;
     budget = Math.max(0, budget - size);
     responses[target.topicIndex]!.partitions.push(response);
@@ -95,7 +133,7 @@ async function readAll(broker: Broker, request: FetchRequest, targets: Target[])
   return { responses, bytes, anyError };
 }
 
-async function readOne(broker: Broker, target: Target, budget: number, minOneBatch: boolean, readCommitted: boolean): Promise<PartitionResponse> {
+async function readOne(broker: Broker, target: Target, budget: number, minOneBatch: boolean, readCommitted: boolean, held: Held): Promise<PartitionResponse> {
   const partition = target.partition;
   if (!partition) return partitionResponse(target, target.errorCode, NO_OFFSETS, null);
   const state = await producerStateFor(broker.txn.partitionStates, partition, readCommitted);
@@ -116,7 +154,9 @@ async function readOne(broker: Broker, target: Target, budget: number, minOneBat
       maxBytes: Math.min(target.maxBytes, budget),
       minOneBatch,
       maxOffset: upTo,
+      leased: held.memory !== null,
     });
+    if (read.release) held.after.releases.push(read.release);
     if (readCommitted) offsets.abortedTransactions = abortedTransactions(state, target.fetchOffset, upTo);
     return partitionResponse(target, ErrorCode.NONE, offsets, read.chunks);
   } catch (err) {
