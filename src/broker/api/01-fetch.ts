@@ -111,7 +111,7 @@ async function readAll(broker: Broker, request: FetchRequest, targets: Target[],
   let anyError = false;
   const memory = held.memory;
   for (const target of targets) {
-    // Reserved before the read is awaited, so concurrent fetches of one connection cannot all
+    // Reserved before the read is awaited, so concurrent Fetches of one connection cannot all
     // see the same room; corrected to the size actually read afterwards.
     const allowed = memory ? Math.min(budget, memory.available()) : budget;
     const reserved = Math.min(allowed, target.maxBytes);
