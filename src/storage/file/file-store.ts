@@ -63,7 +63,7 @@ export interface FileLogStoreOptions {
   tailCacheBytes?: number;
   /** Tail cache bound for the whole store (default 256 MiB). */
   tailCacheTotalBytes?: number;
-  /** Idle read buffers kept for reuse by catch-up reads (read-buffer-pool.ts). Default 32 MiB. */
+  /** Idle read buffers kept for reuse by catch-up reads (read-buffer-pool.ts). Default 16 MiB. */
   readPoolIdleBytes?: number;
   /** Sealed segments per partition that keep an open fd and loaded indexes (default 4). */
   maxOpenSegmentsPerPartition?: number;
@@ -153,7 +153,7 @@ export class FileLogStore implements LogStore {
     this.ops = options.fileOps ?? nodeFileOps;
     this.clock = options.clock ?? Date.now;
     this.budget = new TailCacheBudget(options.tailCacheTotalBytes ?? 256 * MIB);
-    this.readPool = new ReadBufferPool(options.readPoolIdleBytes ?? 32 * MIB);
+    this.readPool = new ReadBufferPool(options.readPoolIdleBytes ?? 16 * MIB);
     this.logStarts = new OffsetCheckpoint(this.ops, this.dataDir, LOG_START_OFFSET_CHECKPOINT_FILE);
     this.deleter = new SegmentDeleter(this.ops, this.clock);
     this.cleanerOffsets = new OffsetCheckpoint(this.ops, this.dataDir, 'cleaner-offset-checkpoint');
