@@ -3,7 +3,9 @@
  * process, so the broker does not share the clients' event loop):
  *
  *   produce  N records of S bytes, acks=1, sends of 100 records with up to 64 in flight
- *   consume  the same N records from the start of the topic
+ *   consume  the same N records from the start of the topic, counting them
+ *   read     the same again, reading every record's key and value (Brook decodes those lazily,
+ *            on access; kafkajs decodes every record eagerly, so this is the like-for-like row)
  *
  *   node dist/bench/client.js            (BENCH_RECORDS=200000 BENCH_RECORD_BYTES=100 by default)
  *
@@ -54,13 +56,23 @@ async function kafkajsProduce(kafka: Kafka, topic: string): Promise<number> {
   return rate;
 }
 
-async function brookConsume(bs: string, topic: string, total: number): Promise<number> {
+/** Reads each record's key and value, so lazily decoded fields are paid for. */
+function touch(records: Array<{ key: Buffer | null; value: Buffer | null }>): number {
+  let bytes = 0;
+  for (const r of records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  return bytes;
+}
+
+let touchedBytes = 0;
+
+async function brookConsume(bs: string, topic: string, total: number, read: boolean): Promise<number> {
   const consumer = new Consumer({ bootstrapServers: bs, maxWaitMs: 100 });
   await consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })));
   const started = performance.now();
   let n = 0;
   for await (const batch of consumer.batches()) {
     n += batch.length;
+    if (read) touchedBytes += touch(batch);
     if (n >= total) break;
   }
   const rate = (n * 1000) / (performance.now() - started);
@@ -68,7 +80,7 @@ async function brookConsume(bs: string, topic: string, total: number): Promise<n
   return rate;
 }
 
-async function kafkajsConsume(kafka: Kafka, topic: string, total: number): Promise<number> {
+async function kafkajsConsume(kafka: Kafka, topic: string, total: number, read: boolean): Promise<number> {
   const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -80,6 +92,7 @@ async function kafkajsConsume(kafka: Kafka, topic: string, total: number): Promi
       eachBatch: async ({ batch }) => {
         if (started === 0) started = performance.now();
         n += batch.messages.length;
+        if (read) touchedBytes += touch(batch.messages);
         if (n >= total) resolve();
       },
     });
@@ -101,13 +114,17 @@ try {
   const produceBrook = await brookProduce(bs, 'bench-brook');
   const produceKafkajs = await kafkajsProduce(kafka, 'bench-kafkajs');
   const total = Math.ceil(records / perSend) * perSend;
-  const consumeBrook = await brookConsume(bs, 'bench-brook', total);
-  const consumeKafkajs = await kafkajsConsume(kafka, 'bench-kafkajs', total);
+  const consumeBrook = await brookConsume(bs, 'bench-brook', total, false);
+  const consumeKafkajs = await kafkajsConsume(kafka, 'bench-kafkajs', total, false);
+  const readBrook = await brookConsume(bs, 'bench-brook', total, true);
+  const readKafkajs = await kafkajsConsume(kafka, 'bench-kafkajs', total, true);
   const row = (name: string, brook: number, kjs: number) =>
     `${name.padEnd(8)} brook ${brook.toFixed(0).padStart(9)} rec/s   kafkajs ${kjs.toFixed(0).padStart(9)} rec/s   ratio ${(brook / kjs).toFixed(2)}x\n`;
   process.stdout.write(`client bench: ${total} records of ${recordBytes} B, ${partitions} partitions, acks=1\n`);
   process.stdout.write(row('produce', produceBrook, produceKafkajs));
   process.stdout.write(row('consume', consumeBrook, consumeKafkajs));
+  process.stdout.write(row('read', readBrook, readKafkajs));
+  if (touchedBytes === 0) throw new Error('the read rows read no key or value bytes');
 } finally {
   broker.child.kill('SIGTERM');
   await broker.exited;

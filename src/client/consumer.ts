@@ -329,7 +329,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   }
 
   private take(maxRecords: number): ConsumerRecord[] {
-    const out: ConsumerRecord[] = [];
+    let out: ConsumerRecord[] = [];
     while (out.length < maxRecords && this.chunks.length > 0) {
       const c = this.chunks[0]!;
       if (c.raw !== null) {
@@ -342,7 +342,9 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
         continue;
       }
       const n = Math.min(maxRecords - out.length, c.records.length - c.index);
-      for (let i = 0; i < n; i++) out.push(c.records[c.index + i]!);
+      // A whole chunk first: its array is the result (no copy); later chunks append to it.
+      if (out.length === 0 && c.index === 0 && n === c.records.length) out = c.records;
+      else for (let i = 0; i < n; i++) out.push(c.records[c.index + i]!);
       c.index += n;
       c.state.consumed = out[out.length - 1]!.offset + 1;
       if (c.index === c.records.length) {
