@@ -9,13 +9,19 @@
  *
  *   node dist/bench/client.js            (BENCH_RECORDS=200000 BENCH_RECORD_BYTES=100 by default)
  *
- * Prints records/sec for each client and the ratio (goal: Brook >= 3x kafkajs).
+ * Prints records/sec (and records per CPU second of the client process) for each client and the
+ * ratios (goal: Brook >= 3x kafkajs), and writes them to
+ * bench/results/client-<timestamp>.json. The ratios are what to compare across machines: both
+ * clients run in the same process against the same broker, one after the other.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startChildBroker, freePort, tempDir, removeDir } from '../test/helpers/broker.js';
 import { Producer } from '../src/client/producer.js';
 import { Consumer } from '../src/client/consumer.js';
 import { Admin } from '../src/client/admin.js';
+import { repoRoot } from './lib/paths.js';
 
 const records = Number(process.env.BENCH_RECORDS ?? 200_000);
 const recordBytes = Number(process.env.BENCH_RECORD_BYTES ?? 100);
@@ -103,6 +109,17 @@ async function kafkajsConsume(kafka: Kafka, topic: string, total: number, read: 
   return rate;
 }
 
+/**
+ * Wall-clock rate and records per CPU second of this process (the broker is another process):
+ * on a busy machine the second is the steadier measure of what each client costs.
+ */
+async function measured(records: number, run: () => Promise<number>): Promise<{ perSec: number; perCpuSec: number }> {
+  const before = process.cpuUsage();
+  const perSec = await run();
+  const used = process.cpuUsage(before);
+  return { perSec, perCpuSec: records / ((used.user + used.system) / 1e6) };
+}
+
 const dataDir = tempDir('brook-bench-client-');
 const broker = await startChildBroker(dataDir, await freePort(), ['--storage', 'memory', '--set', 'group.initial.rebalance.delay.ms=0']);
 try {
@@ -111,20 +128,38 @@ try {
   const admin = new Admin({ bootstrapServers: bs });
   await admin.createTopics({ topics: [{ topic: 'bench-brook', numPartitions: partitions }, { topic: 'bench-kafkajs', numPartitions: partitions }] });
   await admin.close();
-  const produceBrook = await brookProduce(bs, 'bench-brook');
-  const produceKafkajs = await kafkajsProduce(kafka, 'bench-kafkajs');
   const total = Math.ceil(records / perSend) * perSend;
-  const consumeBrook = await brookConsume(bs, 'bench-brook', total, false);
-  const consumeKafkajs = await kafkajsConsume(kafka, 'bench-kafkajs', total, false);
-  const readBrook = await brookConsume(bs, 'bench-brook', total, true);
-  const readKafkajs = await kafkajsConsume(kafka, 'bench-kafkajs', total, true);
-  const row = (name: string, brook: number, kjs: number) =>
-    `${name.padEnd(8)} brook ${brook.toFixed(0).padStart(9)} rec/s   kafkajs ${kjs.toFixed(0).padStart(9)} rec/s   ratio ${(brook / kjs).toFixed(2)}x\n`;
-  process.stdout.write(`client bench: ${total} records of ${recordBytes} B, ${partitions} partitions, acks=1\n`);
-  process.stdout.write(row('produce', produceBrook, produceKafkajs));
-  process.stdout.write(row('consume', consumeBrook, consumeKafkajs));
-  process.stdout.write(row('read', readBrook, readKafkajs));
+  const phases: Array<[string, () => Promise<number>, () => Promise<number>]> = [
+    ['produce', () => brookProduce(bs, 'bench-brook'), () => kafkajsProduce(kafka, 'bench-kafkajs')],
+    ['consume', () => brookConsume(bs, 'bench-brook', total, false), () => kafkajsConsume(kafka, 'bench-kafkajs', total, false)],
+    ['read', () => brookConsume(bs, 'bench-brook', total, true), () => kafkajsConsume(kafka, 'bench-kafkajs', total, true)],
+  ];
+  const rows = [];
+  for (const [id, brook, kjs] of phases) {
+    const b = await measured(total, brook);
+    const k = await measured(total, kjs);
+    rows.push({
+      id,
+      brookRecordsPerSec: b.perSec,
+      kafkajsRecordsPerSec: k.perSec,
+      ratio: b.perSec / k.perSec,
+      brookRecordsPerCpuSec: b.perCpuSec,
+      kafkajsRecordsPerCpuSec: k.perCpuSec,
+      cpuRatio: b.perCpuSec / k.perCpuSec,
+    });
+  }
   if (touchedBytes === 0) throw new Error('the read rows read no key or value bytes');
+  const n = (v: number) => v.toFixed(0).padStart(9);
+  process.stdout.write(`client bench: ${total} records of ${recordBytes} B, ${partitions} partitions, acks=1\n`);
+  process.stdout.write(`${''.padEnd(8)} ${'brook rec/s'.padStart(12)} ${'kafkajs'.padStart(9)} ${'ratio'.padStart(6)}   ${'brook rec/CPU-s'.padStart(16)} ${'kafkajs'.padStart(9)} ${'ratio'.padStart(6)}\n`);
+  for (const r of rows) {
+    process.stdout.write(`${r.id.padEnd(8)} ${n(r.brookRecordsPerSec).padStart(12)} ${n(r.kafkajsRecordsPerSec)} ${r.ratio.toFixed(2).padStart(5)}x   ${n(r.brookRecordsPerCpuSec).padStart(16)} ${n(r.kafkajsRecordsPerCpuSec)} ${r.cpuRatio.toFixed(2).padStart(5)}x\n`);
+  }
+  const resultsDir = join(repoRoot, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `client-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, records: total, recordBytes, partitions, rows }, null, 2) + '\n');
+  process.stdout.write(`written to ${file}\n`);
 } finally {
   broker.child.kill('SIGTERM');
   await broker.exited;
