@@ -49,10 +49,10 @@ export const handler: ApiHandler = {
     try {
       let result = await readAll(ctx.broker, request, targets, held);
       while (result.bytes < request.minBytes && !result.anyError && ctx.broker.clock() < deadlineMs) {
-        // The short read is dropped: nothing refers to its buffers any more.
-        settle(held);
         const woken = await waitForData(targets, seen, deadlineMs - ctx.broker.clock());
-        if (!woken) break;
+        if (!woken) break; // the short read is the answer
+        // The short read is dropped for a new one: nothing refers to its buffers any more.
+        settle(held);
         seen = highWatermarks(targets);
         result = await readAll(ctx.broker, request, targets, held);
       }
