@@ -9,6 +9,9 @@
  *
  *   node dist/bench/client.js            (BENCH_RECORDS=200000 BENCH_RECORD_BYTES=100 by default)
  *
+ * Each phase runs BENCH_REPEATS times (default 3), the two clients alternating; the best of each is
+ * reported.
+ *
  * Prints records/sec (and records per CPU second of the client process) for each client and the
  * ratios (goal: Brook >= 3x kafkajs), and writes them to
  * bench/results/client-<timestamp>.json. The ratios are what to compare across machines: both
@@ -24,6 +27,7 @@ import { Admin } from '../src/client/admin.js';
 import { repoRoot } from './lib/paths.js';
 
 const records = Number(process.env.BENCH_RECORDS ?? 200_000);
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const recordBytes = Number(process.env.BENCH_RECORD_BYTES ?? 100);
 const perSend = 100;
 const inFlight = 64;
@@ -136,8 +140,17 @@ try {
   ];
   const rows = [];
   for (const [id, brook, kjs] of phases) {
-    const b = await measured(total, brook);
-    const k = await measured(total, kjs);
+    // Alternating repeats, best of each: on a shared machine the best run is the one least
+    // disturbed by other work.
+    const b = { perSec: 0, perCpuSec: 0 };
+    const k = { perSec: 0, perCpuSec: 0 };
+    for (let i = 0; i < repeats; i++) {
+      for (const [best, run] of [[b, brook], [k, kjs]] as const) {
+        const m = await measured(total, run);
+        best.perSec = Math.max(best.perSec, m.perSec);
+        best.perCpuSec = Math.max(best.perCpuSec, m.perCpuSec);
+      }
+    }
     rows.push({
       id,
       brookRecordsPerSec: b.perSec,
@@ -150,7 +163,7 @@ try {
   }
   if (touchedBytes === 0) throw new Error('the read rows read no key or value bytes');
   const n = (v: number) => v.toFixed(0).padStart(9);
-  process.stdout.write(`client bench: ${total} records of ${recordBytes} B, ${partitions} partitions, acks=1\n`);
+  process.stdout.write(`client bench: ${total} records of ${recordBytes} B, ${partitions} partitions, acks=1, best of ${repeats}\n`);
   process.stdout.write(`${''.padEnd(8)} ${'brook rec/s'.padStart(12)} ${'kafkajs'.padStart(9)} ${'ratio'.padStart(6)}   ${'brook rec/CPU-s'.padStart(16)} ${'kafkajs'.padStart(9)} ${'ratio'.padStart(6)}\n`);
   for (const r of rows) {
     process.stdout.write(`${r.id.padEnd(8)} ${n(r.brookRecordsPerSec).padStart(12)} ${n(r.kafkajsRecordsPerSec)} ${r.ratio.toFixed(2).padStart(5)}x   ${n(r.brookRecordsPerCpuSec).padStart(16)} ${n(r.kafkajsRecordsPerCpuSec)} ${r.cpuRatio.toFixed(2).padStart(5)}x\n`);
@@ -158,7 +171,7 @@ try {
   const resultsDir = join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `client-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, records: total, recordBytes, partitions, rows }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, records: total, recordBytes, partitions, repeats, rows }, null, 2) + '\n');
   process.stdout.write(`written to ${file}\n`);
 } finally {
   broker.child.kill('SIGTERM');
