@@ -226,7 +226,7 @@ export function chooseVersions(brokerRanges: ReadonlyArray<{ apiKey: number; min
 function connectSocket(options: ConnectionOptions, frames: FrameReader): Promise<Socket> {
   return new Promise((resolve, reject) => {
     // onread: no 'data' events; the socket reads into FrameReader's buffers (frame-reader.ts).
-    // A TLS transport added here must feed the same reader from its 'data' events instead.
+    // A transport without onread (TLS) feeds the same reader with push() from its 'data' events.
     const socket = connect({ host: options.host, port: options.port, onread: { buffer: frames.nextBuffer, callback: frames.onRead } });
     const timer = setTimeout(() => {
       socket.destroy();

@@ -55,6 +55,23 @@ export class FrameReader {
     return true;
   };
 
+  /** For transports with 'data' events (a chunk the reader may keep): the same framing, by copy. */
+  push(chunk: Buffer): void {
+    while (chunk.length > 0 && !this.broken) {
+      if (this.frame) {
+        const n = Math.min(this.frame.length - this.filled, chunk.length);
+        chunk.copy(this.frame, this.filled, 0, n);
+        chunk = chunk.subarray(n);
+        this.onRead(n, this.frame);
+        continue;
+      }
+      const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+      this.carry = null;
+      this.split(data, false);
+      return;
+    }
+  }
+
   /** Frames in `data`; `scratch`: data is the reused scratch buffer, so what is kept is copied. */
   private split(data: Buffer, scratch: boolean): void {
     let pos = 0;

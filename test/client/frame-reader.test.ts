@@ -57,6 +57,17 @@ test('a large frame is read into its own buffer in place', () => {
   assert.equal(offered[1], 300_000 - 996);
 });
 
+test('push() (data-event transports) frames the same bytes the same way', () => {
+  const { stream, bodies } = framesOf([5, 70_000, 0, 200_000, 12]);
+  for (const step of [1, 999, 65_536, 1 << 30]) {
+    const got: Buffer[] = [];
+    const reader = new FrameReader((f) => got.push(f), (err) => assert.fail(err));
+    for (let pos = 0; pos < stream.length; pos += step) reader.push(stream.subarray(pos, pos + step));
+    assert.equal(got.length, bodies.length);
+    for (let i = 0; i < bodies.length; i++) assert.ok(got[i]!.equals(bodies[i]!), `frame ${i} differs (step ${step})`);
+  }
+});
+
 test('a negative frame size is reported, not looped on', () => {
   const errors: Error[] = [];
   const reader = new FrameReader(() => assert.fail('no frame expected'), (err) => errors.push(err));
