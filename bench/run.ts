@@ -4,12 +4,15 @@
  *
  *   W1  100 B records, acks=1, one partition
  *   W2  1 KiB records, acks=all, 16 partitions
- *   W3  consume from the start of a 2 GB log (catch-up read, mostly not in the broker's tail cache)
+ *   W3  consume from the start of a 2 GB log (catch-up read, mostly not in the broker's tail cache),
+ *       after the same read over the log at 0.5 and 1 GB (W3s): peak RSS beside each, which should
+ *       not grow with the log
  *   W4  end-to-end latency percentiles at fixed rates (after an untimed warm-up pass)
  *   W5  1,000 concurrent producer connections
  *   W6  log.flush.interval.messages=1 (fsync per batch), 100 B acks=all
  *
  * BENCH_SCALE (default 1) scales record counts, e.g. BENCH_SCALE=0.1 for a quick run.
+ * BENCH_ONLY=W3,W4 runs only those workloads.
  * Writes bench/results/<timestamp>.json and prints a table.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,8 @@ import { repoRoot } from './lib/paths.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const count = (n: number) => Math.max(1000, Math.round(n * scale));
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const wanted = (id: string) => only === null || only.has(id);
 
 interface Row {
   id: string;
@@ -50,13 +55,21 @@ async function measured(broker: ChildBroker, bytes: number, run: () => Promise<O
 
 async function withBroker<T>(extraArgs: string[], body: (broker: ChildBroker) => Promise<T>): Promise<T> {
   const dataDir = tempDir('brook-bench-');
+  try {
+    return await withBrokerIn(dataDir, extraArgs, body);
+  } finally {
+    removeDir(dataDir);
+  }
+}
+
+/** A broker process on an existing data dir, stopped (SIGTERM) after `body`. */
+async function withBrokerIn<T>(dataDir: string, extraArgs: string[], body: (broker: ChildBroker) => Promise<T>): Promise<T> {
   const broker = await startChildBroker(dataDir, await freePort(), extraArgs);
   try {
     return await body(broker);
   } finally {
     broker.child.kill('SIGTERM');
     await broker.exited;
-    removeDir(dataDir);
   }
 }
 
@@ -83,23 +96,38 @@ async function main(): Promise<void> {
   removeDir(scratch);
   const rows: Row[] = [];
 
-  await withBroker(['--set', 'num.partitions=1'], async (broker) => {
+  if (wanted('W1')) await withBroker(['--set', 'num.partitions=1'], async (broker) => {
     const w1 = count(4_000_000);
     rows.push(await produceRow(broker, 'W1', '100 B, acks=1, 1 partition', 'w1', w1, 100, '1', limits));
     rows.push(await consumeRow(broker, 'W1c', 'consume W1 from the start', 'w1', w1, 100, 1, limits));
   });
 
-  await withBroker(['--set', 'num.partitions=16'], async (broker) => {
+  if (wanted('W2')) await withBroker(['--set', 'num.partitions=16'], async (broker) => {
     rows.push(await produceRow(broker, 'W2', '1 KiB, acks=all, 16 partitions', 'w2', count(1_000_000), 1024, '-1', limits));
   });
 
-  await withBroker(['--set', 'num.partitions=1'], async (broker) => {
-    const w3 = count(2_000_000);
-    await rdperf(['produce', broker.bootstrapServers, 'w3', String(w3), '1024', '1']);
-    rows.push(await consumeRow(broker, 'W3', `consume a ${((w3 * 1024) / 1e9).toFixed(1)} GB log from the start`, 'w3', w3, 1024, 1, limits));
-  });
+  if (wanted('W3')) {
+    // One log grown to a quarter, half and all of 2 GB, read from the start at each size by a
+    // freshly started broker, so its peak RSS is the read's alone, not the produce's leftovers.
+    const dataDir = tempDir('brook-bench-');
+    const args = ['--set', 'num.partitions=1'];
+    try {
+      const w3 = count(2_000_000);
+      let produced = 0;
+      for (const share of [0.25, 0.5, 1]) {
+        const records = Math.round(w3 * share);
+        await withBrokerIn(dataDir, args, (broker) => rdperf(['produce', broker.bootstrapServers, 'w3', String(records - produced), '1024', '1']));
+        produced = records;
+        const id = share === 1 ? 'W3' : 'W3s';
+        const workload = `consume a ${((records * 1024) / 1e9).toFixed(1)} GB log from the start`;
+        rows.push(await withBrokerIn(dataDir, args, (broker) => consumeRow(broker, id, workload, 'w3', records, 1024, 1, limits)));
+      }
+    } finally {
+      removeDir(dataDir);
+    }
+  }
 
-  await withBroker(['--set', 'num.partitions=1'], async (broker) => {
+  if (wanted('W4')) await withBroker(['--set', 'num.partitions=1'], async (broker) => {
     // An untimed pass first: percentiles of a fresh process measure V8 compiling the hot paths,
     // not the steady state a running broker is in.
     await rdperf(['latency', broker.bootstrapServers, 'w4-warmup', '5000', '1000']);
@@ -114,7 +142,7 @@ async function main(): Promise<void> {
     }
   });
 
-  await withBroker(['--set', 'num.partitions=1', '--set', 'max.connections=5000'], async (broker) => {
+  if (wanted('W5')) await withBroker(['--set', 'num.partitions=1', '--set', 'max.connections=5000'], async (broker) => {
     const durationMs = Math.max(2000, Math.round(10_000 * Math.min(1, scale)));
     let result: Awaited<ReturnType<typeof manyProducers>> | undefined;
     const row = await measured(broker, 0, async () => {
@@ -124,7 +152,7 @@ async function main(): Promise<void> {
     rows.push({ ...row, cpuSecondsPerGB: undefined });
   });
 
-  await withBroker(['--set', 'num.partitions=1', '--set', 'log.flush.interval.messages=1'], async (broker) => {
+  if (wanted('W6')) await withBroker(['--set', 'num.partitions=1', '--set', 'log.flush.interval.messages=1'], async (broker) => {
     const row = await produceRow(broker, 'W6', '100 B, acks=all, fsync per batch', 'w6', count(500_000), 100, '-1', limits);
     rows.push(row);
   });

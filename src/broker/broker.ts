@@ -114,6 +114,19 @@ export class Broker {
     });
   }
 
+  /**
+   * Response bytes one connection may make the broker hold (unsent, or read for responses not yet
+   * written) before its Fetches read less and its requests stop being read. Not a Kafka config.
+   */
+  responseMemoryMaxBytes = 64 * 1024 * 1024;
+
+  /** Response bytes all connections hold now (response-memory.ts). */
+  heldResponseBytes(): number {
+    let total = 0;
+    for (const c of this.connections) total += c.responseMemory.heldBytes();
+    return total;
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }

@@ -23,11 +23,10 @@ import { FrameDecoder, FrameTooLargeError } from './frame-decoder.js';
 import { NO_RESPONSE, type RequestContext } from './handler.js';
 import type { Broker } from './broker.js';
 import { apiVersionsBody } from './api/18-api-versions.js';
+import { afterWriteOf, releaseBuffers, ResponseMemory, unreserve, type AfterWrite } from './response-memory.js';
 import { ANONYMOUS, principalFromCertificate, SASL_MAX_RECEIVE_BYTES, type SaslSession } from '../security/index.js';
 
 const API_VERSIONS_KEY = 18;
-/** Pause reading past this many queued response bytes; resume on 'drain'. */
-const MAX_UNSENT_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 interface Slot {
   chunks: Buffer[] | null;
@@ -37,6 +36,8 @@ interface Slot {
   /** performance.now() when the frame was read and when the response was ready. */
   receivedMs: number;
   readyMs: number;
+  /** Reserved bytes and leased buffers of the response (Fetch), settled once it is written. */
+  after?: AfterWrite | null;
 }
 
 export class Connection {
@@ -55,6 +56,8 @@ export class Connection {
   private readonly sasl: SaslSession | null;
   /** Principal from the TLS client certificate, or ANONYMOUS. */
   private readonly tlsPrincipal: string;
+  /** Response bytes this connection makes the broker hold (response-memory.ts). */
+  readonly responseMemory: ResponseMemory;
 
   constructor(
     private readonly socket: Socket,
@@ -67,6 +70,7 @@ export class Connection {
     // anything is buffered for it, not after a socket.request.max.bytes frame has arrived.
     this.frames = new FrameDecoder(this.sasl ? SASL_MAX_RECEIVE_BYTES : broker.config.socketRequestMaxBytes);
     this.tlsPrincipal = tlsPrincipalOf(socket);
+    this.responseMemory = new ResponseMemory(() => broker.responseMemoryMaxBytes, () => socket.writableLength);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
@@ -78,6 +82,8 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     if (reason) this.broker.logger.warn({ client: this.address }, `closing connection: ${reason}`);
+    // Finished responses that will never be written; unfinished ones settle in complete().
+    for (const slot of this.pending) if (slot.after) this.discard(slot.after);
     this.socket.destroy();
     this.broker.connectionClosed(this);
   }
@@ -131,6 +137,7 @@ export class Connection {
       principal: this.sasl?.principal ?? this.tlsPrincipal,
       sasl: this.sasl,
       remoteTimeMs: 0,
+      responseMemory: this.responseMemory,
     };
     const slot: Slot = { chunks: null, done: false, apiKey, receivedMs, readyMs: 0 };
     this.pending.push(slot);
@@ -158,8 +165,13 @@ export class Connection {
     const answered = response !== NO_RESPONSE;
     this.broker.metrics.requestCompleted(ctx.apiKey, request, answered ? response : undefined, latencyMs, startMs - slot.receivedMs, ctx.remoteTimeMs ?? 0);
     if (this.logRequests) this.logRequest(ctx, latencyMs);
-    if (this.closed) return;
+    const after = afterWriteOf(response);
+    if (this.closed) {
+      if (after) this.discard(after);
+      return;
+    }
     slot.done = true;
+    slot.after = after;
     if (response !== NO_RESPONSE) {
       slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, response);
     }
@@ -203,14 +215,34 @@ export class Connection {
 
   private write(slot: Slot): void {
     const chunks = slot.chunks!;
+    const after = slot.after ?? null;
     const last = chunks.length - 1;
     for (let i = 0; i < last; i++) this.socket.write(chunks[i]!);
-    if (slot.apiKey < 0) {
+    if (last < 0) {
+      if (after) this.discard(after);
+      return;
+    }
+    if (slot.apiKey < 0 && !after) {
       this.socket.write(chunks[last]!);
       return;
     }
-    this.sending.push(slot);
-    this.socket.write(chunks[last]!, this.onResponseWritten);
+    if (slot.apiKey >= 0) this.sending.push(slot);
+    if (!after) {
+      this.socket.write(chunks[last]!, this.onResponseWritten);
+      return;
+    }
+    // Leased buffers go back only once the socket is done with every byte of the response (the
+    // callback also runs, with an error, if the socket is destroyed first).
+    this.socket.write(chunks[last]!, () => {
+      releaseBuffers(after);
+      if (slot.apiKey >= 0) this.responseWritten();
+    });
+    unreserve(this.responseMemory, after);
+  }
+
+  private discard(after: AfterWrite): void {
+    unreserve(this.responseMemory, after);
+    releaseBuffers(after);
   }
 
   /** The oldest response in flight was taken by the kernel (or the socket failed): its send time. */
@@ -264,7 +296,7 @@ export class Connection {
   private maybePause(): void {
     if (this.paused || this.closed) return;
     const tooMany = this.pending.length >= this.broker.config.queuedMaxRequests;
-    const tooMuchUnsent = this.socket.writableLength > MAX_UNSENT_RESPONSE_BYTES;
+    const tooMuchUnsent = this.socket.writableLength > this.broker.responseMemoryMaxBytes;
     if (tooMany || tooMuchUnsent) {
       this.paused = true;
       this.socket.pause();
@@ -273,7 +305,7 @@ export class Connection {
 
   private maybeResume(): void {
     if (!this.paused || this.closed) return;
-    if (this.pending.length < this.broker.config.queuedMaxRequests && this.socket.writableLength <= MAX_UNSENT_RESPONSE_BYTES) {
+    if (this.pending.length < this.broker.config.queuedMaxRequests && this.socket.writableLength <= this.broker.responseMemoryMaxBytes) {
       this.paused = false;
       this.socket.resume();
     }

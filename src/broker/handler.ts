@@ -4,6 +4,7 @@
  */
 import type { Broker } from './broker.js';
 import type { SaslSession } from '../security/sasl-session.js';
+import type { ResponseMemory } from './response-memory.js';
 
 export interface RequestContext {
   readonly apiKey: number;
@@ -19,6 +20,8 @@ export interface RequestContext {
   readonly sasl: SaslSession | null;
   /** Time the handler waited on others so far (trackRemote() in remote-time.ts adds to it). */
   remoteTimeMs?: number;
+  /** What the connection holds for responses; Fetch reads within it. Absent outside connections. */
+  readonly responseMemory?: ResponseMemory;
 }
 
 /** Returned by a handler that must not answer (Produce with acks=0). */

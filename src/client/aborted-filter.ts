@@ -7,13 +7,16 @@
 import { ControlRecordType, decodeControlRecord } from '../records/control-record.js';
 import type { DecodedBatch } from '../records/record-types.js';
 
+/** What the filter reads of a batch (records only of control batches, for the marker type). */
+export type FilterBatch = Pick<DecodedBatch, 'lastOffset' | 'isControl' | 'transactional' | 'producerId' | 'records'>;
+
 export interface AbortedTransaction {
   producerId: number;
   firstOffset: number;
 }
 
 /** Returns a predicate telling, batch by batch in offset order, whether to skip it. */
-export function abortedBatchFilter(aborted: readonly AbortedTransaction[] | null | undefined): (batch: DecodedBatch) => boolean {
+export function abortedBatchFilter(aborted: readonly AbortedTransaction[] | null | undefined): (batch: FilterBatch) => boolean {
   if (!aborted || aborted.length === 0) return (batch) => batch.isControl;
   const pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
   const active = new Set<number>();

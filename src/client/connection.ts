@@ -48,7 +48,6 @@ export class Connection {
   private readonly socket: Socket;
   private readonly options: ConnectionOptions;
   private readonly pending = new Map<number, Pending>();
-  private readonly frames = new FrameReader();
   private nextCorrelationId = 1;
   private versions = new Map<number, number>();
   private closedError: Error | null = null;
@@ -60,15 +59,21 @@ export class Connection {
     this.host = options.host;
     this.port = options.port;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.frames.push(chunk, (frame) => this.onFrame(frame)));
     socket.on('error', (err) => this.fail(new ConnectionError(`connection to ${this.address} failed: ${err.message}`, { cause: err })));
     socket.on('close', () => this.fail(new ConnectionError(`connection to ${this.address} closed`)));
   }
 
   /** Connects and negotiates API versions. */
   static async open(options: ConnectionOptions): Promise<Connection> {
-    const socket = await connectSocket(options);
-    const conn = new Connection(socket, options);
+    // The socket reads into the frame reader's buffers from the start (net's onread), so the
+    // reader exists before the connection it reports to.
+    let conn: Connection | null = null;
+    const frames = new FrameReader(
+      (frame) => conn?.onFrame(frame),
+      (err) => conn?.fail(new ConnectionError(`connection to ${options.host}:${options.port}: ${err.message}`)),
+    );
+    const socket = await connectSocket(options, frames);
+    conn = new Connection(socket, options);
     try {
       await conn.negotiateVersions();
     } catch (err) {
@@ -218,9 +223,11 @@ export function chooseVersions(brokerRanges: ReadonlyArray<{ apiKey: number; min
   return chosen;
 }
 
-function connectSocket(options: ConnectionOptions): Promise<Socket> {
+function connectSocket(options: ConnectionOptions, frames: FrameReader): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: options.host, port: options.port });
+    // onread: no 'data' events; the socket reads into FrameReader's buffers (frame-reader.ts).
+    // A transport without onread (TLS) feeds the same reader with push() from its 'data' events.
+    const socket = connect({ host: options.host, port: options.port, onread: { buffer: frames.nextBuffer, callback: frames.onRead } });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new ConnectionError(`could not connect to ${options.host}:${options.port} within ${options.connectTimeoutMs} ms`));

@@ -1,16 +1,16 @@
 /**
  * Consumer: reads assigned partitions (assign()) or a group's share of subscribed topics
  * (subscribe()), one long-poll Fetch in flight per leader, decoded records buffered up to
- * maxBufferedBytes (fetching pauses when full: backpressure). Records come out through poll()
+ * maxBufferedBytes (fetching pauses when full: backpressure), decoded lazily (fetch-decoder.ts). Records come out through poll()
  * (a batch), eachBatch-style `batches()`, or `for await (const record of consumer)`.
  *
  * Positions: `fetchPosition` is the next offset to fetch; `consumed` the offset after the last
  * record handed to the user, which is what commits store (Kafka's semantics).
  */
-import { decodeBatches } from '../records/record-batch.js';
-import { abortedBatchFilter, type AbortedTransaction } from './aborted-filter.js';
+import type { AbortedTransaction } from './aborted-filter.js';
 import { Api } from './apis.js';
 import { nextOffsetAfter } from './batch-scan.js';
+import { decodeFetched } from './fetch-decoder.js';
 import { builtInAssignors, type Assignor, type TopicPartitions } from './assignors.js';
 import { Cluster } from './cluster.js';
 import { ClientClosedError, ErrorCode, isRetriable, KafkaError } from './errors.js';
@@ -367,7 +367,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   }
 
   private take(maxRecords: number): ConsumerRecord[] {
-    const out: ConsumerRecord[] = [];
+    let out: ConsumerRecord[] = [];
     while (out.length < maxRecords && this.chunks.length > 0) {
       const c = this.chunks[0]!;
       if (c.raw !== null) {
@@ -380,7 +380,9 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
         continue;
       }
       const n = Math.min(maxRecords - out.length, c.records.length - c.index);
-      for (let i = 0; i < n; i++) out.push(c.records[c.index + i]!);
+      // A whole chunk first: its array is the result (no copy); later chunks append to it.
+      if (out.length === 0 && c.index === 0 && n === c.records.length) out = c.records;
+      else for (let i = 0; i < n; i++) out.push(c.records[c.index + i]!);
       c.index += n;
       c.state.consumed = out[out.length - 1]!.offset + 1;
       if (c.index === c.records.length) {
@@ -588,17 +590,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   }
 
   private decode(s: PartitionState, fetchOffset: number, bytes: Buffer, aborted: AbortedTransaction[] | null | undefined): ConsumerRecord[] {
-    const records: ConsumerRecord[] = [];
     // Under read_uncommitted the broker sends no aborted list: only control batches are skipped.
-    const skip = abortedBatchFilter(this.isolationLevel === 1 ? aborted : null);
-    for (const b of decodeBatches(bytes)) {
-      if (skip(b)) continue;
-      for (const r of b.records) {
-        if (r.offset < fetchOffset) continue;
-        records.push({ topic: s.topic, partition: s.partition, offset: r.offset, timestamp: r.timestampMs, key: r.key, value: r.value, headers: r.headers });
-      }
-    }
-    return records;
+    return decodeFetched(s.topic, s.partition, fetchOffset, bytes, this.isolationLevel === 1 ? aborted : null);
   }
 }
 

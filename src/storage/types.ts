@@ -92,12 +92,19 @@ export interface ReadOptions {
   minOneBatch: boolean;
   /** Do not return batches whose base offset is at or beyond this (high watermark / LSO). */
   maxOffset?: number;
+  /**
+   * The caller will call the result's release() once nothing uses its chunks any more (the
+   * fetch path: after the socket write). The store may then read into a pooled Buffer.
+   */
+  leased?: boolean;
 }
 
 export interface ReadResult {
   /** Whole record batches, in offset order, starting with the batch that contains the offset. */
   chunks: Buffer[];
   bytes: number;
+  /** Present when the chunks are views into a pooled Buffer (`leased` reads): call once, after use. */
+  release?: () => void;
 }
 
 export interface TimestampLookup {

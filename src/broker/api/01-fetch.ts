@@ -5,6 +5,8 @@
  * kept: every response carries session id 0, which tells clients to send full requests.
  * read_committed (isolation level 1) reads up to the last stable offset and gets the aborted
  * transactions of what it read, which the client skips (src/txn owns both).
+ * Reads stay within what the connection may still hold (response-memory.ts); catch-up reads go
+ * into leased buffers that the connection releases once the response is written.
  */
 import type { FetchRequest, FetchResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -14,6 +16,7 @@ import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
 import { abortedTransactions, endOfChunks, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
 import { trackRemote } from '../remote-time.js';
+import { AFTER_WRITE, releaseBuffers, type AfterWrite, type ResponseMemory } from '../response-memory.js';
 
 type TopicResponse = FetchResponse['responses'][number];
 type PartitionResponse = TopicResponse['partitions'][number];
@@ -43,16 +46,38 @@ export const handler: ApiHandler = {
     // High watermarks seen before each read: an append that lands while the read is in flight
     // must wake the wait that follows, not leave it sleeping until max.wait.ms.
     let seen = highWatermarks(targets);
-    let result = await readAll(ctx.broker, request, targets);
-    while (result.bytes < request.minBytes && !result.anyError && ctx.broker.clock() < deadlineMs) {
-      const woken = await trackRemote(ctx, waitForData(targets, seen, deadlineMs - ctx.broker.clock()));
-      if (!woken) break;
-      seen = highWatermarks(targets);
-      result = await readAll(ctx.broker, request, targets);
+    const held: Held = { memory: ctx.responseMemory ?? null, after: { reservedBytes: 0, releases: [] } };
+    try {
+      let result = await readAll(ctx.broker, request, targets, held);
+      while (result.bytes < request.minBytes && !result.anyError && ctx.broker.clock() < deadlineMs) {
+        const woken = await trackRemote(ctx, waitForData(targets, seen, deadlineMs - ctx.broker.clock()));
+        if (!woken) break; // the short read is the answer
+        // The short read is dropped for a new one: nothing refers to its buffers any more.
+        settle(held);
+        seen = highWatermarks(targets);
+        result = await readAll(ctx.broker, request, targets, held);
+      }
+      const response: FetchResponse = { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+      if (held.after.reservedBytes > 0 || held.after.releases.length > 0) Object.assign(response, { [AFTER_WRITE]: held.after });
+      return response;
+    } catch (err) {
+      settle(held);
+      throw err;
     }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
   },
 };
+
+/** What this request's reads hold: reserved in its connection's memory, and leased buffers. */
+interface Held {
+  memory: ResponseMemory | null;
+  after: AfterWrite;
+}
+
+function settle(held: Held): void {
+  if (held.memory) held.memory.reservedBytes -= held.after.reservedBytes;
+  held.after.reservedBytes = 0;
+  releaseBuffers(held.after);
+}
 
 function resolveTargets(broker: Broker, request: FetchRequest, version: number): Target[] {
   const targets: Target[] = [];
@@ -80,15 +105,28 @@ interface ReadOutcome {
   anyError: boolean;
 }
 
-async function readAll(broker: Broker, request: FetchRequest, targets: Target[]): Promise<ReadOutcome> {
+async function readAll(broker: Broker, request: FetchRequest, targets: Target[], held: Held): Promise<ReadOutcome> {
   const responses: TopicResponse[] = request.topics.map((t) => ({ topic: t.topic ?? '', topicId: t.topicId ?? '', partitions: [] }));
   let budget = request.maxBytes ?? 0x7fffffff;
   let bytes = 0;
   let anyError = false;
+  const memory = held.memory;
   for (const target of targets) {
-    const response = await readOne(broker, target, budget, bytes === 0, request.isolationLevel === READ_COMMITTED);
+    // Reserved before the read is awaited, so concurrent Fetches of one connection cannot all
+    // see the same room; corrected to the size actually read afterwards.
+    const allowed = memory ? Math.min(budget, memory.available()) : budget;
+    const reserved = Math.min(allowed, target.maxBytes);
+    if (memory) memory.reservedBytes += reserved;
+    let response: PartitionResponse;
+    try {
+      response = await readOne(broker, target, allowed, bytes === 0, request.isolationLevel === READ_COMMITTED, held);
+    } finally {
+      if (memory) memory.reservedBytes -= reserved;
+    }
     if (response.errorCode !== ErrorCode.NONE) anyError = true;
     const size = recordsSize(response.records);
+    if (memory) memory.reservedBytes += size;
+    held.after.reservedBytes += size;
     bytes += size;
     budget = Math.max(0, budget - size);
     responses[target.topicIndex]!.partitions.push(response);
@@ -96,7 +134,7 @@ async function readAll(broker: Broker, request: FetchRequest, targets: Target[])
   return { responses, bytes, anyError };
 }
 
-async function readOne(broker: Broker, target: Target, budget: number, minOneBatch: boolean, readCommitted: boolean): Promise<PartitionResponse> {
+async function readOne(broker: Broker, target: Target, budget: number, minOneBatch: boolean, readCommitted: boolean, held: Held): Promise<PartitionResponse> {
   const partition = target.partition;
   if (!partition) return partitionResponse(target, target.errorCode, NO_OFFSETS, null);
   const state = await producerStateFor(broker.txn.partitionStates, partition, readCommitted);
@@ -117,7 +155,9 @@ async function readOne(broker: Broker, target: Target, budget: number, minOneBat
       maxBytes: Math.min(target.maxBytes, budget),
       minOneBatch,
       maxOffset: upTo,
+      leased: held.memory !== null,
     });
+    if (read.release) held.after.releases.push(read.release);
     if (readCommitted) offsets.abortedTransactions = await abortedTransactions(partition, target.fetchOffset, endOfChunks(read.chunks, upTo));
     return partitionResponse(target, ErrorCode.NONE, offsets, read.chunks);
   } catch (err) {

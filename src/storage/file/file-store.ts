@@ -48,6 +48,7 @@ import { loadPartition, type RecoveryReport } from './log-loader.js';
 import { readMetaProperties, writeMetaProperties, writePartitionMetadata } from './meta-files.js';
 import { FilePartitionLog } from './partition-log.js';
 import { partitionDirName } from './segment-files.js';
+import { ReadBufferPool } from './read-buffer-pool.js';
 import { TailCache, TailCacheBudget } from './tail-cache.js';
 
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
@@ -64,6 +65,8 @@ export interface FileLogStoreOptions {
   tailCacheBytes?: number;
   /** Tail cache bound for the whole store (default 256 MiB). */
   tailCacheTotalBytes?: number;
+  /** Idle read buffers kept for reuse by catch-up reads (read-buffer-pool.ts). Default 16 MiB. */
+  readPoolIdleBytes?: number;
   /** Sealed segments per partition that keep an open fd and loaded indexes (default 4). */
   maxOpenSegmentsPerPartition?: number;
   /** Minimum time between checkpoint rewrites caused by policy fsyncs (default 1000). */
@@ -142,6 +145,8 @@ export class FileLogStore implements LogStore {
   /** Retired segments waiting for file.delete.delay.ms. */
   readonly deleter: SegmentDeleter;
   readonly cleaner: LogCleaner;
+  /** Buffers of segment reads for fetches; its counters show what catch-up reads hold. */
+  readonly readPool: ReadBufferPool;
   /** Per compacted partition: the offset below which the log was cleaned. */
   private readonly cleanerOffsets: OffsetCheckpoint;
   private cleanerTimer: NodeJS.Timeout | null = null;
@@ -152,6 +157,7 @@ export class FileLogStore implements LogStore {
     this.ops = options.fileOps ?? nodeFileOps;
     this.clock = options.clock ?? Date.now;
     this.budget = new TailCacheBudget(options.tailCacheTotalBytes ?? 256 * MIB);
+    this.readPool = new ReadBufferPool(options.readPoolIdleBytes ?? 16 * MIB);
     this.logStarts = new OffsetCheckpoint(this.ops, this.dataDir, LOG_START_OFFSET_CHECKPOINT_FILE);
     this.deleter = new SegmentDeleter(this.ops, this.clock);
     this.cleanerOffsets = new OffsetCheckpoint(this.ops, this.dataDir, 'cleaner-offset-checkpoint');
@@ -435,6 +441,7 @@ export class FileLogStore implements LogStore {
       initialLogStartOffset: isNew ? 0 : this.logStarts.entries.get(key) ?? 0,
       onLogStartOffsetChanged: (offset): Promise<void> => this.onLogStartOffsetChanged(key, log, offset),
       deleter: this.deleter,
+      readPool: this.readPool,
       onConfigChanged: (c) => {
         if (c.flushMs < NEVER) this.ensureFlushTimer(c.flushMs);
       },

@@ -39,6 +39,7 @@ import { Segment } from './segment.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import type { SegmentDeleter } from './segment-deleter.js';
 import { findTimestampInSegment, readSegment } from './segment-reader.js';
+import type { ReadBufferPool } from './read-buffer-pool.js';
 import type { TailCache } from './tail-cache.js';
 import { NO_TIMESTAMP } from './time-index.js';
 
@@ -70,6 +71,8 @@ export interface PartitionLogDeps {
   onConfigChanged?: (config: LogConfig) => void;
   /** The store's counters; its onFsyncMs hears each fsync round's duration. */
   activity?: StorageActivity;
+  /** Buffers for leased reads (shared by the store's partitions). */
+  readPool?: ReadBufferPool;
 }
 
 interface WriteItem {
@@ -444,7 +447,7 @@ export class FilePartitionLog implements PartitionLog {
       const current = seg;
       const from = Math.max(offset, current.baseOffset);
       const result = await this.withReadState(current, () =>
-        readSegment(this.deps.ops, current, from, options, this.config.indexIntervalBytes),
+        readSegment(this.deps.ops, current, from, options, this.config.indexIntervalBytes, this.deps.readPool ?? null),
       );
       if (result) return result;
     }

@@ -1,8 +1,9 @@
 /**
  * Reads from one segment's .log: offset index lookup, then a forward walk of batch headers to the
  * batch containing the wanted offset, then whole batches up to maxBytes, all from one or two
- * positional reads into fresh Buffers (never the whole segment). Only bytes already written
- * (segment.writtenBytes) are read; newer ones are served from the tail cache.
+ * positional reads (never the whole segment), into a fresh Buffer or, for a leased read, one from
+ * the read pool that the caller releases. Only bytes already written (segment.writtenBytes) are
+ * read; newer ones are served from the tail cache.
  */
 import {
   BATCH_HEADER_SIZE,
@@ -15,6 +16,7 @@ import { CorruptRecordError, type ReadOptions, type ReadResult, type TimestampLo
 import { BlockReader } from './block-reader.js';
 import { scanBatches } from './batch-scan.js';
 import type { FileOps } from './fs-ops.js';
+import type { ReadBufferPool } from './read-buffer-pool.js';
 import type { Segment } from './segment.js';
 
 const MIN_BLOCK_BYTES = 16 * 1024;
@@ -27,12 +29,25 @@ export async function readSegment(
   offset: number,
   options: ReadOptions,
   indexIntervalBytes: number,
+  pool: ReadBufferPool | null = null,
 ): Promise<ReadResult | null> {
-  const end = seg.writtenBytes;
-  let pos = seg.offsetIndex!.lookup(offset);
   // One block usually covers the walk from the index entry (about indexIntervalBytes) plus maxBytes.
   const blockBytes = clamp(options.maxBytes + indexIntervalBytes + BATCH_HEADER_SIZE, MIN_BLOCK_BYTES, MAX_BLOCK_BYTES);
-  const reader = new BlockReader(ops, seg.logFd, end, blockBytes);
+  const reader = new BlockReader(ops, seg.logFd, seg.writtenBytes, blockBytes, options.leased ? pool : null);
+  let result: ReadResult | null = null;
+  try {
+    result = await readBatches(seg, reader, offset, options);
+    return result;
+  } finally {
+    // Handed to the caller only when the result holds views into the buffer.
+    if (result !== null && result.bytes > 0 && options.leased && pool) result.release = () => reader.release();
+    else reader.release();
+  }
+}
+
+async function readBatches(seg: Segment, reader: BlockReader, offset: number, options: ReadOptions): Promise<ReadResult | null> {
+  const end = seg.writtenBytes;
+  let pos = seg.offsetIndex!.lookup(offset);
 
   let off: number;
   for (;;) {
