@@ -26,8 +26,9 @@ export { KGroupedStream, SessionWindowedKStream, TimeWindowedKStream } from './d
 export type { Consumed, Produced, Grouped, Materialized, Repartitioned, StreamJoined } from './dsl/options.js';
 export { JoinWindows, SessionWindows, TimeWindows, sessionWindowedSerde, windowedSerde } from './windows.js';
 export { Suppressed } from './dsl/suppress.js';
-export { type StateStore, type StoreBuilder, changelogTopic } from './stores/state-store.js';
+export { type StateStore, type StoreBuilder, type StoreLocation, changelogTopic } from './stores/state-store.js';
 export { InMemoryKeyValueStore, keyValueStoreBuilder, type KeyValueStore } from './stores/key-value-store.js';
+export { PersistentKeyValueStore, persistentKeyValueStoreBuilder } from './stores/persistent-key-value-store.js';
 export { InMemoryWindowStore, windowStoreBuilder, type WindowStore } from './stores/window-store.js';
 export { InMemorySessionStore, sessionStoreBuilder, type SessionStore, type Session } from './stores/session-store.js';
 export { TopologyTestDriver, TestInputTopic, TestOutputTopic, type TestRecord } from './test-driver.js';

@@ -45,6 +45,8 @@ export interface KafkaStreamsOptions {
   instanceId?: string;
   /** exactly_once_v2: the producer's transaction.timeout.ms. Default 10000 (Kafka Streams' default). */
   transactionTimeoutMs?: number;
+  /** state.dir: persistent stores live under `<stateDir>/<applicationId>/<taskId>/`. Default `<tmp>/brook-streams`. */
+  stateDir?: string;
   /** Replication factor of the changelog topics; default -1 (the broker's default). */
   replicationFactor?: number;
   /** Consumer group tuning, passed to the client Consumer. */
@@ -226,7 +228,7 @@ export class KafkaStreams {
   }
 
   private async createTask(partition: number): Promise<StreamTask> {
-    const task = new StreamTask(this.topology, partition, this.options.applicationId, this.collector, this.clock, this.globals.stores);
+    const task = new StreamTask(this.topology, partition, this.options.applicationId, this.collector, this.clock, this.globals.stores, this.options.stateDir);
     await restoreTask(task, this.admin, {
       bootstrapServers: this.options.bootstrapServers,
       applicationId: this.options.applicationId,

@@ -8,6 +8,11 @@ import type { StreamRecord } from './record.js';
 import type { StateStore, StoreContext } from './stores/state-store.js';
 import { changelogTopic } from './stores/state-store.js';
 import { PunctuationQueue } from './punctuation.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Kafka's state.dir default, `<tmp>/kafka-streams`, named for Brook. */
+export const defaultStateDir = (): string => join(tmpdir(), 'brook-streams');
 import type { Topology, TopologyNode } from './topology.js';
 
 /** Where a task's output goes. partition undefined: the producer's partitioner picks by key. */
@@ -41,9 +46,12 @@ export class StreamTask {
     private readonly clock: () => number = Date.now,
     /** The instance's global stores (GlobalKTable), readable by every processor. */
     private readonly globalStores: ReadonlyMap<string, StateStore> = new Map(),
+    /** state.dir: where persistent stores keep their files. */
+    stateDir: string = defaultStateDir(),
   ) {
     this.id = `0_${partition}`;
-    for (const [name, builder] of topology.stores) this.stores.set(name, builder.build());
+    const location = { stateDir, applicationId, taskId: this.id };
+    for (const [name, builder] of topology.stores) this.stores.set(name, builder.build(location));
     for (const def of topology.nodes.values()) this.nodes.set(def.name, { def, processor: null, children: [] });
     for (const node of this.nodes.values()) {
       node.children = node.def.children.map((c) => this.nodes.get(c)!);

@@ -13,6 +13,9 @@
 import type { RecordHeader } from '../records/record-types.js';
 import type { Serde } from './serdes.js';
 import type { KeyValue } from './record.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StreamTask } from './task.js';
 import { GlobalStores } from './runtime/global-stores.js';
 import type { Topology } from './topology.js';
@@ -37,6 +40,7 @@ interface RawRecord {
 export class TopologyTestDriver {
   private readonly task: StreamTask;
   private readonly globals: GlobalStores;
+  private readonly stateDir: string;
   private readonly outputs = new Map<string, RawRecord[]>();
   private readonly offsets = new Map<string, number>();
   private wallClockMs: number;
@@ -60,7 +64,9 @@ export class TopologyTestDriver {
       },
     };
     this.globals = new GlobalStores(topology, applicationId);
-    this.task = new StreamTask(topology, 0, applicationId, collector, () => this.wallClockMs, this.globals.stores);
+    // Persistent stores get a directory of their own, removed by close().
+    this.stateDir = mkdtempSync(join(tmpdir(), 'brook-test-driver-'));
+    this.task = new StreamTask(topology, 0, applicationId, collector, () => this.wallClockMs, this.globals.stores, this.stateDir);
     this.task.init();
   }
 
@@ -106,6 +112,7 @@ export class TopologyTestDriver {
   close(): void {
     this.task.close();
     this.globals.close();
+    rmSync(this.stateDir, { recursive: true, force: true });
   }
 
   private store(name: string) {

@@ -226,3 +226,16 @@ test('a timestamp extractor sets event time from the value; a negative result dr
   assert.equal(driver.streamTimeMs(), 5000);
   assert.equal(driver.droppedRecords().get('negative timestamp'), 1);
 });
+
+test('an aggregation materialized persistent keeps its state in an LMDB store', () => {
+  const b = new StreamsBuilder();
+  b.stream<string, string>('clicks', strings).groupByKey().count({ storeName: 'on-disk', persistent: true }).toStream().to('counts', { valueSerde: Serdes.int64() });
+  const driver = new TopologyTestDriver(b.build());
+  const input = driver.createInputTopic('clicks', str, str);
+  for (const k of ['a', 'b', 'a', 'a']) input.pipeInput(k, 'x');
+  const store = driver.getKeyValueStore<string, number>('on-disk');
+  assert.equal(store.constructor.name, 'PersistentKeyValueStore');
+  assert.deepEqual(store.all(), [['a', 3], ['b', 1]]);
+  assert.deepEqual(driver.createOutputTopic('counts', str, Serdes.int64()).readValuesToList(), [1, 1, 2, 3]);
+  driver.close();
+});

@@ -1,7 +1,10 @@
 /** Serdes round trips and the in-memory stores' own behaviour (ordering, deletes, restore from changelog bytes). */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Serdes, serdeFrom, InMemoryKeyValueStore, InMemoryWindowStore } from '../../src/streams/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Serdes, serdeFrom, InMemoryKeyValueStore, InMemoryWindowStore, PersistentKeyValueStore, type KeyValueStore } from '../../src/streams/index.js';
 
 test('built-in serdes round-trip and keep null as null', () => {
   assert.equal(Serdes.string().deserialize('t', Serdes.string().serialize('t', 'héllo')), 'héllo');
@@ -21,25 +24,40 @@ test('built-in serdes round-trip and keep null as null', () => {
   assert.equal(upper.deserialize('t', upper.serialize('t', 'aB')), 'ab');
 });
 
-test('key-value store: byte-ordered all/range, delete logs a tombstone, restore rebuilds state', () => {
-  const log: Array<[string, string | null]> = [];
-  const ctx = { applicationId: 'app', taskId: '0_0', logChange: (_s: string, k: Buffer, v: Buffer | null) => log.push([k.toString(), v === null ? null : v.toString()]) };
-  const store = new InMemoryKeyValueStore('s', Serdes.string(), Serdes.string());
-  store.init(ctx);
-  store.put('b', '2');
-  store.put('a', '1');
-  store.put('c', '3');
-  assert.equal(store.delete('c'), '3');
-  assert.deepEqual(store.all(), [['a', '1'], ['b', '2']]);
-  assert.deepEqual(store.range('a', 'a'), [['a', '1']]);
-  assert.deepEqual(log, [['b', '2'], ['a', '1'], ['c', '3'], ['c', null]]);
+const stateDir = mkdtempSync(join(tmpdir(), 'brook-kv-'));
+after(() => rmSync(stateDir, { recursive: true, force: true }));
 
-  const copy = new InMemoryKeyValueStore('s', Serdes.string(), Serdes.string());
-  for (const [k, v] of log) copy.restore(Buffer.from(k), v === null ? null : Buffer.from(v));
-  copy.init(ctx);
-  assert.deepEqual(copy.all(), store.all());
-  assert.equal(log.length, 4, 'restore does not log again');
-});
+const kvStores: Array<[string, (task: string) => KeyValueStore<string, string>]> = [
+  ['in-memory', () => new InMemoryKeyValueStore('s', Serdes.string(), Serdes.string())],
+  ['persistent (LMDB)', (task) => new PersistentKeyValueStore('s', { stateDir, applicationId: 'app', taskId: task }, Serdes.string(), Serdes.string())],
+];
+
+for (const [kind, make] of kvStores) {
+  test(`${kind} key-value store: byte-ordered all/range, delete logs a tombstone, restore rebuilds state`, () => {
+    const log: Array<[string, string | null]> = [];
+    const ctx = { applicationId: 'app', taskId: '0_0', logChange: (_s: string, k: Buffer, v: Buffer | null) => log.push([k.toString(), v === null ? null : v.toString()]) };
+    const store = make('0_0');
+    store.init(ctx);
+    store.put('b', '2');
+    store.put('a', '1');
+    store.put('ab', '12');
+    store.put('c', '3');
+    assert.equal(store.delete('c'), '3');
+    assert.equal(store.get('c'), null);
+    assert.deepEqual(store.all(), [['a', '1'], ['ab', '12'], ['b', '2']]);
+    assert.deepEqual(store.range('a', 'ab'), [['a', '1'], ['ab', '12']], 'both ends inclusive');
+    assert.equal(store.approximateNumEntries(), 3);
+    assert.deepEqual(log, [['b', '2'], ['a', '1'], ['ab', '12'], ['c', '3'], ['c', null]]);
+
+    const copy = make('0_1');
+    for (const [k, v] of log) copy.restore(Buffer.from(k), v === null ? null : Buffer.from(v));
+    copy.init(ctx);
+    assert.deepEqual(copy.all(), store.all());
+    assert.equal(log.length, 5, 'restore does not log again');
+    store.close();
+    copy.close();
+  });
+}
 
 test('window store: changelog key is key + 8-byte start; restore rebuilds windows', () => {
   const keys: Buffer[] = [];

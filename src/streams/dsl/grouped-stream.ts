@@ -1,13 +1,12 @@
 /** KGroupedStream and TimeWindowedKStream: the aggregations that turn a stream into a KTable. */
 import { Serdes, type Serde } from '../serdes.js';
 import type { Windowed } from '../record.js';
-import { keyValueStoreBuilder } from '../stores/key-value-store.js';
 import { windowStoreBuilder } from '../stores/window-store.js';
 import { SessionWindows, sessionWindowedSerde, windowedSerde, type TimeWindows } from '../windows.js';
 import { sessionStoreBuilder } from '../stores/session-store.js';
 import type { InternalBuilder } from './internal-builder.js';
 import { aggregateSupplier, sessionAggregateSupplier, windowAggregateSupplier, type Folder } from './aggregate.js';
-import { requireSerde, type Materialized } from './options.js';
+import { keyValueStoreFor, requireSerde, type Materialized } from './options.js';
 import { KTable } from './ktable.js';
 
 export class KGroupedStream<K, V> {
@@ -44,7 +43,7 @@ export class KGroupedStream<K, V> {
     const name = this.builder.newName(prefix);
     const topology = this.builder.topology;
     topology.addProcessor(name, aggregateSupplier(storeName, fold), this.parentNode);
-    topology.addStateStore(keyValueStoreBuilder(storeName, keySerde, valueSerde, { logging: materialized.logging ?? true }), name);
+    topology.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
     return new KTable<K, VA>(this.builder, name, keySerde, valueSerde, storeName);
   }
 }

@@ -4,9 +4,8 @@ import type { KeyValue, StreamRecord } from '../record.js';
 import type { ProcessorSupplier } from '../processor.js';
 import type { InternalBuilder } from './internal-builder.js';
 import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
-import { requireSerde, type Grouped, type Materialized, type Produced, type Repartitioned, type StreamJoined } from './options.js';
+import { keyValueStoreFor, requireSerde, type Grouped, type Materialized, type Produced, type Repartitioned, type StreamJoined } from './options.js';
 import { tableSource } from './streams-builder.js';
-import { keyValueStoreBuilder } from '../stores/key-value-store.js';
 import { KTable, requireGetter } from './ktable.js';
 import { streamStreamJoinSupplier, streamTableJoinSupplier, type JoinKind } from './joins.js';
 import { joinBufferStoreBuilder } from '../stores/join-buffer-store.js';
@@ -203,7 +202,7 @@ export class KStream<K, V> {
     const name = this.builder.newName('KSTREAM-TOTABLE');
     const topology = this.builder.topology;
     topology.addProcessor(name, () => tableSource<K, V>(storeName), stream.nodeName);
-    topology.addStateStore(keyValueStoreBuilder(storeName, keySerde, valueSerde, { logging: materialized.logging ?? true }), name);
+    topology.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
     return new KTable<K, V>(this.builder, name, keySerde, valueSerde, storeName);
   }
 

@@ -4,7 +4,7 @@ import type { Processor, ProcessorContext } from '../processor.js';
 import type { Topology } from '../topology.js';
 import { keyValueStoreBuilder, type KeyValueStore } from '../stores/key-value-store.js';
 import { InternalBuilder } from './internal-builder.js';
-import type { Consumed } from './options.js';
+import { keyValueStoreFor, type Consumed } from './options.js';
 import { KStream } from './kstream.js';
 import { KTable } from './ktable.js';
 import { GlobalKTable } from './global-ktable.js';
@@ -20,14 +20,14 @@ export class StreamsBuilder {
   }
 
   /** A table materialized from a topic: each record upserts its key (null value deletes). */
-  table<K, V>(topic: string, consumed: Consumed<K, V> & { storeName?: string }): KTable<K, V> {
+  table<K, V>(topic: string, consumed: Consumed<K, V> & { storeName?: string; persistent?: boolean }): KTable<K, V> {
     const source = this.internal.newName('KSTREAM-SOURCE');
     const name = this.internal.newName('KTABLE-SOURCE');
     const storeName = consumed.storeName ?? this.internal.newStoreName(topic);
     const topology = this.internal.topology;
     topology.addSource(source, topic, consumed.keySerde, consumed.valueSerde, consumed.timestampExtractor);
     topology.addProcessor(name, () => tableSource<K, V>(storeName), source);
-    topology.addStateStore(keyValueStoreBuilder(storeName, consumed.keySerde, consumed.valueSerde), name);
+    topology.addStateStore(keyValueStoreFor(storeName, consumed.keySerde, consumed.valueSerde, { persistent: consumed.persistent ?? false }), name);
     return new KTable<K, V>(this.internal, name, consumed.keySerde, consumed.valueSerde, storeName);
   }
 

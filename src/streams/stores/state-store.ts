@@ -17,11 +17,18 @@ export interface StateStore {
   close(): void;
 }
 
-/** Builds a fresh store per task. */
+/** Where a task's persistent stores live: `<stateDir>/<applicationId>/<taskId>/<store>`. */
+export interface StoreLocation {
+  stateDir: string;
+  applicationId: string;
+  taskId: string;
+}
+
+/** Builds a fresh store per task (persistent stores need the location; in-memory ones ignore it). */
 export interface StoreBuilder<S extends StateStore = StateStore> {
   readonly name: string;
   readonly loggingEnabled: boolean;
-  build(): S;
+  build(location?: StoreLocation): S;
 }
 
 /** The changelog topic Kafka Streams uses for a store; created with cleanup.policy=compact. */
