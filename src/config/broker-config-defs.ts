@@ -103,6 +103,22 @@ export const brokerConfigDefs = {
     importance: 'medium',
     doc: 'Brook extension: PLAIN users as user:password,user:password (instead of a JAAS config).',
   }),
+  authorizerClassName: str('authorizer.class.name', '', {
+    importance: 'low',
+    doc: 'Any non-empty value (e.g. org.apache.kafka.metadata.authorizer.StandardAuthorizer) turns on Brook\'s built-in ACL authorizer.',
+  }),
+  superUsers: str('super.users', null, { importance: 'low', doc: 'Principals allowed everything by the authorizer, separated by semicolons: User:admin;User:ops.' }),
+  allowEveryoneIfNoAclFound: bool('allow.everyone.if.no.acl.found', false, {
+    importance: 'low',
+    doc: 'With the authorizer on, allow a request on a resource that has no ACL at all.',
+  }),
+  connectionFailedAuthenticationDelayMs: int('connection.failed.authentication.delay.ms', 100, {
+    validator: atLeast(0),
+    importance: 'low',
+    doc: 'Delay of the answer to a failed SASL authentication, after which the connection is closed.',
+  }),
+  quotaWindowNum: int('quota.window.num', 11, { validator: atLeast(1), importance: 'low', doc: 'Samples kept for client quota rates.' }),
+  quotaWindowSizeSeconds: int('quota.window.size.seconds', 1, { validator: atLeast(1), importance: 'low', doc: 'Time span of one quota rate sample.' }),
   processRoles: list('process.roles', [], {
     validator: eachOneOf('broker', 'controller'),
     importance: 'low',

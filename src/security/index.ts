@@ -5,6 +5,8 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { TlsOptions } from 'node:tls';
 import { CredentialStore } from './credential-store.js';
+import { AclStore } from './acl-store.js';
+import { Authorizer } from './authorizer.js';
 import { SaslSession } from './sasl-session.js';
 import type { SecuritySettings } from './settings.js';
 
@@ -12,6 +14,8 @@ export { ANONYMOUS, principalFromCertificate, userPrincipal } from './principal.
 export { SaslSession, SASL_MAX_RECEIVE_BYTES } from './sasl-session.js';
 export { securitySettingsFromConfig, type SecuritySettings } from './settings.js';
 export { CredentialStore } from './credential-store.js';
+export { AclStore } from './acl-store.js';
+export { Authorizer } from './authorizer.js';
 
 export interface SecurityServiceDeps {
   settings: SecuritySettings;
@@ -23,16 +27,22 @@ export interface SecurityServiceDeps {
 export class SecurityService {
   readonly settings: SecuritySettings;
   readonly credentials: CredentialStore;
+  readonly acls: AclStore;
+  /** The built-in ACL authorizer, or null when `authorizer.class.name` is unset (no checks at all). */
+  readonly authorizer: Authorizer | null;
   private readonly randomBytes: (size: number) => Buffer;
 
   constructor(deps: SecurityServiceDeps) {
     this.settings = deps.settings;
     this.credentials = new CredentialStore(deps.dataDir);
+    this.acls = new AclStore(deps.dataDir);
+    this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
     this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;
   }
 
-  load(): Promise<void> {
-    return this.credentials.load();
+  async load(): Promise<void> {
+    await this.credentials.load();
+    await this.acls.load();
   }
 
   get usesTls(): boolean {

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { BrokerConfig, SecurityProtocol } from '../config/broker-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { parsePlainUsers } from './plain.js';
+import { parseSuperUsers, type AuthorizerSettings } from './authorizer.js';
 
 export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type SaslMechanism = (typeof SUPPORTED_SASL_MECHANISMS)[number];
@@ -35,6 +36,10 @@ export interface SecuritySettings {
   /** Enabled and supported mechanisms; non-empty for SASL listeners. */
   saslMechanisms: readonly SaslMechanism[];
   plainUsers: ReadonlyMap<string, string>;
+  /** Set when `authorizer.class.name` is: the built-in ACL authorizer is on. */
+  authorizer?: AuthorizerSettings | null;
+  /** `connection.failed.authentication.delay.ms`; default 0 when absent (embedded settings). */
+  failedAuthenticationDelayMs?: number;
 }
 
 export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path: string) => Buffer = readFileSync): SecuritySettings {
@@ -47,6 +52,11 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
     tls: usesTls ? tlsSettingsOf(config, readFile) : null,
     saslMechanisms,
     plainUsers: saslMechanisms.includes('PLAIN') ? parsePlainUsers(config.saslPlainUsers) : new Map(),
+    authorizer:
+      config.authorizerClassName.trim() === ''
+        ? null
+        : { superUsers: parseSuperUsers(config.superUsers), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound },
+    failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
   };
 }
 

@@ -13,6 +13,7 @@ import { NO_RESPONSE, type ApiHandler, type RequestContext } from '../handler.js
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
 import { appendTransactionAware } from '../../txn/produce-guard.js';
+import { allowed, mayCreateTopic, Op, Resource } from '../../security/authorize.js';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -23,14 +24,22 @@ export const handler: ApiHandler = {
   async handle(ctx: RequestContext, request: ProduceRequest): Promise<ProduceResponse | typeof NO_RESPONSE> {
     const acks = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
-    const responses = request.topicData.map((topicData) => ({
-      name: topicData.name,
-      partitionResponses: topicData.partitionData.map((data) =>
-        validAcks
-          ? produceToPartition(ctx.broker, ctx.apiVersion, request.transactionalId ?? null, topicData.name, data.index, data.records)
-          : Promise.resolve(partitionError(data.index, ErrorCode.INVALID_REQUIRED_ACKS, null)),
-      ),
-    }));
+    const txnId = request.transactionalId ?? null;
+    const txnDenied = txnId !== null && !allowed(ctx, Op.WRITE, Resource.TRANSACTIONAL_ID, txnId);
+    const responses = request.topicData.map((topicData) => {
+      const denied = txnDenied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : allowed(ctx, Op.WRITE, Resource.TOPIC, topicData.name) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      const mayCreate = ctx.broker.config.autoCreateTopicsEnable && mayCreateTopic(ctx, topicData.name);
+      return {
+        name: topicData.name,
+        partitionResponses: topicData.partitionData.map((data) =>
+          !validAcks
+            ? Promise.resolve(partitionError(data.index, ErrorCode.INVALID_REQUIRED_ACKS, null))
+            : denied !== null
+              ? Promise.resolve(partitionError(data.index, denied, null))
+              : produceToPartition(ctx.broker, ctx.apiVersion, txnId, topicData.name, data.index, data.records, mayCreate),
+        ),
+      };
+    });
     const settled = await Promise.all(
       responses.map(async (r) => ({ name: r.name, partitionResponses: await Promise.all(r.partitionResponses) })),
     );
@@ -46,10 +55,11 @@ async function produceToPartition(
   topicName: string,
   index: number,
   records: Buffer | null,
+  mayCreate: boolean,
 ): Promise<PartitionResponse> {
   let topic: Topic | undefined = broker.topics.get(topicName);
   try {
-    if (!topic && broker.config.autoCreateTopicsEnable) topic = await broker.topics.getOrCreate(topicName, broker.config.numPartitions);
+    if (!topic && mayCreate) topic = await broker.topics.getOrCreate(topicName, broker.config.numPartitions);
   } catch (err) {
     if (err instanceof KafkaError) return partitionError(index, err.code, err.message);
     throw err;

@@ -12,6 +12,7 @@ import { OffsetOutOfRangeError } from '../../storage/types.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
+import { allowed, allowedOnCluster, Op, Resource } from '../../security/authorize.js';
 import { abortedTransactions, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
 
 type TopicResponse = FetchResponse['responses'][number];
@@ -38,6 +39,7 @@ export const handler: ApiHandler = {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
     const targets = resolveTargets(ctx.broker, request, ctx.apiVersion);
+    if (ctx.broker.security.authorizer !== null) denyUnauthorized(ctx, request, targets);
     const deadlineMs = ctx.broker.clock() + Math.max(0, request.maxWaitMs);
     // High watermarks seen before each read: an append that lands while the read is in flight
     // must wake the wait that follows, not leave it sleeping until max.wait.ms.
@@ -71,6 +73,19 @@ function resolveTargets(broker: Broker, request: FetchRequest, version: number):
     }
   });
   return targets;
+}
+
+/** Consumers need READ on each topic; followers (replica id >= 0) CLUSTER_ACTION on the cluster. */
+function denyUnauthorized(ctx: RequestContext, request: FetchRequest, targets: Target[]): void {
+  const follower = (request.replicaState?.replicaId ?? request.replicaId ?? -1) >= 0;
+  const clusterOk = follower && allowedOnCluster(ctx, Op.CLUSTER_ACTION);
+  for (const target of targets) {
+    const name = target.partition?.topic ?? request.topics[target.topicIndex]?.topic;
+    if (!name) continue;
+    if (follower ? clusterOk : allowed(ctx, Op.READ, Resource.TOPIC, name)) continue;
+    target.partition = null;
+    target.errorCode = follower ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+  }
 }
 
 interface ReadOutcome {

@@ -9,6 +9,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
+import { allowed, deniedTopics, Op, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 28,
   minVersion: 0,
@@ -19,13 +21,16 @@ export const handler: ApiHandler = {
       topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(t.name, p.partitionIndex) })) })),
     });
     const services = ctx.broker.txn;
+    if (!allowed(ctx, Op.WRITE, Resource.TRANSACTIONAL_ID, request.transactionalId)) return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (!allowed(ctx, Op.READ, Resource.GROUP, request.groupId)) return answer(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const denied = deniedTopics(ctx, Op.READ, request.topics.map((t) => t.name));
     try {
       await services.start();
       const producerError = services.coordinator.checkTxnProducer(request.transactionalId, request.producerId, request.producerEpoch);
       if (producerError !== ErrorCode.NONE) return answer(() => producerError);
       const memberError = checkMember(ctx.broker, request);
       if (memberError !== ErrorCode.NONE) return answer(() => memberError);
-      const unknown = (topic: string, partition: number) => !ctx.broker.topics.get(topic)?.partitions[partition];
+      const unknown = (topic: string, partition: number) => denied.has(topic) || !ctx.broker.topics.get(topic)?.partitions[partition];
       const offsets = request.topics.flatMap((t) =>
         t.partitions
           .filter((p) => !unknown(t.name, p.partitionIndex))
@@ -39,7 +44,9 @@ export const handler: ApiHandler = {
         groupInstanceId: request.groupInstanceId ?? null,
         offsets,
       });
-      return answer((topic, partition) => (unknown(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE));
+      return answer((topic, partition) =>
+        denied.has(topic) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : unknown(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE,
+      );
     } catch (err) {
       ctx.broker.logger.warn({ err: String(err) }, 'TxnOffsetCommit failed');
       return answer(() => ErrorCode.COORDINATOR_NOT_AVAILABLE);

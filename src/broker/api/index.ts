@@ -25,6 +25,9 @@ import { handler as addOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { handler as endTxn } from './26-end-txn.js';
 import { handler as writeTxnMarkers } from './27-write-txn-markers.js';
 import { handler as txnOffsetCommit } from './28-txn-offset-commit.js';
+import { handler as describeAcls } from './29-describe-acls.js';
+import { handler as createAcls } from './30-create-acls.js';
+import { handler as deleteAcls } from './31-delete-acls.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
 import { handler as describeLogDirs } from './35-describe-log-dirs.js';
@@ -66,6 +69,9 @@ export const handlers: ApiHandler[] = [
   endTxn,
   writeTxnMarkers,
   txnOffsetCommit,
+  describeAcls,
+  createAcls,
+  deleteAcls,
   describeConfigs,
   alterConfigs,
   describeLogDirs,
