@@ -46,6 +46,11 @@ export class Connection {
   private readonly sasl: SaslSession | null;
   /** Principal from the TLS client certificate, or ANONYMOUS. */
   private readonly tlsPrincipal: string;
+  /**
+   * connection.failed.authentication.delay.ms: a failed SASL login's answer waits on this timer
+   * (cleared on close), so password guessing is slow while other connections go on.
+   */
+  private authFailure: { timer: NodeJS.Timeout | null; elapsed: boolean } | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -68,6 +73,7 @@ export class Connection {
   close(reason?: string): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.authFailure?.timer) clearTimeout(this.authFailure.timer);
     if (reason) this.broker.logger.warn({ client: this.address }, `closing connection: ${reason}`);
     this.socket.destroy();
     this.broker.connectionClosed(this);
@@ -176,6 +182,7 @@ export class Connection {
 
   private flush(): void {
     if (this.pending.length === 0 || !this.pending[0]!.done) return;
+    if (this.sasl?.state === 'failed' && this.delayingAuthFailure(() => this.flush())) return;
     this.socket.cork();
     while (this.pending.length > 0 && this.pending[0]!.done) {
       const slot = this.pending.shift()!;
@@ -213,11 +220,32 @@ export class Connection {
   /** SaslHandshake v0 clients send SASL tokens framed only by a size, and read them back so. */
   private onRawSaslToken(sasl: SaslSession, token: Buffer): void {
     const result = sasl.authenticate(token);
-    if (result.errorCode !== ErrorCode.NONE) return this.close(`SASL authentication failed: ${result.errorMessage}`);
+    if (result.errorCode !== ErrorCode.NONE) {
+      const reason = `SASL authentication failed: ${result.errorMessage}`;
+      if (!this.delayingAuthFailure(() => this.close(reason))) this.close(reason);
+      return;
+    }
     const size = Buffer.alloc(4);
     size.writeInt32BE(result.authBytes.length, 0);
     this.pending.push({ chunks: [size, result.authBytes], done: true });
     this.flush();
+  }
+
+  /** True while a failed login's delay runs (reading stops); `then` runs once it has passed. */
+  private delayingAuthFailure(then: () => void): boolean {
+    const delayMs = this.broker.security.settings.failedAuthenticationDelayMs ?? 0;
+    if (delayMs <= 0 || this.authFailure?.elapsed) return false;
+    if (this.authFailure === null) {
+      const failure: { timer: NodeJS.Timeout | null; elapsed: boolean } = { timer: null, elapsed: false };
+      failure.timer = setTimeout(() => {
+        failure.timer = null;
+        failure.elapsed = true;
+        then();
+      }, delayMs);
+      this.authFailure = failure;
+      this.socket.pause();
+    }
+    return true;
   }
 
   private endAfterWrites(): void {
