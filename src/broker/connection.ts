@@ -51,6 +51,8 @@ export class Connection {
    * (cleared on close), so password guessing is slow while other connections go on.
    */
   private authFailure: { timer: NodeJS.Timeout | null; elapsed: boolean } | null = null;
+  /** Set while the channel is muted after a throttled response (KIP-219); cleared on close. */
+  private muteTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -74,6 +76,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     if (this.authFailure?.timer) clearTimeout(this.authFailure.timer);
+    if (this.muteTimer) clearTimeout(this.muteTimer);
     if (reason) this.broker.logger.warn({ client: this.address }, `closing connection: ${reason}`);
     this.socket.destroy();
     this.broker.connectionClosed(this);
@@ -154,6 +157,8 @@ export class Connection {
     slot.done = true;
     if (response !== NO_RESPONSE) {
       slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, response);
+      const throttleMs = (response as { throttleTimeMs?: number }).throttleTimeMs;
+      if (throttleMs !== undefined && throttleMs > 0) this.mute(throttleMs);
     }
     this.flush();
   }
@@ -269,8 +274,18 @@ export class Connection {
     if (!this.paused || this.closed) return;
     if (this.pending.length < this.broker.config.queuedMaxRequests && this.socket.writableLength <= MAX_UNSENT_RESPONSE_BYTES) {
       this.paused = false;
-      this.socket.resume();
+      if (this.muteTimer === null) this.socket.resume();
     }
+  }
+
+  /** A throttled client's next request is not read until its throttle time has passed (KIP-219). */
+  private mute(throttleMs: number): void {
+    if (this.muteTimer) clearTimeout(this.muteTimer);
+    this.socket.pause();
+    this.muteTimer = setTimeout(() => {
+      this.muteTimer = null;
+      if (!this.paused && !this.closed) this.socket.resume();
+    }, throttleMs);
   }
 }
 

@@ -7,6 +7,8 @@ import type { TlsOptions } from 'node:tls';
 import { CredentialStore } from './credential-store.js';
 import { AclStore } from './acl-store.js';
 import { Authorizer } from './authorizer.js';
+import { QuotaStore } from './quota-store.js';
+import { ClientQuotas } from './quotas.js';
 import { SaslSession } from './sasl-session.js';
 import type { SecuritySettings } from './settings.js';
 
@@ -22,6 +24,7 @@ export interface SecurityServiceDeps {
   /** Where SCRAM credentials are kept; null = memory only. */
   dataDir: string | null;
   randomBytes?: (size: number) => Buffer;
+  clock?: () => number;
 }
 
 export class SecurityService {
@@ -30,6 +33,8 @@ export class SecurityService {
   readonly acls: AclStore;
   /** The built-in ACL authorizer, or null when `authorizer.class.name` is unset (no checks at all). */
   readonly authorizer: Authorizer | null;
+  /** Produce/fetch byte-rate quotas (AlterClientQuotas); record() costs nothing while none is set. */
+  readonly quotas: ClientQuotas;
   private readonly randomBytes: (size: number) => Buffer;
 
   constructor(deps: SecurityServiceDeps) {
@@ -37,12 +42,15 @@ export class SecurityService {
     this.credentials = new CredentialStore(deps.dataDir);
     this.acls = new AclStore(deps.dataDir);
     this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
+    // Kafka's defaults: 11 samples of 1 s.
+    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 }, deps.clock ?? Date.now);
     this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;
   }
 
   async load(): Promise<void> {
     await this.credentials.load();
     await this.acls.load();
+    await this.quotas.store.load();
   }
 
   get usesTls(): boolean {

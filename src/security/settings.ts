@@ -16,6 +16,7 @@ import type { BrokerConfig, SecurityProtocol } from '../config/broker-config.js'
 import { ConfigError } from '../config/config-error.js';
 import { parsePlainUsers } from './plain.js';
 import { parseSuperUsers, type AuthorizerSettings } from './authorizer.js';
+import type { RateWindow } from './quota-rate.js';
 
 export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type SaslMechanism = (typeof SUPPORTED_SASL_MECHANISMS)[number];
@@ -40,6 +41,8 @@ export interface SecuritySettings {
   authorizer?: AuthorizerSettings | null;
   /** `connection.failed.authentication.delay.ms`; default 0 when absent (embedded settings). */
   failedAuthenticationDelayMs?: number;
+  /** `quota.window.num` x `quota.window.size.seconds`: the span client quota rates are measured over. */
+  quotaWindow?: RateWindow;
 }
 
 export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path: string) => Buffer = readFileSync): SecuritySettings {
@@ -57,6 +60,7 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
         ? null
         : { superUsers: parseSuperUsers(config.superUsers), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound },
     failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
+    quotaWindow: { samples: config.quotaWindowNum, windowMs: config.quotaWindowSizeSeconds * 1000 },
   };
 }
 

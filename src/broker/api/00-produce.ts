@@ -14,6 +14,7 @@ import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
 import { appendTransactionAware } from '../../txn/produce-guard.js';
 import { allowed, mayCreateTopic, Op, Resource } from '../../security/authorize.js';
+import { PRODUCE_BYTE_RATE } from '../../security/quotas.js';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -44,7 +45,7 @@ export const handler: ApiHandler = {
       responses.map(async (r) => ({ name: r.name, partitionResponses: await Promise.all(r.partitionResponses) })),
     );
     if (acks === 0) return NO_RESPONSE;
-    return { responses: settled, throttleTimeMs: 0 };
+    return { responses: settled, throttleTimeMs: produceThrottleMs(ctx, request) };
   },
 };
 
@@ -99,6 +100,15 @@ async function produceToPartition(
     recordErrors: [],
     errorMessage: null,
   };
+}
+
+/** Records the request's record bytes against the client's produce quota (none set: no work). */
+function produceThrottleMs(ctx: RequestContext, request: ProduceRequest): number {
+  const quotas = ctx.broker.security.quotas;
+  if (quotas.store.isEmpty) return 0;
+  let bytes = 0;
+  for (const t of request.topicData) for (const p of t.partitionData) bytes += p.records?.length ?? 0;
+  return quotas.record(PRODUCE_BYTE_RATE, ctx.principal, ctx.clientId, bytes);
 }
 
 function partitionError(index: number, errorCode: number, message: string | null): PartitionResponse {

@@ -13,6 +13,7 @@ import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
 import { allowed, allowedOnCluster, Op, Resource } from '../../security/authorize.js';
+import { FETCH_BYTE_RATE } from '../../security/quotas.js';
 import { abortedTransactions, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
 
 type TopicResponse = FetchResponse['responses'][number];
@@ -51,7 +52,10 @@ export const handler: ApiHandler = {
       seen = highWatermarks(targets);
       result = await readAll(ctx.broker, request, targets);
     }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+    // Consumers' fetched bytes count against their fetch quota (followers are not throttled).
+    const follower = (request.replicaState?.replicaId ?? request.replicaId ?? -1) >= 0;
+    const throttleTimeMs = follower ? 0 : ctx.broker.security.quotas.record(FETCH_BYTE_RATE, ctx.principal, ctx.clientId, result.bytes);
+    return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
   },
 };
 

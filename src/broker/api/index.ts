@@ -36,6 +36,8 @@ import { handler as createPartitions } from './37-create-partitions.js';
 import { handler as deleteGroups } from './42-delete-groups.js';
 import { handler as incrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { handler as offsetDelete } from './47-offset-delete.js';
+import { handler as describeClientQuotas } from './48-describe-client-quotas.js';
+import { handler as alterClientQuotas } from './49-alter-client-quotas.js';
 import { handler as describeUserScramCredentials } from './50-describe-user-scram-credentials.js';
 import { handler as alterUserScramCredentials } from './51-alter-user-scram-credentials.js';
 import { handler as describeCluster } from './60-describe-cluster.js';
@@ -80,6 +82,8 @@ export const handlers: ApiHandler[] = [
   deleteGroups,
   incrementalAlterConfigs,
   offsetDelete,
+  describeClientQuotas,
+  alterClientQuotas,
   describeUserScramCredentials,
   alterUserScramCredentials,
   describeCluster,
