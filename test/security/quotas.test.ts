@@ -13,6 +13,7 @@ import { ClientQuotas, PRODUCE_BYTE_RATE } from '../../src/security/quotas.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { removeDir, startTestBroker } from '../helpers/broker.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { encodeBatch } from '../../src/records/record-batch.js';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -142,6 +143,40 @@ test('a producer over its byte-rate quota is throttled to it; another client is 
     assert.ok(Math.abs(slowRate - QUOTA) <= QUOTA * 0.1, `throttled producer ran at ${Math.round(slowRate)} B/s, quota ${QUOTA}`);
     const fastRate = (fast.at(-1)!.bytes * 1000) / fast.at(-1)!.atMs;
     assert.ok(fastRate > 2 * QUOTA, `unthrottled producer ran at only ${Math.round(fastRate)} B/s`);
+  } finally {
+    await broker.stop();
+    removeDir(broker.dataDir);
+  }
+});
+
+test('a throttled response carries throttle_time_ms and the connection reads nothing more until it passes', async () => {
+  const broker = await startTestBroker({ storage: 'memory', config: { 'quota.window.num': '3', 'quota.window.size.seconds': '1' } });
+  try {
+    const client = await RawClient.connect(broker.port);
+    await client.request(49, 1, {
+      validateOnly: false,
+      entries: [{ entity: [{ entityType: 'client-id', entityName: 'raw-client' }], ops: [
+        { key: 'producer_byte_rate', value: 10_000, remove: false },
+        { key: 'consumer_byte_rate', value: 10_000, remove: false },
+      ] }],
+    });
+    const records = encodeBatch({ baseOffset: 0, records: [{ key: null, value: Buffer.alloc(30_000, 7), headers: [], timestampMs: Date.now() }] });
+    const produce = () => client.request(0, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: 'throttled', partitionData: [{ index: 0, records }] }] });
+    const first = await produce();
+    assert.equal(first.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
+    // 30 kB against 10 kB/s with a 2 s burst: about 1 s ahead of the quota.
+    assert.ok(first.throttleTimeMs >= 900 && first.throttleTimeMs <= 1100, `throttle ${first.throttleTimeMs}`);
+    const start = performance.now();
+    await client.request(3, 1, { topics: null });
+    const waitedMs = performance.now() - start;
+    assert.ok(waitedMs >= first.throttleTimeMs - 50, `answered after ${waitedMs} ms while muted for ${first.throttleTimeMs}`);
+    const fetched = await client.request(1, 11, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: 'throttled', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    });
+    assert.ok(fetched.throttleTimeMs > 0, 'the fetch quota did not throttle');
+    client.close();
   } finally {
     await broker.stop();
     removeDir(broker.dataDir);
