@@ -42,12 +42,19 @@ export const Api = {
   // v6+ may name topics by id; we always send names, which every version accepts.
   deleteTopics: def(20, 0, 6, g.encodeDeleteTopicsRequest, g.decodeDeleteTopicsResponse),
   deleteRecords: def(21, 0, 2, g.encodeDeleteRecordsRequest, g.decodeDeleteRecordsResponse),
+  describeAcls: def(29, 1, 3, g.encodeDescribeAclsRequest, g.decodeDescribeAclsResponse),
+  createAcls: def(30, 1, 3, g.encodeCreateAclsRequest, g.decodeCreateAclsResponse),
+  deleteAcls: def(31, 1, 3, g.encodeDeleteAclsRequest, g.decodeDeleteAclsResponse),
   describeConfigs: def(32, 0, 4, g.encodeDescribeConfigsRequest, g.decodeDescribeConfigsResponse),
   alterConfigs: def(33, 0, 2, g.encodeAlterConfigsRequest, g.decodeAlterConfigsResponse),
   createPartitions: def(37, 0, 3, g.encodeCreatePartitionsRequest, g.decodeCreatePartitionsResponse),
   deleteGroups: def(42, 0, 2, g.encodeDeleteGroupsRequest, g.decodeDeleteGroupsResponse),
   incrementalAlterConfigs: def(44, 0, 1, g.encodeIncrementalAlterConfigsRequest, g.decodeIncrementalAlterConfigsResponse),
   offsetDelete: def(47, 0, 0, g.encodeOffsetDeleteRequest, g.decodeOffsetDeleteResponse),
+  describeClientQuotas: def(48, 0, 1, g.encodeDescribeClientQuotasRequest, g.decodeDescribeClientQuotasResponse),
+  alterClientQuotas: def(49, 0, 1, g.encodeAlterClientQuotasRequest, g.decodeAlterClientQuotasResponse),
+  describeUserScramCredentials: def(50, 0, 0, g.encodeDescribeUserScramCredentialsRequest, g.decodeDescribeUserScramCredentialsResponse),
+  alterUserScramCredentials: def(51, 0, 0, g.encodeAlterUserScramCredentialsRequest, g.decodeAlterUserScramCredentialsResponse),
   describeCluster: def(60, 0, 1, g.encodeDescribeClusterRequest, g.decodeDescribeClusterResponse),
 } as const;
 
