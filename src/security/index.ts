@@ -9,6 +9,7 @@ import { AclStore } from './acl-store.js';
 import { Authorizer } from './authorizer.js';
 import { QuotaStore } from './quota-store.js';
 import { ClientQuotas } from './quotas.js';
+import { ConnectionLimits } from './connection-limits.js';
 import { SaslSession } from './sasl-session.js';
 import type { SecuritySettings } from './settings.js';
 
@@ -35,6 +36,8 @@ export class SecurityService {
   readonly authorizer: Authorizer | null;
   /** Produce/fetch byte-rate quotas (AlterClientQuotas); record() costs nothing while none is set. */
   readonly quotas: ClientQuotas;
+  /** `max.connections.per.ip`: the Broker asks before accepting a socket. */
+  readonly connectionLimits: ConnectionLimits;
   private readonly randomBytes: (size: number) => Buffer;
 
   constructor(deps: SecurityServiceDeps) {
@@ -42,6 +45,7 @@ export class SecurityService {
     this.credentials = new CredentialStore(deps.dataDir);
     this.acls = new AclStore(deps.dataDir);
     this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
+    this.connectionLimits = new ConnectionLimits(deps.settings.maxConnectionsPerIp ?? 0x7fffffff, deps.settings.maxConnectionsPerIpOverrides ?? new Map());
     // Kafka's defaults: 11 samples of 1 s.
     this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 }, deps.clock ?? Date.now);
     this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;

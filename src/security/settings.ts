@@ -17,6 +17,7 @@ import { ConfigError } from '../config/config-error.js';
 import { parsePlainUsers } from './plain.js';
 import { parseSuperUsers, type AuthorizerSettings } from './authorizer.js';
 import type { RateWindow } from './quota-rate.js';
+import { parseConnectionOverrides } from './connection-limits.js';
 
 export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type SaslMechanism = (typeof SUPPORTED_SASL_MECHANISMS)[number];
@@ -43,6 +44,9 @@ export interface SecuritySettings {
   failedAuthenticationDelayMs?: number;
   /** `quota.window.num` x `quota.window.size.seconds`: the span client quota rates are measured over. */
   quotaWindow?: RateWindow;
+  /** `max.connections.per.ip` and its overrides (ip -> count). */
+  maxConnectionsPerIp?: number;
+  maxConnectionsPerIpOverrides?: ReadonlyMap<string, number>;
 }
 
 export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path: string) => Buffer = readFileSync): SecuritySettings {
@@ -60,6 +64,8 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
         ? null
         : { superUsers: parseSuperUsers(config.superUsers), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound },
     failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnectionsPerIpOverrides: parseConnectionOverrides(config.maxConnectionsPerIpOverrides),
     quotaWindow: { samples: config.quotaWindowNum, windowMs: config.quotaWindowSizeSeconds * 1000 },
   };
 }
