@@ -103,6 +103,16 @@ export const brokerConfigDefs = {
     importance: 'medium',
     doc: 'Brook extension: PLAIN users as user:password,user:password (instead of a JAAS config).',
   }),
+  saslOauthbearerUnsecuredTokensEnable: bool('sasl.oauthbearer.unsecured.tokens.enable', false, {
+    importance: 'medium',
+    doc: 'Brook extension: OAUTHBEARER accepts unsecured JWS tokens (alg none), for development; signed tokens are not supported.',
+  }),
+  saslOauthbearerSubClaimName: str('sasl.oauthbearer.sub.claim.name', 'sub', { importance: 'low', doc: 'OAUTHBEARER token claim naming the principal.' }),
+  saslOauthbearerClockSkewSeconds: int('sasl.oauthbearer.clock.skew.seconds', 30, {
+    validator: atLeast(0),
+    importance: 'low',
+    doc: 'Tolerated clock difference when checking OAUTHBEARER token times.',
+  }),
   authorizerClassName: str('authorizer.class.name', '', {
     importance: 'low',
     doc: 'Any non-empty value (e.g. org.apache.kafka.metadata.authorizer.StandardAuthorizer) turns on Brook\'s built-in ACL authorizer.',

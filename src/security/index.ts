@@ -39,15 +39,17 @@ export class SecurityService {
   /** `max.connections.per.ip`: the Broker asks before accepting a socket. */
   readonly connectionLimits: ConnectionLimits;
   private readonly randomBytes: (size: number) => Buffer;
+  private readonly clock: () => number;
 
   constructor(deps: SecurityServiceDeps) {
     this.settings = deps.settings;
+    this.clock = deps.clock ?? Date.now;
     this.credentials = new CredentialStore(deps.dataDir);
     this.acls = new AclStore(deps.dataDir);
     this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
     this.connectionLimits = new ConnectionLimits(deps.settings.maxConnectionsPerIp ?? 0x7fffffff, deps.settings.maxConnectionsPerIpOverrides ?? new Map());
     // Kafka's defaults: 11 samples of 1 s.
-    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 }, deps.clock ?? Date.now);
+    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 }, this.clock);
     this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;
   }
 
@@ -69,6 +71,8 @@ export class SecurityService {
       plainUsers: this.settings.plainUsers,
       scramCredential: (user, mechanism) => this.credentials.get(user, mechanism),
       serverNonce: () => this.randomBytes(24).toString('base64url'),
+      oauthBearer: this.settings.oauthBearer ?? null,
+      clock: this.clock,
     });
   }
 

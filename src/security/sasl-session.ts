@@ -13,6 +13,7 @@ import { authenticatePlain, PlainAuthError } from './plain.js';
 import { ScramAuthError, ScramServer, type CredentialLookup, type ScramMechanism } from './scram.js';
 import type { SaslMechanism } from './settings.js';
 import { userPrincipal } from './principal.js';
+import { authenticateOAuthBearer, OAuthBearerAuthError } from './oauthbearer.js';
 
 export const SASL_HANDSHAKE_KEY = 17;
 export const API_VERSIONS_KEY = 18;
@@ -27,6 +28,9 @@ export interface SaslSessionDeps {
   plainUsers: ReadonlyMap<string, string>;
   scramCredential: CredentialLookup;
   serverNonce: () => string;
+  /** Unsecured-token OAUTHBEARER settings, when that mechanism is enabled. */
+  oauthBearer?: { principalClaim: string; clockSkewMs: number } | null;
+  clock?: () => number;
 }
 
 export interface SaslStepResult {
@@ -81,7 +85,7 @@ export class SaslSession {
       return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms };
     }
     this.mechanism = chosen;
-    if (chosen !== 'PLAIN') {
+    if (chosen !== 'PLAIN' && chosen !== 'OAUTHBEARER') {
       this.scram = new ScramServer(chosen as ScramMechanism, this.deps.scramCredential, this.deps.serverNonce);
     }
     this.current = version === 0 ? 'raw' : 'handshaken';
@@ -99,6 +103,13 @@ export class SaslSession {
         this.current = 'authenticated';
         return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: EMPTY };
       }
+      if (this.mechanism === 'OAUTHBEARER') {
+        const now = (this.deps.clock ?? Date.now)();
+        const result = authenticateOAuthBearer(token, { ...(this.deps.oauthBearer ?? { principalClaim: 'sub', clockSkewMs: 30_000 }), nowMs: now });
+        this.user = result.user;
+        this.current = 'authenticated';
+        return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: EMPTY };
+      }
       const reply = this.scram!.evaluate(token);
       const user = this.scram!.authenticatedUser;
       if (user !== null) {
@@ -107,7 +118,7 @@ export class SaslSession {
       }
       return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: reply };
     } catch (err) {
-      if (!(err instanceof PlainAuthError) && !(err instanceof ScramAuthError)) throw err;
+      if (!(err instanceof PlainAuthError) && !(err instanceof ScramAuthError) && !(err instanceof OAuthBearerAuthError)) throw err;
       this.current = 'failed';
       return {
         errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,

@@ -19,7 +19,7 @@ import { parseSuperUsers, type AuthorizerSettings } from './authorizer.js';
 import type { RateWindow } from './quota-rate.js';
 import { parseConnectionOverrides } from './connection-limits.js';
 
-export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const;
 export type SaslMechanism = (typeof SUPPORTED_SASL_MECHANISMS)[number];
 
 export interface TlsSettings {
@@ -38,6 +38,8 @@ export interface SecuritySettings {
   /** Enabled and supported mechanisms; non-empty for SASL listeners. */
   saslMechanisms: readonly SaslMechanism[];
   plainUsers: ReadonlyMap<string, string>;
+  /** Unsecured-token OAUTHBEARER settings; set when OAUTHBEARER is enabled. */
+  oauthBearer?: { principalClaim: string; clockSkewMs: number } | null;
   /** Set when `authorizer.class.name` is: the built-in ACL authorizer is on. */
   authorizer?: AuthorizerSettings | null;
   /** `connection.failed.authentication.delay.ms`; default 0 when absent (embedded settings). */
@@ -59,6 +61,9 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
     tls: usesTls ? tlsSettingsOf(config, readFile) : null,
     saslMechanisms,
     plainUsers: saslMechanisms.includes('PLAIN') ? parsePlainUsers(config.saslPlainUsers) : new Map(),
+    oauthBearer: saslMechanisms.includes('OAUTHBEARER')
+      ? { principalClaim: config.saslOauthbearerSubClaimName, clockSkewMs: config.saslOauthbearerClockSkewSeconds * 1000 }
+      : null,
     authorizer:
       config.authorizerClassName.trim() === ''
         ? null
@@ -78,6 +83,13 @@ function saslMechanismsOf(config: BrokerConfig): SaslMechanism[] {
       'sasl.enabled.mechanisms',
       config.saslEnabledMechanisms.join(','),
       `A SASL listener needs one of ${SUPPORTED_SASL_MECHANISMS.join(', ')}`,
+    );
+  }
+  if (supported.includes('OAUTHBEARER') && !config.saslOauthbearerUnsecuredTokensEnable) {
+    throw ConfigError.invalid(
+      'sasl.enabled.mechanisms',
+      config.saslEnabledMechanisms.join(','),
+      'OAUTHBEARER validates unsecured tokens only: set sasl.oauthbearer.unsecured.tokens.enable=true to accept them',
     );
   }
   return supported;
