@@ -24,6 +24,7 @@ import { NO_RESPONSE, type RequestContext } from './handler.js';
 import type { Broker } from './broker.js';
 import { apiVersionsBody } from './api/18-api-versions.js';
 import { ANONYMOUS, principalFromCertificate, SASL_MAX_RECEIVE_BYTES, type SaslSession } from '../security/index.js';
+import { SASL_HANDSHAKE_KEY } from '../security/sasl-session.js';
 
 const API_VERSIONS_KEY = 18;
 /** Pause reading past this many queued response bytes; resume on 'drain'. */
@@ -99,7 +100,7 @@ export class Connection {
   }
 
   private onFrame(frame: Buffer): void {
-    if (this.sasl !== null && !this.sasl.authenticated && !this.saslGate(frame)) return;
+    if (this.sasl !== null && (this.sasl.state !== 'authenticated' || this.sasl.expires) && !this.saslGate(frame)) return;
     if (frame.length < 8) return this.close('request shorter than a header');
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
@@ -206,6 +207,13 @@ export class Connection {
    */
   private saslGate(frame: Buffer): boolean {
     const sasl = this.sasl!;
+    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
+    if (sasl.state === 'authenticated') {
+      // An expired session (connections.max.reauth.ms) may only start re-authenticating.
+      if (apiKey === SASL_HANDSHAKE_KEY || !sasl.expired()) return true;
+      this.close('SASL session expired without re-authentication');
+      return false;
+    }
     if (frame.length > SASL_MAX_RECEIVE_BYTES) {
       this.close(`SASL frame of ${frame.length} bytes exceeds ${SASL_MAX_RECEIVE_BYTES} before authentication`);
       return false;
@@ -214,7 +222,6 @@ export class Connection {
       this.onRawSaslToken(sasl, frame);
       return false;
     }
-    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
     if (!sasl.allows(apiKey)) {
       this.close(`request of api key ${apiKey} not allowed in SASL state ${sasl.state}`);
       return false;

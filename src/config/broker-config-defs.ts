@@ -122,6 +122,11 @@ export const brokerConfigDefs = {
     importance: 'low',
     doc: 'With the authorizer on, allow a request on a resource that has no ACL at all.',
   }),
+  connectionsMaxReauthMs: long('connections.max.reauth.ms', 0, {
+    validator: atLeast(0),
+    importance: 'medium',
+    doc: 'SASL sessions must re-authenticate within this time (KIP-368); 0 = never.',
+  }),
   connectionFailedAuthenticationDelayMs: int('connection.failed.authentication.delay.ms', 100, {
     validator: atLeast(0),
     importance: 'low',

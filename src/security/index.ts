@@ -73,6 +73,7 @@ export class SecurityService {
       serverNonce: () => this.randomBytes(24).toString('base64url'),
       oauthBearer: this.settings.oauthBearer ?? null,
       clock: this.clock,
+      maxReauthMs: this.settings.maxReauthMs ?? 0,
     });
   }
 

@@ -44,6 +44,8 @@ export interface SecuritySettings {
   authorizer?: AuthorizerSettings | null;
   /** `connection.failed.authentication.delay.ms`; default 0 when absent (embedded settings). */
   failedAuthenticationDelayMs?: number;
+  /** `connections.max.reauth.ms`: SASL sessions last this long before re-authenticating (0: forever). */
+  maxReauthMs?: number;
   /** `quota.window.num` x `quota.window.size.seconds`: the span client quota rates are measured over. */
   quotaWindow?: RateWindow;
   /** `max.connections.per.ip` and its overrides (ip -> count). */
@@ -69,6 +71,7 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
         ? null
         : { superUsers: parseSuperUsers(config.superUsers), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound },
     failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
+    maxReauthMs: config.connectionsMaxReauthMs,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     maxConnectionsPerIpOverrides: parseConnectionOverrides(config.maxConnectionsPerIpOverrides),
     quotaWindow: { samples: config.quotaWindowNum, windowMs: config.quotaWindowSizeSeconds * 1000 },
