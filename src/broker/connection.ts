@@ -263,6 +263,7 @@ export class Connection {
   private endAfterWrites(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.muteTimer) clearTimeout(this.muteTimer);
     this.socket.end(() => this.socket.destroy());
     this.broker.connectionClosed(this);
   }
