@@ -37,6 +37,9 @@ export const Api = {
   syncGroup: def(14, 0, 5, g.encodeSyncGroupRequest, g.decodeSyncGroupResponse),
   describeGroups: def(15, 0, 5, g.encodeDescribeGroupsRequest, g.decodeDescribeGroupsResponse),
   listGroups: def(16, 0, 5, g.encodeListGroupsRequest, g.decodeListGroupsResponse),
+  // v0 sends raw SASL tokens; the client always uses v1 + SaslAuthenticate.
+  saslHandshake: def(17, 1, 1, g.encodeSaslHandshakeRequest, g.decodeSaslHandshakeResponse),
+  saslAuthenticate: def(36, 0, 2, g.encodeSaslAuthenticateRequest, g.decodeSaslAuthenticateResponse),
   apiVersions: def(18, 0, 3, g.encodeApiVersionsRequest, g.decodeApiVersionsResponse),
   createTopics: def(19, 0, 7, g.encodeCreateTopicsRequest, g.decodeCreateTopicsResponse),
   // v6+ may name topics by id; we always send names, which every version accepts.

@@ -102,3 +102,65 @@ test('brook quotas set and describe', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /INVALID_REQUEST/);
 });
+
+test('--command-config: the tools over SASL_SSL with PLAIN and SCRAM, as Kafka\'s tools', async () => {
+  const { makeTestCerts } = await import('../security/certs.js');
+  const { tempDir } = await import('../helpers/broker.js');
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = tempDir('brook-cli-certs-');
+  const certs = makeTestCerts(dir);
+  const secured = await startTestBroker({
+    storage: 'memory',
+    config: {
+      listeners: 'SASL_SSL://127.0.0.1:0',
+      'ssl.keystore.location': certs.serverKeystorePem,
+      'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-512',
+      'sasl.plain.users': 'admin:admin-secret',
+      'authorizer.class.name': 'brook',
+      'super.users': 'User:admin',
+    },
+  });
+  const configFile = (name: string, mechanism: string, user: string, password: string) => {
+    const path = join(dir, name);
+    writeFileSync(
+      path,
+      [
+        'security.protocol=SASL_SSL',
+        `sasl.mechanism=${mechanism}`,
+        `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${user}" password="${password}";`,
+        `ssl.truststore.location=${certs.caPem}`,
+      ].join('\n'),
+    );
+    return path;
+  };
+  const run = async (...args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const io: ToolIO = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, stdin: new PassThrough(), onSignal: () => () => undefined, clock: Date.now };
+    const code = await runTool([...args, '--bootstrap-server', secured.bootstrapServers, '--timeout', '5000'], io);
+    return { code, stdout, stderr };
+  };
+  try {
+    const admin = configFile('admin.properties', 'PLAIN', 'admin', 'admin-secret');
+    let r = await run('users', 'scram', 'set', '--user', 'alice', '--password', 'alice-secret', '--command-config', admin);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run('acls', 'add', '--allow-principal', 'User:alice', '--operation', 'Describe', '--topic', '*', '--command-config', admin);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run('topics', 'create', '--topic', 'secured', '--command-config', admin);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run('topics', 'list', '--command-config', configFile('alice.properties', 'SCRAM-SHA-512', 'alice', 'alice-secret'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'secured\n');
+    r = await run('acls', 'list', '--command-config', configFile('alice.properties', 'SCRAM-SHA-512', 'alice', 'alice-secret'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /CLUSTER_AUTHORIZATION_FAILED/);
+    r = await run('topics', 'list', '--command-config', configFile('wrong.properties', 'SCRAM-SHA-512', 'alice', 'wrong'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /SASL_AUTHENTICATION_FAILED|SASL authentication/);
+  } finally {
+    await secured.stop();
+    removeDir(secured.dataDir);
+    removeDir(dir);
+  }
+});
