@@ -195,6 +195,41 @@ test('DescribeAcls and DeleteAcls filters (kafkajs admin); ACLs survive a restar
   assert.equal(all.resources.reduce((n, r) => n + r.acls.length, 0), 5);
 });
 
+test('transactions need WRITE on the transactional id; idempotent producers WRITE on a topic', async () => {
+  await admin.createAcls({ acl: [allow('User:bob', Res.TRANSACTIONAL_ID, 'bob-tx', Op.WRITE)] });
+  const bob = kafka('bob', 'bob-secret');
+  const producer = bob.producer({ transactionalId: 'bob-tx', idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
+  await producer.connect();
+  const txn = await producer.transaction();
+  await txn.send({ topic: 'app-orders', messages: [{ value: 'in-txn' }] });
+  await txn.sendOffsets({ consumerGroupId: 'bob-readers', topics: [{ topic: 'app-orders', partitions: [{ partition: 0, offset: '1' }] }] });
+  await txn.commit();
+  await producer.disconnect();
+  const denied = bob.producer({ transactionalId: 'other-tx', idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+  const begin = async () => {
+    await denied.connect();
+    await denied.transaction();
+  };
+  // kafkajs reports its FindCoordinator refusal as "no coordinator"; the broker's answers say why.
+  assert.match(await protocolError(begin()), /ransactional|coordinator/i);
+  const { client } = await saslConnect(broker.port, 'SCRAM-SHA-512', 'bob', 'bob-secret');
+  try {
+    const init = await client.request(22, 4, { transactionalId: 'other-tx', transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
+    assert.equal(init.errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    const find = await client.request(10, 3, { key: 'other-tx', keyType: 1 });
+    assert.equal(find.errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  } finally {
+    client.close();
+  }
+  await denied.disconnect();
+  // alice may WRITE "secret": enough for an idempotent producer (KIP-679).
+  const idempotent = kafka('alice', 'alice-secret').producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
+  await idempotent.connect();
+  const [sent] = await idempotent.send({ topic: 'secret', messages: [{ value: 'once' }] });
+  assert.equal(sent!.errorCode, 0);
+  await idempotent.disconnect();
+});
+
 test('with no authorizer the ACL APIs answer SECURITY_DISABLED', async () => {
   const plain = await startTestBroker({ storage: 'memory' });
   try {
