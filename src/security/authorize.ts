@@ -8,7 +8,7 @@ import type { RequestContext } from '../broker/handler.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { AclOperation, CLUSTER_NAME, ResourceType } from './acl.js';
 
-export { AclOperation as Op, ResourceType as Resource } from './acl.js';
+export { AclOperation as Op, ResourceType as Resource, CLUSTER_NAME as CLUSTER } from './acl.js';
 
 export function allowed(ctx: RequestContext, operation: number, resourceType: number, name: string): boolean {
   const authorizer = ctx.broker.security.authorizer;
@@ -56,4 +56,29 @@ export function configAccessError(ctx: RequestContext, configResourceType: numbe
   if (ctx.broker.security.authorizer === null) return null;
   if (configResourceType === CONFIG_TOPIC) return allowed(ctx, operation, ResourceType.TOPIC, name) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
   return allowedOnCluster(ctx, operation) ? null : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+}
+
+/** The operations each resource type has, for KIP-430's authorized-operations answers. */
+const OPERATIONS_OF: Record<number, readonly number[]> = {
+  [ResourceType.TOPIC]: [AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE, AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS],
+  [ResourceType.GROUP]: [AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE],
+  [ResourceType.CLUSTER]: [
+    AclOperation.CREATE,
+    AclOperation.ALTER,
+    AclOperation.DESCRIBE,
+    AclOperation.CLUSTER_ACTION,
+    AclOperation.DESCRIBE_CONFIGS,
+    AclOperation.ALTER_CONFIGS,
+    AclOperation.IDEMPOTENT_WRITE,
+  ],
+};
+
+/**
+ * KIP-430: what the principal may do on a resource, as a bit field of `1 << operation`; every
+ * operation of the type when the authorizer is off, as Kafka answers without one.
+ */
+export function authorizedOperations(ctx: RequestContext, resourceType: number, name: string): number {
+  let bits = 0;
+  for (const operation of OPERATIONS_OF[resourceType] ?? []) if (allowed(ctx, operation, resourceType, name)) bits |= 1 << operation;
+  return bits;
 }

@@ -230,6 +230,28 @@ test('transactions need WRITE on the transactional id; idempotent producers WRIT
   await idempotent.disconnect();
 });
 
+test('authorized operations (KIP-430) in Metadata, DescribeGroups and DescribeCluster', async () => {
+  const bits = (...ops: number[]) => ops.reduce((b, op) => b | (1 << op), 0);
+  const { client } = await saslConnect(broker.port, 'SCRAM-SHA-512', 'bob', 'bob-secret');
+  try {
+    const metadata = await client.request(3, 9, { topics: [{ name: 'app-orders' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: true, includeTopicAuthorizedOperations: true });
+    // bob: READ and WRITE on app- (so DESCRIBE too), nothing on the cluster.
+    assert.equal(metadata.topics[0].topicAuthorizedOperations, bits(Op.READ, Op.WRITE, Op.DESCRIBE));
+    assert.equal(metadata.clusterAuthorizedOperations, 0);
+    const groups = await client.request(15, 5, { groups: ['bob-readers'], includeAuthorizedOperations: true });
+    assert.equal(groups.groups[0].authorizedOperations, bits(Op.READ, Op.DESCRIBE));
+  } finally {
+    client.close();
+  }
+  const { client: adminClient } = await saslConnect(broker.port, 'PLAIN', 'admin', 'admin-secret');
+  try {
+    const cluster = await adminClient.request(60, 0, { includeClusterAuthorizedOperations: true });
+    assert.equal(cluster.clusterAuthorizedOperations, bits(5, 7, 8, 9, 10, 11, 12));
+  } finally {
+    adminClient.close();
+  }
+});
+
 test('with no authorizer the ACL APIs answer SECURITY_DISABLED', async () => {
   const plain = await startTestBroker({ storage: 'memory' });
   try {

@@ -9,7 +9,7 @@ import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
 import { topicNameProblem } from '../topic-name.js';
-import { allowed, filterAllowed, mayCreateTopic, Op, Resource } from '../../security/authorize.js';
+import { allowed, authorizedOperations, CLUSTER, filterAllowed, mayCreateTopic, Op, Resource } from '../../security/authorize.js';
 
 type TopicMetadata = MetadataResponse['topics'][number];
 
@@ -24,13 +24,17 @@ export const handler: ApiHandler = {
     const broker = ctx.broker;
     const { host, port } = broker.advertisedListener;
     const topics = await describeTopics(ctx, request);
+    // KIP-430 (v8+): what the principal may do, when asked.
+    if (request.includeTopicAuthorizedOperations) {
+      for (const t of topics) if (t.errorCode === ErrorCode.NONE) t.topicAuthorizedOperations = authorizedOperations(ctx, Resource.TOPIC, t.name ?? '');
+    }
     return {
       throttleTimeMs: 0,
       brokers: [{ nodeId: broker.nodeId, host, port, rack: broker.config.rack }],
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       topics,
-      clusterAuthorizedOperations: OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? authorizedOperations(ctx, Resource.CLUSTER, CLUSTER) : OPERATIONS_OMITTED,
     };
   },
 };

@@ -5,7 +5,7 @@
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protocol/generated/index.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { allowed, Op, Resource } from '../../security/authorize.js';
+import { allowed, authorizedOperations, Op, Resource } from '../../security/authorize.js';
 
 /** Kafka's "authorized operations not requested" marker. */
 const OPERATIONS_OMITTED = -2147483648;
@@ -20,7 +20,7 @@ export const handler: ApiHandler = {
       throttleTimeMs: 0,
       groups: groups.map((g) =>
         allowed(ctx, Op.DESCRIBE, Resource.GROUP, g.groupId)
-          ? { ...g, authorizedOperations: OPERATIONS_OMITTED }
+          ? { ...g, authorizedOperations: request.includeAuthorizedOperations ? authorizedOperations(ctx, Resource.GROUP, g.groupId) : OPERATIONS_OMITTED }
           : { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, groupId: g.groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: OPERATIONS_OMITTED },
       ),
     };
