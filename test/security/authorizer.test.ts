@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AclOperation as Op, AclPermission, PatternType, ResourceType, bindingProblem, type AclBinding } from '../../src/security/acl.js';
+import { AclOperation as Op, AclPermission, PatternType, ResourceType, bindingProblem, filterProblem, type AclBinding } from '../../src/security/acl.js';
 import { AclStore, ACLS_FILE } from '../../src/security/acl-store.js';
 import { Authorizer, hostOf } from '../../src/security/authorizer.js';
 import { removeDir, tempDir } from '../helpers/broker.js';
@@ -96,6 +96,14 @@ test('bindings are validated as Kafka does', () => {
   assert.match(bindingProblem(acl({ operation: Op.ANY }))!.message, /operation/);
   assert.match(bindingProblem(acl({ principal: 'alice' }))!.message, /principal/);
   assert.match(bindingProblem(acl({ resourceType: ResourceType.CLUSTER, resourceName: 'c' }))!.message, /kafka-cluster/);
+  assert.match(bindingProblem(acl({ operation: 99 }))!.message, /operation/);
+  assert.match(bindingProblem(acl({ resourceType: -1 }))!.message, /resource type/);
+  const any = { resourceType: ResourceType.ANY, resourceName: null, patternType: PatternType.ANY, principal: null, host: null, operation: Op.ANY, permissionType: AclPermission.ANY };
+  assert.equal(filterProblem(any), null);
+  assert.match(filterProblem({ ...any, resourceType: ResourceType.UNKNOWN })!, /resource type/);
+  assert.match(filterProblem({ ...any, patternType: 42 })!, /pattern type/);
+  assert.match(filterProblem({ ...any, operation: Op.UNKNOWN })!, /operation/);
+  assert.match(filterProblem({ ...any, permissionType: 7 })!, /permission/);
 });
 
 test('the store filters like DescribeAcls (MATCH, ANY, LITERAL) and keeps ACLs in its file', async () => {
