@@ -1,6 +1,7 @@
 /**
  * The broker's security service: the listener's settings, SCRAM credentials, a SASL session per
- * connection and the TLS server options. Owned by the Broker (`broker.security`).
+ * connection, the TLS server options, the ACL authorizer, client quotas and per-IP connection
+ * limits. Owned by the Broker (`broker.security`).
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { TlsOptions } from 'node:tls';
@@ -22,7 +23,7 @@ export { Authorizer } from './authorizer.js';
 
 export interface SecurityServiceDeps {
   settings: SecuritySettings;
-  /** Where SCRAM credentials are kept; null = memory only. */
+  /** Where SCRAM credentials, ACLs and quotas are kept; null = memory only. */
   dataDir: string | null;
   randomBytes?: (size: number) => Buffer;
   clock?: () => number;
