@@ -188,6 +188,13 @@ export class Broker {
       socket.destroy();
       return;
     }
+    const ip = socket.remoteAddress ?? '';
+    if (!this.security.connectionLimits.tryAcquire(ip)) {
+      this.logger.warn({ client: `${ip}:${socket.remotePort}` }, 'refusing connection: max.connections.per.ip reached');
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => this.security.connectionLimits.release(ip));
     this.connections.add(new Connection(socket, this));
     this.logger.debug({ client: `${socket.remoteAddress}:${socket.remotePort}`, connections: this.connections.size }, 'connection opened');
   }

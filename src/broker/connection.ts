@@ -25,6 +25,7 @@ import type { Broker } from './broker.js';
 import { apiVersionsBody } from './api/18-api-versions.js';
 import { afterWriteOf, releaseBuffers, ResponseMemory, unreserve, type AfterWrite } from './response-memory.js';
 import { ANONYMOUS, principalFromCertificate, SASL_MAX_RECEIVE_BYTES, type SaslSession } from '../security/index.js';
+import { SASL_HANDSHAKE_KEY } from '../security/sasl-session.js';
 
 const API_VERSIONS_KEY = 18;
 
@@ -58,6 +59,13 @@ export class Connection {
   private readonly tlsPrincipal: string;
   /** Response bytes this connection makes the broker hold (response-memory.ts). */
   readonly responseMemory: ResponseMemory;
+  /**
+   * connection.failed.authentication.delay.ms: a failed SASL login's answer waits on this timer
+   * (cleared on close), so password guessing is slow while other connections go on.
+   */
+  private authFailure: { timer: NodeJS.Timeout | null; elapsed: boolean } | null = null;
+  /** Set while the channel is muted after a throttled response (KIP-219); cleared on close. */
+  private muteTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -81,6 +89,8 @@ export class Connection {
   close(reason?: string): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.authFailure?.timer) clearTimeout(this.authFailure.timer);
+    if (this.muteTimer) clearTimeout(this.muteTimer);
     if (reason) this.broker.logger.warn({ client: this.address }, `closing connection: ${reason}`);
     // Finished responses that will never be written; unfinished ones settle in complete().
     for (const slot of this.pending) if (slot.after) this.discard(slot.after);
@@ -106,7 +116,7 @@ export class Connection {
   }
 
   private onFrame(frame: Buffer, receivedMs: number): void {
-    if (this.sasl !== null && !this.sasl.authenticated && !this.saslGate(frame)) return;
+    if (this.sasl !== null && (this.sasl.state !== 'authenticated' || this.sasl.expires) && !this.saslGate(frame)) return;
     if (frame.length < 8) return this.close('request shorter than a header');
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
@@ -174,6 +184,8 @@ export class Connection {
     slot.after = after;
     if (response !== NO_RESPONSE) {
       slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, response);
+      const throttleMs = (response as { throttleTimeMs?: number }).throttleTimeMs;
+      if (throttleMs !== undefined && throttleMs > 0) this.mute(throttleMs);
     }
     this.flush();
   }
@@ -202,6 +214,7 @@ export class Connection {
 
   private flush(): void {
     if (this.pending.length === 0 || !this.pending[0]!.done) return;
+    if (this.sasl?.state === 'failed' && this.delayingAuthFailure(() => this.flush())) return;
     this.socket.cork();
     while (this.pending.length > 0 && this.pending[0]!.done) {
       const slot = this.pending.shift()!;
@@ -260,6 +273,13 @@ export class Connection {
    */
   private saslGate(frame: Buffer): boolean {
     const sasl = this.sasl!;
+    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
+    if (sasl.state === 'authenticated') {
+      // An expired session (connections.max.reauth.ms) may only start re-authenticating.
+      if (apiKey === SASL_HANDSHAKE_KEY || !sasl.expired()) return true;
+      this.close('SASL session expired without re-authentication');
+      return false;
+    }
     if (frame.length > SASL_MAX_RECEIVE_BYTES) {
       this.close(`SASL frame of ${frame.length} bytes exceeds ${SASL_MAX_RECEIVE_BYTES} before authentication`);
       return false;
@@ -268,7 +288,6 @@ export class Connection {
       this.onRawSaslToken(sasl, frame);
       return false;
     }
-    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
     if (!sasl.allows(apiKey)) {
       this.close(`request of api key ${apiKey} not allowed in SASL state ${sasl.state}`);
       return false;
@@ -279,16 +298,38 @@ export class Connection {
   /** SaslHandshake v0 clients send SASL tokens framed only by a size, and read them back so. */
   private onRawSaslToken(sasl: SaslSession, token: Buffer): void {
     const result = sasl.authenticate(token);
-    if (result.errorCode !== ErrorCode.NONE) return this.close(`SASL authentication failed: ${result.errorMessage}`);
+    if (result.errorCode !== ErrorCode.NONE) {
+      const reason = `SASL authentication failed: ${result.errorMessage}`;
+      if (!this.delayingAuthFailure(() => this.close(reason))) this.close(reason);
+      return;
+    }
     const size = Buffer.alloc(4);
     size.writeInt32BE(result.authBytes.length, 0);
     this.pending.push({ chunks: [size, result.authBytes], done: true, apiKey: -1, receivedMs: 0, readyMs: 0 });
     this.flush();
   }
 
+  /** True while a failed login's delay runs (reading stops); `then` runs once it has passed. */
+  private delayingAuthFailure(then: () => void): boolean {
+    const delayMs = this.broker.security.settings.failedAuthenticationDelayMs ?? 0;
+    if (delayMs <= 0 || this.authFailure?.elapsed) return false;
+    if (this.authFailure === null) {
+      const failure: { timer: NodeJS.Timeout | null; elapsed: boolean } = { timer: null, elapsed: false };
+      failure.timer = setTimeout(() => {
+        failure.timer = null;
+        failure.elapsed = true;
+        then();
+      }, delayMs);
+      this.authFailure = failure;
+      this.socket.pause();
+    }
+    return true;
+  }
+
   private endAfterWrites(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.muteTimer) clearTimeout(this.muteTimer);
     this.socket.end(() => this.socket.destroy());
     this.broker.connectionClosed(this);
   }
@@ -307,8 +348,18 @@ export class Connection {
     if (!this.paused || this.closed) return;
     if (this.pending.length < this.broker.config.queuedMaxRequests && this.socket.writableLength <= this.broker.responseMemoryMaxBytes) {
       this.paused = false;
-      this.socket.resume();
+      if (this.muteTimer === null) this.socket.resume();
     }
+  }
+
+  /** A throttled client's next request is not read until its throttle time has passed (KIP-219). */
+  private mute(throttleMs: number): void {
+    if (this.muteTimer) clearTimeout(this.muteTimer);
+    this.socket.pause();
+    this.muteTimer = setTimeout(() => {
+      this.muteTimer = null;
+      if (!this.paused && !this.closed) this.socket.resume();
+    }, throttleMs);
   }
 }
 

@@ -84,7 +84,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   let security: SecurityService;
   try {
     // SCRAM credentials live beside the data (memory storage keeps them in memory only).
-    security = new SecurityService({ settings: securitySettingsFromConfig(config), dataDir: storage === 'file' ? dataDir : null });
+    security = new SecurityService({ settings: securitySettingsFromConfig(config), dataDir: storage === 'file' ? dataDir : null, ...(options.clock ? { clock: options.clock } : {}) });
   } catch (err) {
     await store.close();
     throw err;

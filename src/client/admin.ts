@@ -14,6 +14,7 @@ import { decodeBatches } from '../records/record-batch.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './offsets.js';
 import { resolveClientOptions, type ClientOptions } from './options.js';
 import { withRetries } from './retry.js';
+import * as security from './admin-security.js';
 
 export type AdminOptions = ClientOptions;
 
@@ -463,6 +464,36 @@ export class Admin {
     const res = await conn.send(Api.offsetDelete, { groupId, topics: [...byTopic].map(([name, list]) => ({ name, partitions: list })) });
     throwIfError(res.errorCode, `delete offsets of group ${groupId}`);
     for (const t of res.topics) for (const p of t.partitions) throwIfError(p.errorCode, `delete offset ${t.name}-${p.partitionIndex} of group ${groupId}`);
+  }
+
+  // -- security: ACLs, SCRAM credentials, client quotas (admin-security.ts) ---------------------
+
+  async createAcls(acls: security.AclBinding[]): Promise<void> {
+    return security.createAcls(await this.cluster.anyConnection(), acls);
+  }
+
+  async describeAcls(filter: security.AclFilter): Promise<security.AclBinding[]> {
+    return security.describeAcls(await this.cluster.anyConnection(), filter);
+  }
+
+  async deleteAcls(filters: security.AclFilter[]): Promise<security.AclBinding[][]> {
+    return security.deleteAcls(await this.cluster.anyConnection(), filters);
+  }
+
+  async describeUserScramCredentials(users?: string[]): Promise<security.ScramCredentialInfo[]> {
+    return security.describeUserScramCredentials(await this.cluster.anyConnection(), users);
+  }
+
+  async alterUserScramCredentials(changes: Parameters<typeof security.alterUserScramCredentials>[1]): Promise<void> {
+    return security.alterUserScramCredentials(await this.cluster.anyConnection(), changes);
+  }
+
+  async describeClientQuotas(components: security.QuotaFilterComponent[], strict = false): ReturnType<typeof security.describeClientQuotas> {
+    return security.describeClientQuotas(await this.cluster.anyConnection(), components, strict);
+  }
+
+  async alterClientQuotas(entries: Parameters<typeof security.alterClientQuotas>[1], validateOnly = false): Promise<void> {
+    return security.alterClientQuotas(await this.cluster.anyConnection(), entries, validateOnly);
   }
 
   async close(): Promise<void> {

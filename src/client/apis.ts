@@ -37,6 +37,9 @@ export const Api = {
   syncGroup: def(14, 0, 5, g.encodeSyncGroupRequest, g.decodeSyncGroupResponse),
   describeGroups: def(15, 0, 5, g.encodeDescribeGroupsRequest, g.decodeDescribeGroupsResponse),
   listGroups: def(16, 0, 5, g.encodeListGroupsRequest, g.decodeListGroupsResponse),
+  // v0 sends raw SASL tokens; the client always uses v1 + SaslAuthenticate.
+  saslHandshake: def(17, 1, 1, g.encodeSaslHandshakeRequest, g.decodeSaslHandshakeResponse),
+  saslAuthenticate: def(36, 0, 2, g.encodeSaslAuthenticateRequest, g.decodeSaslAuthenticateResponse),
   apiVersions: def(18, 0, 3, g.encodeApiVersionsRequest, g.decodeApiVersionsResponse),
   createTopics: def(19, 0, 7, g.encodeCreateTopicsRequest, g.decodeCreateTopicsResponse),
   // v6+ may name topics by id; we always send names, which every version accepts.
@@ -50,12 +53,19 @@ export const Api = {
   // v5 bumps the epoch on every EndTxn (KIP-890 part 2), which this client does not follow.
   endTxn: def(26, 0, 4, g.encodeEndTxnRequest, g.decodeEndTxnResponse),
   txnOffsetCommit: def(28, 0, 4, g.encodeTxnOffsetCommitRequest, g.decodeTxnOffsetCommitResponse),
+  describeAcls: def(29, 1, 3, g.encodeDescribeAclsRequest, g.decodeDescribeAclsResponse),
+  createAcls: def(30, 1, 3, g.encodeCreateAclsRequest, g.decodeCreateAclsResponse),
+  deleteAcls: def(31, 1, 3, g.encodeDeleteAclsRequest, g.decodeDeleteAclsResponse),
   describeConfigs: def(32, 0, 4, g.encodeDescribeConfigsRequest, g.decodeDescribeConfigsResponse),
   alterConfigs: def(33, 0, 2, g.encodeAlterConfigsRequest, g.decodeAlterConfigsResponse),
   createPartitions: def(37, 0, 3, g.encodeCreatePartitionsRequest, g.decodeCreatePartitionsResponse),
   deleteGroups: def(42, 0, 2, g.encodeDeleteGroupsRequest, g.decodeDeleteGroupsResponse),
   incrementalAlterConfigs: def(44, 0, 1, g.encodeIncrementalAlterConfigsRequest, g.decodeIncrementalAlterConfigsResponse),
   offsetDelete: def(47, 0, 0, g.encodeOffsetDeleteRequest, g.decodeOffsetDeleteResponse),
+  describeClientQuotas: def(48, 0, 1, g.encodeDescribeClientQuotasRequest, g.decodeDescribeClientQuotasResponse),
+  alterClientQuotas: def(49, 0, 1, g.encodeAlterClientQuotasRequest, g.decodeAlterClientQuotasResponse),
+  describeUserScramCredentials: def(50, 0, 0, g.encodeDescribeUserScramCredentialsRequest, g.decodeDescribeUserScramCredentialsResponse),
+  alterUserScramCredentials: def(51, 0, 0, g.encodeAlterUserScramCredentialsRequest, g.decodeAlterUserScramCredentialsResponse),
   describeCluster: def(60, 0, 1, g.encodeDescribeClusterRequest, g.decodeDescribeClusterResponse),
 } as const;
 

@@ -97,6 +97,8 @@ export class Cluster {
       clientId: this.options.clientId,
       connectTimeoutMs: this.options.connectTimeoutMs,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      tls: this.options.tls,
+      sasl: this.options.sasl,
     });
     this.connections.set(key, opening);
     opening.then(

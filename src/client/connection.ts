@@ -6,7 +6,9 @@
  * A request timeout or socket error fails every pending request and closes the connection (as
  * Kafka's clients do): the pool opens a new one on next use.
  */
-import { Socket, connect } from 'node:net';
+import { Socket, connect, isIP } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
+import { saslAuthenticate, type SaslOptions } from './sasl.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { encodeRequestHeader, decodeResponseHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/generated/headers.js';
@@ -24,6 +26,10 @@ export interface ConnectionOptions {
   /** Sent in ApiVersions v3+. */
   softwareName?: string;
   softwareVersion?: string;
+  /** Connect over TLS with these options (null/absent: plaintext). */
+  tls?: TlsOptions | null;
+  /** Authenticate with SASL after ApiVersions (null/absent: no SASL). */
+  sasl?: SaslOptions | null;
 }
 
 interface Pending {
@@ -76,6 +82,7 @@ export class Connection {
     conn = new Connection(socket, options);
     try {
       await conn.negotiateVersions();
+      if (options.sasl) await saslAuthenticate(conn, options.sasl);
     } catch (err) {
       conn.close();
       throw err;
@@ -225,14 +232,20 @@ export function chooseVersions(brokerRanges: ReadonlyArray<{ apiKey: number; min
 
 function connectSocket(options: ConnectionOptions, frames: FrameReader): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    // onread: no 'data' events; the socket reads into FrameReader's buffers (frame-reader.ts).
-    // A transport without onread (TLS) feeds the same reader with push() from its 'data' events.
-    const socket = connect({ host: options.host, port: options.port, onread: { buffer: frames.nextBuffer, callback: frames.onRead } });
+    const secure = options.tls ?? null;
+    // SNI names a host, never an IP address (RFC 6066); the certificate is still checked against either.
+    const servername = isIP(options.host) ? undefined : options.host;
+    // Plain TCP: onread, no 'data' events; the socket reads into FrameReader's buffers
+    // (frame-reader.ts). TLS has no onread: its 'data' events feed the same reader with push().
+    const socket = secure
+      ? tlsConnect({ ...(servername ? { servername } : {}), ...secure, host: options.host, port: options.port })
+      : connect({ host: options.host, port: options.port, onread: { buffer: frames.nextBuffer, callback: frames.onRead } });
+    if (secure) socket.on('data', (chunk: Buffer) => frames.push(chunk));
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new ConnectionError(`could not connect to ${options.host}:${options.port} within ${options.connectTimeoutMs} ms`));
     }, options.connectTimeoutMs);
-    socket.once('connect', () => {
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
       resolve(socket);

@@ -1,4 +1,7 @@
 /** Options every client (Producer, Consumer, Admin) shares, with Kafka's defaults. */
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import type { SaslOptions } from './sasl.js';
+
 export interface ClientOptions {
   /** `host:port[,host:port...]` or a list of them. */
   bootstrapServers: string | string[];
@@ -16,6 +19,10 @@ export interface ClientOptions {
   /** Metadata older than this is refreshed on use. Default 300000 (metadata.max.age.ms). */
   metadataMaxAgeMs?: number;
   clock?: () => number;
+  /** TLS: true for the system CAs, or Node's tls.connect options (ca, cert, key, ...). */
+  ssl?: boolean | TlsOptions;
+  /** SASL PLAIN or SCRAM-SHA-256/512 after connecting. */
+  sasl?: SaslOptions;
 }
 
 export interface ResolvedClientOptions {
@@ -28,6 +35,8 @@ export interface ResolvedClientOptions {
   retryBackoffMaxMs: number;
   metadataMaxAgeMs: number;
   clock: () => number;
+  tls: TlsOptions | null;
+  sasl: SaslOptions | null;
 }
 
 export function resolveClientOptions(o: ClientOptions, defaultClientId: string): ResolvedClientOptions {
@@ -41,6 +50,8 @@ export function resolveClientOptions(o: ClientOptions, defaultClientId: string):
     retryBackoffMaxMs: o.retryBackoffMaxMs ?? 1000,
     metadataMaxAgeMs: o.metadataMaxAgeMs ?? 300_000,
     clock: o.clock ?? Date.now,
+    tls: o.ssl === true ? {} : o.ssl ? o.ssl : null,
+    sasl: o.sasl ?? null,
   };
 }
 

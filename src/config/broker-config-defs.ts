@@ -104,6 +104,37 @@ export const brokerConfigDefs = {
     importance: 'medium',
     doc: 'Brook extension: PLAIN users as user:password,user:password (instead of a JAAS config).',
   }),
+  saslOauthbearerUnsecuredTokensEnable: bool('sasl.oauthbearer.unsecured.tokens.enable', false, {
+    importance: 'medium',
+    doc: 'Brook extension: OAUTHBEARER accepts unsecured JWS tokens (alg none), for development; signed tokens are not supported.',
+  }),
+  saslOauthbearerSubClaimName: str('sasl.oauthbearer.sub.claim.name', 'sub', { importance: 'low', doc: 'OAUTHBEARER token claim naming the principal.' }),
+  saslOauthbearerClockSkewSeconds: int('sasl.oauthbearer.clock.skew.seconds', 30, {
+    validator: atLeast(0),
+    importance: 'low',
+    doc: 'Tolerated clock difference when checking OAUTHBEARER token times.',
+  }),
+  authorizerClassName: str('authorizer.class.name', '', {
+    importance: 'low',
+    doc: 'Any non-empty value (e.g. org.apache.kafka.metadata.authorizer.StandardAuthorizer) turns on Brook\'s built-in ACL authorizer.',
+  }),
+  superUsers: str('super.users', null, { importance: 'low', doc: 'Principals allowed everything by the authorizer, separated by semicolons: User:admin;User:ops.' }),
+  allowEveryoneIfNoAclFound: bool('allow.everyone.if.no.acl.found', false, {
+    importance: 'low',
+    doc: 'With the authorizer on, allow a request on a resource that has no ACL at all.',
+  }),
+  connectionsMaxReauthMs: long('connections.max.reauth.ms', 0, {
+    validator: atLeast(0),
+    importance: 'medium',
+    doc: 'SASL sessions must re-authenticate within this time (KIP-368); 0 = never.',
+  }),
+  connectionFailedAuthenticationDelayMs: int('connection.failed.authentication.delay.ms', 100, {
+    validator: atLeast(0),
+    importance: 'low',
+    doc: 'Delay of the answer to a failed SASL authentication, after which the connection is closed.',
+  }),
+  quotaWindowNum: int('quota.window.num', 11, { validator: atLeast(1), importance: 'low', doc: 'Samples kept for client quota rates.' }),
+  quotaWindowSizeSeconds: int('quota.window.size.seconds', 1, { validator: atLeast(1), importance: 'low', doc: 'Time span of one quota rate sample.' }),
   processRoles: list('process.roles', [], {
     validator: eachOneOf('broker', 'controller'),
     importance: 'low',

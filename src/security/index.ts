@@ -1,10 +1,16 @@
 /**
  * The broker's security service: the listener's settings, SCRAM credentials, a SASL session per
- * connection and the TLS server options. Owned by the Broker (`broker.security`).
+ * connection, the TLS server options, the ACL authorizer, client quotas and per-IP connection
+ * limits. Owned by the Broker (`broker.security`).
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { TlsOptions } from 'node:tls';
 import { CredentialStore } from './credential-store.js';
+import { AclStore } from './acl-store.js';
+import { Authorizer } from './authorizer.js';
+import { QuotaStore } from './quota-store.js';
+import { ClientQuotas } from './quotas.js';
+import { ConnectionLimits } from './connection-limits.js';
 import { SaslSession } from './sasl-session.js';
 import type { SecuritySettings } from './settings.js';
 
@@ -12,27 +18,46 @@ export { ANONYMOUS, principalFromCertificate, userPrincipal } from './principal.
 export { SaslSession, SASL_MAX_RECEIVE_BYTES } from './sasl-session.js';
 export { securitySettingsFromConfig, type SecuritySettings } from './settings.js';
 export { CredentialStore } from './credential-store.js';
+export { AclStore } from './acl-store.js';
+export { Authorizer } from './authorizer.js';
 
 export interface SecurityServiceDeps {
   settings: SecuritySettings;
-  /** Where SCRAM credentials are kept; null = memory only. */
+  /** Where SCRAM credentials, ACLs and quotas are kept; null = memory only. */
   dataDir: string | null;
   randomBytes?: (size: number) => Buffer;
+  clock?: () => number;
 }
 
 export class SecurityService {
   readonly settings: SecuritySettings;
   readonly credentials: CredentialStore;
+  readonly acls: AclStore;
+  /** The built-in ACL authorizer, or null when `authorizer.class.name` is unset (no checks at all). */
+  readonly authorizer: Authorizer | null;
+  /** Produce/fetch byte-rate quotas (AlterClientQuotas); record() costs nothing while none is set. */
+  readonly quotas: ClientQuotas;
+  /** `max.connections.per.ip`: the Broker asks before accepting a socket. */
+  readonly connectionLimits: ConnectionLimits;
   private readonly randomBytes: (size: number) => Buffer;
+  private readonly clock: () => number;
 
   constructor(deps: SecurityServiceDeps) {
     this.settings = deps.settings;
+    this.clock = deps.clock ?? Date.now;
     this.credentials = new CredentialStore(deps.dataDir);
+    this.acls = new AclStore(deps.dataDir);
+    this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
+    this.connectionLimits = new ConnectionLimits(deps.settings.maxConnectionsPerIp ?? 0x7fffffff, deps.settings.maxConnectionsPerIpOverrides ?? new Map());
+    // Kafka's defaults: 11 samples of 1 s.
+    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 }, this.clock);
     this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;
   }
 
-  load(): Promise<void> {
-    return this.credentials.load();
+  async load(): Promise<void> {
+    await this.credentials.load();
+    await this.acls.load();
+    await this.quotas.store.load();
   }
 
   get usesTls(): boolean {
@@ -47,6 +72,9 @@ export class SecurityService {
       plainUsers: this.settings.plainUsers,
       scramCredential: (user, mechanism) => this.credentials.get(user, mechanism),
       serverNonce: () => this.randomBytes(24).toString('base64url'),
+      oauthBearer: this.settings.oauthBearer ?? null,
+      clock: this.clock,
+      maxReauthMs: this.settings.maxReauthMs ?? 0,
     });
   }
 

@@ -15,8 +15,11 @@ import { readFileSync } from 'node:fs';
 import type { BrokerConfig, SecurityProtocol } from '../config/broker-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { parsePlainUsers } from './plain.js';
+import { parseSuperUsers, type AuthorizerSettings } from './authorizer.js';
+import type { RateWindow } from './quota-rate.js';
+import { parseConnectionOverrides } from './connection-limits.js';
 
-export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const;
 export type SaslMechanism = (typeof SUPPORTED_SASL_MECHANISMS)[number];
 
 export interface TlsSettings {
@@ -35,6 +38,19 @@ export interface SecuritySettings {
   /** Enabled and supported mechanisms; non-empty for SASL listeners. */
   saslMechanisms: readonly SaslMechanism[];
   plainUsers: ReadonlyMap<string, string>;
+  /** Unsecured-token OAUTHBEARER settings; set when OAUTHBEARER is enabled. */
+  oauthBearer?: { principalClaim: string; clockSkewMs: number } | null;
+  /** Set when `authorizer.class.name` is: the built-in ACL authorizer is on. */
+  authorizer?: AuthorizerSettings | null;
+  /** `connection.failed.authentication.delay.ms`; default 0 when absent (embedded settings). */
+  failedAuthenticationDelayMs?: number;
+  /** `connections.max.reauth.ms`: SASL sessions last this long before re-authenticating (0: forever). */
+  maxReauthMs?: number;
+  /** `quota.window.num` x `quota.window.size.seconds`: the span client quota rates are measured over. */
+  quotaWindow?: RateWindow;
+  /** `max.connections.per.ip` and its overrides (ip -> count). */
+  maxConnectionsPerIp?: number;
+  maxConnectionsPerIpOverrides?: ReadonlyMap<string, number>;
 }
 
 export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path: string) => Buffer = readFileSync): SecuritySettings {
@@ -47,6 +63,18 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
     tls: usesTls ? tlsSettingsOf(config, readFile) : null,
     saslMechanisms,
     plainUsers: saslMechanisms.includes('PLAIN') ? parsePlainUsers(config.saslPlainUsers) : new Map(),
+    oauthBearer: saslMechanisms.includes('OAUTHBEARER')
+      ? { principalClaim: config.saslOauthbearerSubClaimName, clockSkewMs: config.saslOauthbearerClockSkewSeconds * 1000 }
+      : null,
+    authorizer:
+      config.authorizerClassName.trim() === ''
+        ? null
+        : { superUsers: parseSuperUsers(config.superUsers), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound },
+    failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
+    maxReauthMs: config.connectionsMaxReauthMs,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnectionsPerIpOverrides: parseConnectionOverrides(config.maxConnectionsPerIpOverrides),
+    quotaWindow: { samples: config.quotaWindowNum, windowMs: config.quotaWindowSizeSeconds * 1000 },
   };
 }
 
@@ -58,6 +86,13 @@ function saslMechanismsOf(config: BrokerConfig): SaslMechanism[] {
       'sasl.enabled.mechanisms',
       config.saslEnabledMechanisms.join(','),
       `A SASL listener needs one of ${SUPPORTED_SASL_MECHANISMS.join(', ')}`,
+    );
+  }
+  if (supported.includes('OAUTHBEARER') && !config.saslOauthbearerUnsecuredTokensEnable) {
+    throw ConfigError.invalid(
+      'sasl.enabled.mechanisms',
+      config.saslEnabledMechanisms.join(','),
+      'OAUTHBEARER validates unsecured tokens only: set sasl.oauthbearer.unsecured.tokens.enable=true to accept them',
     );
   }
   return supported;

@@ -55,6 +55,12 @@ export class RawClient {
     this.socket.destroy();
   }
 
+  /** Runs `listener` when the connection closes (either side). */
+  onClose(listener: () => void): void {
+    if (this.socket.closed) listener();
+    else this.socket.once('close', listener);
+  }
+
   private onFrame(frame: Buffer): void {
     const correlationId = frame.readInt32BE(0);
     const waiting = this.waiting.get(correlationId);

@@ -22,7 +22,7 @@ test('before authentication only ApiVersions and SaslHandshake, then only SaslAu
   assert.equal(s.authenticated, true);
   assert.equal(s.principal, 'User:alice');
   assert.equal(s.allows(0), true);
-  // No re-authentication in this slice: a second exchange is an illegal state.
+  // Without connections.max.reauth.ms there is no re-authentication: a second exchange is an illegal state.
   assert.equal(s.handshake('PLAIN', 1).errorCode, ErrorCode.ILLEGAL_SASL_STATE);
   assert.equal(s.authenticate(Buffer.alloc(0)).errorCode, ErrorCode.ILLEGAL_SASL_STATE);
 });

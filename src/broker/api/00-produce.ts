@@ -13,6 +13,8 @@ import { NO_RESPONSE, type ApiHandler, type RequestContext } from '../handler.js
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
 import { appendTransactionAware } from '../../txn/produce-guard.js';
+import { allowed, mayCreateTopic, Op, Resource } from '../../security/authorize.js';
+import { PRODUCE_BYTE_RATE } from '../../security/quotas.js';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -23,19 +25,27 @@ export const handler: ApiHandler = {
   async handle(ctx: RequestContext, request: ProduceRequest): Promise<ProduceResponse | typeof NO_RESPONSE> {
     const acks = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
-    const responses = request.topicData.map((topicData) => ({
-      name: topicData.name,
-      partitionResponses: topicData.partitionData.map((data) =>
-        validAcks
-          ? produceToPartition(ctx.broker, ctx.apiVersion, request.transactionalId ?? null, topicData.name, data.index, data.records)
-          : Promise.resolve(partitionError(data.index, ErrorCode.INVALID_REQUIRED_ACKS, null)),
-      ),
-    }));
+    const txnId = request.transactionalId ?? null;
+    const txnDenied = txnId !== null && !allowed(ctx, Op.WRITE, Resource.TRANSACTIONAL_ID, txnId);
+    const responses = request.topicData.map((topicData) => {
+      const denied = txnDenied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : allowed(ctx, Op.WRITE, Resource.TOPIC, topicData.name) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      const mayCreate = ctx.broker.config.autoCreateTopicsEnable && mayCreateTopic(ctx, topicData.name);
+      return {
+        name: topicData.name,
+        partitionResponses: topicData.partitionData.map((data) =>
+          !validAcks
+            ? Promise.resolve(partitionError(data.index, ErrorCode.INVALID_REQUIRED_ACKS, null))
+            : denied !== null
+              ? Promise.resolve(partitionError(data.index, denied, null))
+              : produceToPartition(ctx.broker, ctx.apiVersion, txnId, topicData.name, data.index, data.records, mayCreate),
+        ),
+      };
+    });
     const settled = await Promise.all(
       responses.map(async (r) => ({ name: r.name, partitionResponses: await Promise.all(r.partitionResponses) })),
     );
     if (acks === 0) return NO_RESPONSE;
-    return { responses: settled, throttleTimeMs: 0 };
+    return { responses: settled, throttleTimeMs: produceThrottleMs(ctx, request) };
   },
 };
 
@@ -46,10 +56,11 @@ async function produceToPartition(
   topicName: string,
   index: number,
   records: Buffer | null,
+  mayCreate: boolean,
 ): Promise<PartitionResponse> {
   let topic: Topic | undefined = broker.topics.get(topicName);
   try {
-    if (!topic && broker.config.autoCreateTopicsEnable) topic = await broker.topics.getOrCreate(topicName, broker.config.numPartitions);
+    if (!topic && mayCreate) topic = await broker.topics.getOrCreate(topicName, broker.config.numPartitions);
   } catch (err) {
     if (err instanceof KafkaError) return partitionError(index, err.code, err.message);
     throw err;
@@ -89,6 +100,15 @@ async function produceToPartition(
     recordErrors: [],
     errorMessage: null,
   };
+}
+
+/** Records the request's record bytes against the client's produce quota (none set: no work). */
+function produceThrottleMs(ctx: RequestContext, request: ProduceRequest): number {
+  const quotas = ctx.broker.security.quotas;
+  if (quotas.store.isEmpty) return 0;
+  let bytes = 0;
+  for (const t of request.topicData) for (const p of t.partitionData) bytes += p.records?.length ?? 0;
+  return quotas.record(PRODUCE_BYTE_RATE, ctx.principal, ctx.clientId, bytes);
 }
 
 function partitionError(index: number, errorCode: number, message: string | null): PartitionResponse {

@@ -17,6 +17,8 @@ import type { Partition } from '../partition.js';
 import { abortedTransactions, endOfChunks, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
 import { trackRemote } from '../remote-time.js';
 import { AFTER_WRITE, releaseBuffers, type AfterWrite, type ResponseMemory } from '../response-memory.js';
+import { allowed, allowedOnCluster, Op, Resource } from '../../security/authorize.js';
+import { FETCH_BYTE_RATE } from '../../security/quotas.js';
 
 type TopicResponse = FetchResponse['responses'][number];
 type PartitionResponse = TopicResponse['partitions'][number];
@@ -42,6 +44,7 @@ export const handler: ApiHandler = {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
     const targets = resolveTargets(ctx.broker, request, ctx.apiVersion);
+    if (ctx.broker.security.authorizer !== null) denyUnauthorized(ctx, request, targets);
     const deadlineMs = ctx.broker.clock() + Math.max(0, request.maxWaitMs);
     // High watermarks seen before each read: an append that lands while the read is in flight
     // must wake the wait that follows, not leave it sleeping until max.wait.ms.
@@ -57,7 +60,10 @@ export const handler: ApiHandler = {
         seen = highWatermarks(targets);
         result = await readAll(ctx.broker, request, targets, held);
       }
-      const response: FetchResponse = { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+      // Consumers' fetched bytes count against their fetch quota (followers are not throttled).
+      const follower = (request.replicaState?.replicaId ?? request.replicaId ?? -1) >= 0;
+      const throttleTimeMs = follower ? 0 : ctx.broker.security.quotas.record(FETCH_BYTE_RATE, ctx.principal, ctx.clientId, result.bytes);
+      const response: FetchResponse = { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
       if (held.after.reservedBytes > 0 || held.after.releases.length > 0) Object.assign(response, { [AFTER_WRITE]: held.after });
       return response;
     } catch (err) {
@@ -97,6 +103,19 @@ function resolveTargets(broker: Broker, request: FetchRequest, version: number):
     }
   });
   return targets;
+}
+
+/** Consumers need READ on each topic; followers (replica id >= 0) CLUSTER_ACTION on the cluster. */
+function denyUnauthorized(ctx: RequestContext, request: FetchRequest, targets: Target[]): void {
+  const follower = (request.replicaState?.replicaId ?? request.replicaId ?? -1) >= 0;
+  const clusterOk = follower && allowedOnCluster(ctx, Op.CLUSTER_ACTION);
+  for (const target of targets) {
+    const name = target.partition?.topic ?? request.topics[target.topicIndex]?.topic;
+    if (!name) continue;
+    if (follower ? clusterOk : allowed(ctx, Op.READ, Resource.TOPIC, name)) continue;
+    target.partition = null;
+    target.errorCode = follower ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+  }
 }
 
 interface ReadOutcome {

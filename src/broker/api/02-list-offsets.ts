@@ -8,6 +8,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Partition } from '../partition.js';
 import { lastStableOffset, producerStateFor } from '../../txn/stable-offset.js';
+import { allowed, Op, Resource } from '../../security/authorize.js';
 import { decodeBatches } from '../../records/record-batch.js';
 
 type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number];
@@ -27,9 +28,11 @@ export const handler: ApiHandler = {
     const topics = await Promise.all(
       request.topics.map(async (t) => {
         const topic = ctx.broker.topics.get(t.name);
+        const denied = !allowed(ctx, Op.DESCRIBE, Resource.TOPIC, t.name);
         const partitions = await Promise.all(
           t.partitions.map((p) => {
             const partition = topic?.partitions[p.partitionIndex];
+            if (denied) return failure(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             if (!partition) return failure(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             return lookup(ctx, partition, p.timestamp, request.isolationLevel === READ_COMMITTED);
           }),

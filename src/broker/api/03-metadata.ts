@@ -9,6 +9,7 @@ import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Topic } from '../topics.js';
 import { topicNameProblem } from '../topic-name.js';
+import { allowed, authorizedOperations, CLUSTER, filterAllowed, mayCreateTopic, Op, Resource } from '../../security/authorize.js';
 
 type TopicMetadata = MetadataResponse['topics'][number];
 
@@ -23,13 +24,17 @@ export const handler: ApiHandler = {
     const broker = ctx.broker;
     const { host, port } = broker.advertisedListener;
     const topics = await describeTopics(ctx, request);
+    // KIP-430 (v8+): what the principal may do, when asked.
+    if (request.includeTopicAuthorizedOperations) {
+      for (const t of topics) if (t.errorCode === ErrorCode.NONE) t.topicAuthorizedOperations = authorizedOperations(ctx, Resource.TOPIC, t.name ?? '');
+    }
     return {
       throttleTimeMs: 0,
       brokers: [{ nodeId: broker.nodeId, host, port, rack: broker.config.rack }],
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       topics,
-      clusterAuthorizedOperations: OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? authorizedOperations(ctx, Resource.CLUSTER, CLUSTER) : OPERATIONS_OMITTED,
     };
   },
 };
@@ -39,11 +44,20 @@ async function describeTopics(ctx: RequestContext, request: MetadataRequest): Pr
   const requested = request.topics;
   // v0: an empty list means all topics; v1+: null means all topics.
   const all = requested === null || (ctx.apiVersion === 0 && requested.length === 0);
-  if (all) return broker.topics.list().map((t) => topicMetadata(broker, t));
+  // Topics the principal may not DESCRIBE are left out of a list of all topics.
+  if (all) return filterAllowed(ctx, Op.DESCRIBE, Resource.TOPIC, broker.topics.list(), (t) => t.name).map((t) => topicMetadata(broker, t));
   const mayCreate = broker.config.autoCreateTopicsEnable && (ctx.apiVersion < 4 || request.allowAutoTopicCreation !== false);
   return Promise.all(
     requested.map(async (wanted) => {
-      if (wanted.name === null || wanted.name === undefined) return lookupById(broker, wanted.topicId ?? NULL_TOPIC_ID);
+      if (wanted.name === null || wanted.name === undefined) {
+        const byId = lookupById(broker, wanted.topicId ?? NULL_TOPIC_ID);
+        return byId.name && !allowed(ctx, Op.DESCRIBE, Resource.TOPIC, byId.name) ? topicError(null, byId.topicId ?? NULL_TOPIC_ID, ErrorCode.TOPIC_AUTHORIZATION_FAILED) : byId;
+      }
+      if (!allowed(ctx, Op.DESCRIBE, Resource.TOPIC, wanted.name)) return topicError(wanted.name, NULL_TOPIC_ID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      // Auto-creation needs CREATE; without it a missing topic is TOPIC_AUTHORIZATION_FAILED, as Kafka.
+      if (mayCreate && !broker.topics.get(wanted.name) && !mayCreateTopic(ctx, wanted.name)) {
+        return topicError(wanted.name, NULL_TOPIC_ID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      }
       return lookupByName(broker, wanted.name, mayCreate);
     }),
   );

@@ -8,6 +8,7 @@ import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/gen
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { FetchResult } from '../../group/offset-manager.js';
+import { allowed, deniedTopics, Op, Resource } from '../../security/authorize.js';
 
 type TopicRequest = { name: string; partitionIndexes: number[] };
 
@@ -16,20 +17,39 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 9,
   handle(ctx: RequestContext, request: OffsetFetchRequest): OffsetFetchResponse {
-    const coordinator = ctx.broker.groups.coordinator;
     if (ctx.apiVersion >= 8) {
       const groups = (request.groups ?? []).map((g) => {
-        const result = coordinator.fetchOffsets(g.groupId, g.topics, request.requireStable ?? false);
+        const result = authorizedFetch(ctx, g.groupId, g.topics ?? null, request.requireStable ?? false);
         return { groupId: g.groupId, errorCode: result.errorCode, topics: result.topics };
       });
       return { throttleTimeMs: 0, groups };
     }
     const topics: TopicRequest[] | null = request.topics ?? (ctx.apiVersion >= 2 ? null : []);
-    const result = coordinator.fetchOffsets(request.groupId ?? '', topics, request.requireStable ?? false);
+    const result = authorizedFetch(ctx, request.groupId ?? '', topics, request.requireStable ?? false);
     if (ctx.apiVersion >= 2) return { throttleTimeMs: 0, errorCode: result.errorCode, topics: result.topics };
     return { throttleTimeMs: 0, topics: withPartitionErrors(result, topics ?? []) };
   },
 };
+
+/**
+ * DESCRIBE on the group, else GROUP_AUTHORIZATION_FAILED; topics without DESCRIBE are
+ * TOPIC_AUTHORIZATION_FAILED when asked for by name and left out of an all-topics answer.
+ */
+function authorizedFetch(ctx: RequestContext, groupId: string, topics: TopicRequest[] | null, requireStable: boolean): FetchResult {
+  if (!allowed(ctx, Op.DESCRIBE, Resource.GROUP, groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
+  const result = ctx.broker.groups.coordinator.fetchOffsets(groupId, topics, requireStable);
+  const denied = deniedTopics(ctx, Op.DESCRIBE, result.topics.map((t) => t.name));
+  if (denied.size === 0) return result;
+  const kept = result.topics.filter((t) => !denied.has(t.name) || topics !== null);
+  return {
+    errorCode: result.errorCode,
+    topics: kept.map((t) =>
+      denied.has(t.name)
+        ? { name: t.name, partitions: t.partitions.map((p) => ({ ...p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) }
+        : t,
+    ),
+  };
+}
 
 /** v0-v1 have no top-level error: a group error goes on every requested partition. */
 function withPartitionErrors(result: FetchResult, requested: TopicRequest[]): FetchResult['topics'] {

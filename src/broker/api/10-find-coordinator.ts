@@ -6,6 +6,7 @@
 import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { allowed, Op, Resource } from '../../security/authorize.js';
 
 type Coordinator = NonNullable<FindCoordinatorResponse['coordinators']>[number];
 
@@ -20,7 +21,7 @@ export const handler: ApiHandler = {
     const keyType = ctx.apiVersion >= 1 ? (request.keyType ?? GROUP_KEY_TYPE) : GROUP_KEY_TYPE;
     const keys = ctx.apiVersion >= 4 ? (request.coordinatorKeys ?? []) : [request.key ?? ''];
     const errorCode = await coordinatorError(ctx, keyType);
-    const coordinators = keys.map((key) => coordinator(ctx, key, errorCode));
+    const coordinators = keys.map((key) => coordinator(ctx, key, errorCode === ErrorCode.NONE ? keyAccessError(ctx, keyType, key) : errorCode));
     if (ctx.apiVersion >= 4) return { throttleTimeMs: 0, coordinators };
     const only = coordinators[0]!;
     return { throttleTimeMs: 0, errorCode: only.errorCode, errorMessage: only.errorMessage, nodeId: only.nodeId, host: only.host, port: only.port };
@@ -39,9 +40,17 @@ async function coordinatorError(ctx: RequestContext, keyType: number): Promise<n
   }
 }
 
+/** DESCRIBE on the group or transactional id the key names. */
+function keyAccessError(ctx: RequestContext, keyType: number, key: string): number {
+  if (keyType === TRANSACTION_KEY_TYPE) {
+    return allowed(ctx, Op.DESCRIBE, Resource.TRANSACTIONAL_ID, key) ? ErrorCode.NONE : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+  }
+  return allowed(ctx, Op.DESCRIBE, Resource.GROUP, key) ? ErrorCode.NONE : ErrorCode.GROUP_AUTHORIZATION_FAILED;
+}
+
 function coordinator(ctx: RequestContext, key: string, errorCode: number): Coordinator {
   if (errorCode !== ErrorCode.NONE) {
-    const message = errorCode === ErrorCode.INVALID_REQUEST ? 'Unknown coordinator key type' : 'The coordinator is not available.';
+    const message = errorCode === ErrorCode.INVALID_REQUEST ? 'Unknown coordinator key type' : errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE ? 'The coordinator is not available.' : null;
     return { key, nodeId: -1, host: '', port: -1, errorCode, errorMessage: message };
   }
   const { host, port } = ctx.broker.advertisedListener;

@@ -8,6 +8,8 @@ import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/generat
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Protocol } from '../../group/member.js';
 import { trackRemote } from '../remote-time.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { allowed, Op, Resource } from '../../security/authorize.js';
 
 export const handler: ApiHandler = {
   apiKey: 11,
@@ -15,6 +17,9 @@ export const handler: ApiHandler = {
   maxVersion: 9,
   async handle(ctx: RequestContext, request: JoinGroupRequest): Promise<JoinGroupResponse> {
     const v = ctx.apiVersion;
+    if (!allowed(ctx, Op.READ, Resource.GROUP, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolType: null, protocolName: v < 7 ? '' : null, leader: '', skipAssignment: false, memberId: request.memberId, members: [] };
+    }
     // v0 has no rebalance timeout: the session timeout bounds the rebalance, as in Kafka.
     const rebalanceTimeoutMs = v >= 1 && request.rebalanceTimeoutMs !== undefined && request.rebalanceTimeoutMs !== -1 ? request.rebalanceTimeoutMs : request.sessionTimeoutMs;
     // Parked until the rest of the group joins: remote time, as Kafka's purgatory.

@@ -5,6 +5,7 @@
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { allowed, Op, Resource } from '../../security/authorize.js';
 
 export const handler: ApiHandler = {
   apiKey: 13,
@@ -12,6 +13,7 @@ export const handler: ApiHandler = {
   maxVersion: 5,
   handle(ctx: RequestContext, request: LeaveGroupRequest): LeaveGroupResponse {
     const batch = ctx.apiVersion >= 3;
+    if (!allowed(ctx, Op.READ, Resource.GROUP, request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     const leaving = batch
       ? (request.members ?? []).map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null }))
       : [{ memberId: request.memberId ?? '', groupInstanceId: null }];

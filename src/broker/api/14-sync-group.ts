@@ -6,6 +6,8 @@
 import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/generated/index.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { trackRemote } from '../remote-time.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { allowed, Op, Resource } from '../../security/authorize.js';
 
 export const handler: ApiHandler = {
   apiKey: 14,
@@ -13,6 +15,9 @@ export const handler: ApiHandler = {
   maxVersion: 5,
   async handle(ctx: RequestContext, request: SyncGroupRequest): Promise<SyncGroupResponse> {
     const v = ctx.apiVersion;
+    if (!allowed(ctx, Op.READ, Resource.GROUP, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+    }
     // Parked until the leader's assignment is stored: remote time, as Kafka's purgatory.
     const result = await trackRemote(ctx, ctx.broker.groups.coordinator.syncGroup({
       groupId: request.groupId,

@@ -4,6 +4,8 @@
  */
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protocol/generated/index.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { allowed, authorizedOperations, Op, Resource } from '../../security/authorize.js';
 
 /** Kafka's "authorized operations not requested" marker. */
 const OPERATIONS_OMITTED = -2147483648;
@@ -16,7 +18,11 @@ export const handler: ApiHandler = {
     const groups = ctx.broker.groups.coordinator.describeGroups(request.groups);
     return {
       throttleTimeMs: 0,
-      groups: groups.map((g) => ({ ...g, authorizedOperations: OPERATIONS_OMITTED })),
+      groups: groups.map((g) =>
+        allowed(ctx, Op.DESCRIBE, Resource.GROUP, g.groupId)
+          ? { ...g, authorizedOperations: request.includeAuthorizedOperations ? authorizedOperations(ctx, Resource.GROUP, g.groupId) : OPERATIONS_OMITTED }
+          : { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, groupId: g.groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: OPERATIONS_OMITTED },
+      ),
     };
   },
 };

@@ -2,6 +2,7 @@
 import type { ListGroupsRequest, ListGroupsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { allowedOnCluster, filterAllowed, Op, Resource } from '../../security/authorize.js';
 
 export const handler: ApiHandler = {
   apiKey: 16,
@@ -10,6 +11,9 @@ export const handler: ApiHandler = {
   handle(ctx: RequestContext, request: ListGroupsRequest): ListGroupsResponse {
     const states = ctx.apiVersion >= 4 ? (request.statesFilter ?? []) : [];
     const types = ctx.apiVersion >= 5 ? (request.typesFilter ?? []) : [];
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: ctx.broker.groups.coordinator.listGroups(states, types) };
+    const groups = ctx.broker.groups.coordinator.listGroups(states, types);
+    // DESCRIBE on the cluster lists every group; otherwise only those the principal may DESCRIBE.
+    const visible = allowedOnCluster(ctx, Op.DESCRIBE) ? groups : filterAllowed(ctx, Op.DESCRIBE, Resource.GROUP, groups, (g) => g.groupId);
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: visible };
   },
 };

@@ -9,6 +9,8 @@ import { ZERO_UUID as NULL_TOPIC_ID } from '../../protocol/reader.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
+import { mayCreateTopic } from '../../security/authorize.js';
+
 type CreatableTopic = CreateTopicsRequest['topics'][number];
 type TopicResult = CreateTopicsResponse['topics'][number];
 
@@ -26,6 +28,10 @@ export const handler: ApiHandler = {
     for (const t of request.topics) {
       if ((seen.get(t.name) ?? 0) > 1) {
         topics.push(result(t.name, ErrorCode.INVALID_REQUEST, `Create topics request from client contains duplicate topic ${t.name}`));
+        continue;
+      }
+      if (!mayCreateTopic(ctx, t.name)) {
+        topics.push(result(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
         continue;
       }
       topics.push(await createOne(ctx.broker, t, request.validateOnly ?? false));

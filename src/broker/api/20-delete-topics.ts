@@ -5,6 +5,8 @@ import { ZERO_UUID as NULL_TOPIC_ID } from '../../protocol/reader.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 type TopicResult = DeleteTopicsResponse['responses'][number];
 
 
@@ -18,7 +20,14 @@ export const handler: ApiHandler = {
         ? (request.topics ?? []).map((t) => ({ name: t.name ?? null, topicId: t.topicId ?? NULL_TOPIC_ID }))
         : (request.topicNames ?? []).map((name) => ({ name, topicId: NULL_TOPIC_ID }));
     const responses: TopicResult[] = [];
-    for (const w of wanted) responses.push(await deleteOne(ctx.broker, w.name, w.topicId));
+    for (const w of wanted) {
+      const name = w.name ?? ctx.broker.topics.getById(w.topicId)?.name;
+      if (name !== undefined && !allowed(ctx, Op.DELETE, Resource.TOPIC, name)) {
+        responses.push({ name: w.name, topicId: w.topicId, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' });
+        continue;
+      }
+      responses.push(await deleteOne(ctx.broker, w.name, w.topicId));
+    }
     return { throttleTimeMs: 0, responses };
   },
 };

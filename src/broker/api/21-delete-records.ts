@@ -9,6 +9,8 @@ import { OffsetOutOfRangeError, isCompacted, deletesOldSegments } from '../../st
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 type PartitionResult = DeleteRecordsResponse['topics'][number]['partitions'][number];
 
 const HIGH_WATERMARK = -1;
@@ -21,7 +23,9 @@ export const handler: ApiHandler = {
     const topics = await Promise.all(
       request.topics.map(async (t) => ({
         name: t.name,
-        partitions: await Promise.all(t.partitions.map((p) => deleteOne(ctx.broker, t.name, p.partitionIndex, p.offset))),
+        partitions: allowed(ctx, Op.DELETE, Resource.TOPIC, t.name)
+          ? await Promise.all(t.partitions.map((p) => deleteOne(ctx.broker, t.name, p.partitionIndex, p.offset)))
+          : t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })),
       })),
     );
     return { throttleTimeMs: 0, topics };

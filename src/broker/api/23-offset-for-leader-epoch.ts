@@ -9,6 +9,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
+import { allowed, allowedOnCluster, Op, Resource } from '../../security/authorize.js';
+
 type EpochEndOffset = OffsetForLeaderEpochResponse['topics'][number]['partitions'][number];
 
 const LEADER_EPOCH = 0;
@@ -22,9 +24,14 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 4,
   handle(ctx: RequestContext, request: OffsetForLeaderEpochRequest): OffsetForLeaderEpochResponse {
+    // Consumers need DESCRIBE on the topic; followers (replica id >= 0) CLUSTER_ACTION.
+    const follower = (request.replicaId ?? -1) >= 0;
+    const clusterOk = follower && allowedOnCluster(ctx, Op.CLUSTER_ACTION);
     const topics = request.topics.map((t) => ({
       topic: t.topic,
-      partitions: t.partitions.map((p) => endOffsetFor(ctx.broker, t.topic, p.partition, p.currentLeaderEpoch ?? NO_EPOCH_CHECK, p.leaderEpoch)),
+      partitions: t.partitions.map((p) => !(follower ? clusterOk : allowed(ctx, Op.DESCRIBE, Resource.TOPIC, t.topic))
+        ? { errorCode: follower ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : ErrorCode.TOPIC_AUTHORIZATION_FAILED, partition: p.partition, leaderEpoch: -1, endOffset: -1 }
+        : endOffsetFor(ctx.broker, t.topic, p.partition, p.currentLeaderEpoch ?? NO_EPOCH_CHECK, p.leaderEpoch)),
     }));
     return { throttleTimeMs: 0, topics };
   },

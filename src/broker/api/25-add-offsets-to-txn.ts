@@ -8,12 +8,16 @@ import { offsetsPartitionFor, OFFSETS_TOPIC_NAME } from '../../txn/group-offsets
 import { fencedErrorForVersion } from '../../txn/fenced-error.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 25,
   minVersion: 0,
   maxVersion: 4,
   async handle(ctx: RequestContext, request: AddOffsetsToTxnRequest): Promise<AddOffsetsToTxnResponse> {
     const services = ctx.broker.txn;
+    if (!allowed(ctx, Op.WRITE, Resource.TRANSACTIONAL_ID, request.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
+    if (!allowed(ctx, Op.READ, Resource.GROUP, request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     try {
       await services.start();
       const partition = await offsetsPartitionFor(ctx.broker, request.groupId);

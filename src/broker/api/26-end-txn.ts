@@ -8,12 +8,15 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { fencedErrorForVersion } from '../../txn/fenced-error.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 26,
   minVersion: 0,
   maxVersion: 4,
   async handle(ctx: RequestContext, request: EndTxnRequest): Promise<EndTxnResponse> {
     const services = ctx.broker.txn;
+    if (!allowed(ctx, Op.WRITE, Resource.TRANSACTIONAL_ID, request.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     try {
       await services.start();
       const errorCode = await services.coordinator.endTxn(request.transactionalId, request.producerId, request.producerEpoch, request.committed);

@@ -7,12 +7,14 @@
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { allowedOnCluster, Op } from '../../security/authorize.js';
 
 export const handler: ApiHandler = {
   apiKey: 27,
   minVersion: 0,
   maxVersion: 1,
   async handle(ctx: RequestContext, request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse> {
+    const clusterOk = allowedOnCluster(ctx, Op.CLUSTER_ACTION);
     const markers = await Promise.all(
       request.markers.map(async (m) => ({
         producerId: m.producerId,
@@ -21,6 +23,7 @@ export const handler: ApiHandler = {
             name: t.name,
             partitions: await Promise.all(
               t.partitionIndexes.map(async (partitionIndex) => {
+                if (!clusterOk) return { partitionIndex, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED };
                 const partition = ctx.broker.topics.get(t.name)?.partitions[partitionIndex];
                 if (!partition) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
                 try {

@@ -10,6 +10,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
+import { allowed, deniedTopics, Op, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 28,
   minVersion: 0,
@@ -20,17 +22,22 @@ export const handler: ApiHandler = {
       topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(t.name, p.partitionIndex) })) })),
     });
     const services = ctx.broker.txn;
+    if (!allowed(ctx, Op.WRITE, Resource.TRANSACTIONAL_ID, request.transactionalId)) return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (!allowed(ctx, Op.READ, Resource.GROUP, request.groupId)) return answer(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const denied = deniedTopics(ctx, Op.READ, request.topics.map((t) => t.name));
     try {
       await services.start();
       const producerError = services.coordinator.checkTxnProducer(request.transactionalId, request.producerId, request.producerEpoch);
       if (producerError !== ErrorCode.NONE) return answer(() => producerError);
       const memberError = checkMember(ctx.broker, request);
       if (memberError !== ErrorCode.NONE) return answer(() => memberError);
-      const topics = await ctx.broker.groups.coordinator.commitTxnOffsets({
+      // Topics the principal may not read are answered TOPIC_AUTHORIZATION_FAILED and not written.
+      const allowedTopics = request.topics.filter((t) => !denied.has(t.name));
+      const written = await ctx.broker.groups.coordinator.commitTxnOffsets({
         groupId: request.groupId,
         producerId: request.producerId,
         producerEpoch: request.producerEpoch,
-        topics: request.topics.map((t) => ({
+        topics: allowedTopics.map((t) => ({
           name: t.name,
           partitions: t.partitions.map((p) => ({
             partitionIndex: p.partitionIndex,
@@ -41,7 +48,8 @@ export const handler: ApiHandler = {
           })),
         })),
       });
-      return { throttleTimeMs: 0, topics };
+      const refused = answer(() => ErrorCode.TOPIC_AUTHORIZATION_FAILED).topics.filter((t) => denied.has(t.name));
+      return { throttleTimeMs: 0, topics: [...written, ...refused] };
     } catch (err) {
       ctx.broker.logger.warn({ err: String(err) }, 'TxnOffsetCommit failed');
       return answer(() => ErrorCode.COORDINATOR_NOT_AVAILABLE);

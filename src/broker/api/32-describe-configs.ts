@@ -19,6 +19,8 @@ import {
   type DescribeOptions,
 } from './config-resources.js';
 
+import { configAccessError, Op } from '../../security/authorize.js';
+
 type Resource = DescribeConfigsRequest['resources'][number];
 type Result = DescribeConfigsResponse['results'][number];
 
@@ -31,7 +33,11 @@ export const handler: ApiHandler = {
       includeSynonyms: request.includeSynonyms ?? false,
       includeDocumentation: request.includeDocumentation ?? false,
     };
-    const results = request.resources.map((r) => describeOne(ctx.broker, r, { ...base, keys: r.configurationKeys }));
+    const results = request.resources.map((r) => {
+      const denied = configAccessError(ctx, r.resourceType, r.resourceName, Op.DESCRIBE_CONFIGS);
+      if (denied !== null) return { errorCode: denied, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };
+      return describeOne(ctx.broker, r, { ...base, keys: r.configurationKeys });
+    });
     return { throttleTimeMs: 0, results };
   },
 };

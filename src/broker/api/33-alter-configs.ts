@@ -19,6 +19,8 @@ import {
   topicResource,
 } from './config-resources.js';
 
+import { configAccessError, Op } from '../../security/authorize.js';
+
 type Resource = AlterConfigsRequest['resources'][number];
 type Response = AlterConfigsResponse['responses'][number];
 
@@ -29,7 +31,10 @@ export const handler: ApiHandler = {
   async handle(ctx: RequestContext, request: AlterConfigsRequest): Promise<AlterConfigsResponse> {
     const responses = await alterEachResource(
       request.resources,
-      (r) => alterOne(ctx.broker, r, request.validateOnly),
+      async (r) => {
+        const denied = configAccessError(ctx, r.resourceType, r.resourceName, Op.ALTER_CONFIGS);
+        return denied !== null ? resourceResponse(r, denied, null) : alterOne(ctx.broker, r, request.validateOnly);
+      },
       (r, err) => resourceResponse(r, err.code, err.message),
     );
     return { throttleTimeMs: 0, responses };

@@ -9,6 +9,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Topic } from '../topics.js';
 
+import { allowedOnCluster, Op } from '../../security/authorize.js';
+
 type TopicResult = DescribeLogDirsResponse['results'][number]['topics'][number];
 
 export const handler: ApiHandler = {
@@ -17,6 +19,7 @@ export const handler: ApiHandler = {
   maxVersion: 4,
   async handle(ctx: RequestContext, request: DescribeLogDirsRequest): Promise<DescribeLogDirsResponse> {
     const broker = ctx.broker;
+    if (!allowedOnCluster(ctx, Op.DESCRIBE)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
     const logDir = broker.topics.store.dataDir ?? broker.config.brokerConfig.effectiveLogDirs[0]!;
     const topics: TopicResult[] = [];
     if (request.topics === null) {

@@ -1,7 +1,8 @@
 /**
  * SaslAuthenticate v0-v2: one SASL token each way. A failed exchange answers
  * SASL_AUTHENTICATION_FAILED and the connection then closes (see Connection.flush).
- * session_lifetime_ms is 0: re-authentication (connections.max.reauth.ms) is not offered yet.
+ * session_lifetime_ms is what connections.max.reauth.ms leaves (0: no limit); the client must
+ * re-authenticate on the same connection before it runs out (KIP-368).
  */
 import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -19,6 +20,6 @@ export const handler: ApiHandler = {
     if (result.errorCode !== ErrorCode.NONE) {
       ctx.broker.logger.info({ client: ctx.clientAddress, error: result.errorMessage }, 'SASL authentication failed');
     }
-    return { ...result, sessionLifetimeMs: 0 };
+    return result;
   },
 };

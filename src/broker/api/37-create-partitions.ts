@@ -8,6 +8,8 @@ import { ErrorCode, KafkaError } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 type TopicRequest = CreatePartitionsRequest['topics'][number];
 type TopicResult = CreatePartitionsResponse['results'][number];
 
@@ -25,6 +27,10 @@ export const handler: ApiHandler = {
     for (const t of request.topics) {
       if ((seen.get(t.name) ?? 0) > 1) {
         results.push({ name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' });
+        continue;
+      }
+      if (!allowed(ctx, Op.ALTER, Resource.TOPIC, t.name)) {
+        results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' });
         continue;
       }
       results.push(await createOne(ctx.broker, t, request.validateOnly));

@@ -5,6 +5,9 @@
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../../protocol/generated/index.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
+import { ErrorCode } from '../../protocol/errors.js';
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 42,
   minVersion: 0,
@@ -12,7 +15,9 @@ export const handler: ApiHandler = {
   async handle(ctx: RequestContext, request: DeleteGroupsRequest): Promise<DeleteGroupsResponse> {
     // Each id is answered once even if the request repeats it.
     const ids = [...new Set(request.groupsNames)];
-    const results = await ctx.broker.groups.coordinator.deleteGroups(ids);
+    const permitted = ids.filter((id) => allowed(ctx, Op.DELETE, Resource.GROUP, id));
+    const deleted = await ctx.broker.groups.coordinator.deleteGroups(permitted);
+    const results = ids.map((groupId) => deleted.find((r) => r.groupId === groupId) ?? { groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED });
     return { throttleTimeMs: 0, results };
   },
 };

@@ -23,6 +23,8 @@ import {
   topicResource,
 } from './config-resources.js';
 
+import { configAccessError, Op } from '../../security/authorize.js';
+
 type Resource = IncrementalAlterConfigsRequest['resources'][number];
 type AlterableConfig = Resource['configs'][number];
 type Response = IncrementalAlterConfigsResponse['responses'][number];
@@ -40,7 +42,10 @@ export const handler: ApiHandler = {
   async handle(ctx: RequestContext, request: IncrementalAlterConfigsRequest): Promise<IncrementalAlterConfigsResponse> {
     const responses = await alterEachResource(
       request.resources,
-      (r) => alterOne(ctx.broker, r, request.validateOnly),
+      async (r) => {
+        const denied = configAccessError(ctx, r.resourceType, r.resourceName, Op.ALTER_CONFIGS);
+        return denied !== null ? resourceResponse(r, denied, null) : alterOne(ctx.broker, r, request.validateOnly);
+      },
       (r, err) => resourceResponse(r, err.code, err.message),
     );
     return { throttleTimeMs: 0, responses };

@@ -6,13 +6,21 @@
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../../protocol/generated/index.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
+import { ErrorCode } from '../../protocol/errors.js';
+import { allowed, deniedTopics, Op, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 47,
   minVersion: 0,
   maxVersion: 0,
   async handle(ctx: RequestContext, request: OffsetDeleteRequest): Promise<OffsetDeleteResponse> {
-    const topics = request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) }));
+    if (!allowed(ctx, Op.DELETE, Resource.GROUP, request.groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, throttleTimeMs: 0, topics: [] };
+    const denied = deniedTopics(ctx, Op.READ, request.topics.map((t) => t.name));
+    const topics = request.topics.filter((t) => !denied.has(t.name)).map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) }));
     const result = await ctx.broker.groups.coordinator.deleteOffsets(request.groupId, topics);
-    return { errorCode: result.errorCode, throttleTimeMs: 0, topics: result.topics };
+    const refused = request.topics
+      .filter((t) => denied.has(t.name))
+      .map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) }));
+    return { errorCode: result.errorCode, throttleTimeMs: 0, topics: refused.length === 0 ? result.topics : [...result.topics, ...refused] };
   },
 };

@@ -7,6 +7,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { SCRAM_CODE_BY_MECHANISM } from '../../security/scram.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
+import { allowedOnCluster, Op } from '../../security/authorize.js';
+
 type Result = DescribeUserScramCredentialsResponse['results'][number];
 
 export const handler: ApiHandler = {
@@ -14,6 +16,7 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 0,
   handle(ctx: RequestContext, request: DescribeUserScramCredentialsRequest): DescribeUserScramCredentialsResponse {
+    if (!allowedOnCluster(ctx, Op.DESCRIBE)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, results: [] };
     const all = ctx.broker.security.credentials.list();
     const names = request.users && request.users.length > 0 ? request.users.map((u) => u.name) : [...all.keys()].sort();
     const seen = new Map<string, number>();

@@ -15,6 +15,7 @@ import {
   type ScramMechanism,
 } from '../../security/scram.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { allowedOnCluster, Op } from '../../security/authorize.js';
 
 type Result = AlterUserScramCredentialsResponse['results'][number];
 interface Change {
@@ -33,6 +34,10 @@ export const handler: ApiHandler = {
   maxVersion: 0,
   async handle(ctx: RequestContext, request: AlterUserScramCredentialsRequest): Promise<AlterUserScramCredentialsResponse> {
     const store = ctx.broker.security.credentials;
+    if (!allowedOnCluster(ctx, Op.ALTER)) {
+      const users = [...new Set([...request.deletions, ...request.upsertions].map((c) => c.name))];
+      return { throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null })) };
+    }
     const changes: Change[] = [
       ...request.deletions.map((d) => ({ user: d.name, mechanismCode: d.mechanism, upsert: null })),
       ...request.upsertions.map((u) => ({ user: u.name, mechanismCode: u.mechanism, upsert: u })),

@@ -6,6 +6,8 @@ import type { ApiHandler, RequestContext } from '../handler.js';
 const BROKER_ENDPOINT = 1;
 const OPERATIONS_OMITTED = -2147483648;
 
+import { authorizedOperations, CLUSTER, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 60,
   minVersion: 0,
@@ -28,7 +30,7 @@ export const handler: ApiHandler = {
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       brokers: [{ brokerId: broker.nodeId, host, port, rack: broker.config.rack }],
-      clusterAuthorizedOperations: OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? authorizedOperations(ctx, Resource.CLUSTER, CLUSTER) : OPERATIONS_OMITTED,
     };
   },
 };

@@ -7,6 +7,8 @@ import type { DescribeProducersRequest, DescribeProducersResponse } from '../../
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 type PartitionResponse = DescribeProducersResponse['topics'][number]['partitions'][number];
 
 export const handler: ApiHandler = {
@@ -20,6 +22,7 @@ export const handler: ApiHandler = {
         name: t.name,
         partitions: await Promise.all(
           t.partitionIndexes.map(async (index): Promise<PartitionResponse> => {
+            if (!allowed(ctx, Op.READ, Resource.TOPIC, t.name)) return { partitionIndex: index, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null, activeProducers: [] };
             const partition = ctx.broker.topics.get(t.name)?.partitions[index];
             if (!partition) return { partitionIndex: index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] };
             const state = await states.for(partition).ready();

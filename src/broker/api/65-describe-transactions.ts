@@ -3,6 +3,8 @@ import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from '
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 65,
   minVersion: 0,
@@ -11,9 +13,11 @@ export const handler: ApiHandler = {
     const services = ctx.broker.txn;
     await services.start();
     const transactionStates = request.transactionalIds.map((transactionalId) => {
-      const meta = services.coordinator.describe(transactionalId);
+      const denied = !allowed(ctx, Op.DESCRIBE, Resource.TRANSACTIONAL_ID, transactionalId);
+      const meta = denied ? undefined : services.coordinator.describe(transactionalId);
       if (!meta) {
-        return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] };
+        const errorCode = denied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : ErrorCode.TRANSACTIONAL_ID_NOT_FOUND;
+        return { errorCode, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] };
       }
       return {
         errorCode: ErrorCode.NONE,

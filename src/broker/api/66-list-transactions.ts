@@ -7,6 +7,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { TXN_STATE_IDS, type TxnState } from '../../txn/coordinator.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
+import { allowed, Op, Resource } from '../../security/authorize.js';
+
 export const handler: ApiHandler = {
   apiKey: 66,
   minVersion: 0,
@@ -24,6 +26,7 @@ export const handler: ApiHandler = {
       .list()
       .filter((m) => request.stateFilters.length === 0 || states.has(m.state))
       .filter((m) => producerIds.size === 0 || producerIds.has(m.producerId))
+      .filter((m) => allowed(ctx, Op.DESCRIBE, Resource.TRANSACTIONAL_ID, m.transactionalId))
       .filter((m) => durationMs < 0 || (m.startTimestampMs >= 0 && now - m.startTimestampMs >= durationMs))
       .map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: m.state }));
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, unknownStateFilters, transactionStates };

@@ -25,6 +25,9 @@ import { handler as addOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { handler as endTxn } from './26-end-txn.js';
 import { handler as writeTxnMarkers } from './27-write-txn-markers.js';
 import { handler as txnOffsetCommit } from './28-txn-offset-commit.js';
+import { handler as describeAcls } from './29-describe-acls.js';
+import { handler as createAcls } from './30-create-acls.js';
+import { handler as deleteAcls } from './31-delete-acls.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
 import { handler as describeLogDirs } from './35-describe-log-dirs.js';
@@ -33,6 +36,8 @@ import { handler as createPartitions } from './37-create-partitions.js';
 import { handler as deleteGroups } from './42-delete-groups.js';
 import { handler as incrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { handler as offsetDelete } from './47-offset-delete.js';
+import { handler as describeClientQuotas } from './48-describe-client-quotas.js';
+import { handler as alterClientQuotas } from './49-alter-client-quotas.js';
 import { handler as describeUserScramCredentials } from './50-describe-user-scram-credentials.js';
 import { handler as alterUserScramCredentials } from './51-alter-user-scram-credentials.js';
 import { handler as describeCluster } from './60-describe-cluster.js';
@@ -66,6 +71,9 @@ export const handlers: ApiHandler[] = [
   endTxn,
   writeTxnMarkers,
   txnOffsetCommit,
+  describeAcls,
+  createAcls,
+  deleteAcls,
   describeConfigs,
   alterConfigs,
   describeLogDirs,
@@ -74,6 +82,8 @@ export const handlers: ApiHandler[] = [
   deleteGroups,
   incrementalAlterConfigs,
   offsetDelete,
+  describeClientQuotas,
+  alterClientQuotas,
   describeUserScramCredentials,
   alterUserScramCredentials,
   describeCluster,

@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientOptions } from '../../client/options.js';
+import { securityOptionsFromFile } from './command-config.js';
 
 export interface ToolIO {
   stdout: { write(text: string): unknown };
@@ -26,6 +27,8 @@ export class CliError extends Error {
 export interface ConnectionFlags {
   bootstrapServer: string;
   timeout: number;
+  /** Kafka tools' --command-config: a properties file with security.protocol, sasl.*, ssl.* (command-config.ts). */
+  commandConfig?: string;
 }
 
 export function parseIntFlag(value: string): number {
@@ -64,7 +67,8 @@ export function pairsToRecord(pairs: string[] | undefined, flag: string): Record
 export function withConnectionOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--bootstrap-server <host:port>', 'broker(s) to connect to, comma separated').default('localhost:9092').env('BROOK_BOOTSTRAP_SERVER'))
-    .addOption(new Option('--timeout <ms>', 'fail if the broker does not answer within this time').default(15000).argParser(parsePositiveInt));
+    .addOption(new Option('--timeout <ms>', 'fail if the broker does not answer within this time').default(15000).argParser(parsePositiveInt))
+    .addOption(new Option('--command-config <file>', 'client security properties (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.location, ...)').env('BROOK_COMMAND_CONFIG'));
 }
 
 export function clientOptions(flags: ConnectionFlags, clock: () => number): ClientOptions {
@@ -78,6 +82,7 @@ export function clientOptions(flags: ConnectionFlags, clock: () => number): Clie
     retryBackoffMs: 100,
     retryBackoffMaxMs: Math.max(100, Math.min(1000, timeoutMs / 8)),
     clock,
+    ...(flags.commandConfig !== undefined ? securityOptionsFromFile(flags.commandConfig) : {}),
   };
 }
 

@@ -12,6 +12,9 @@ import { groupsCommand } from './groups.js';
 import { perfCommand } from './perf.js';
 import { produceCommand } from './produce.js';
 import { topicsCommand } from './topics.js';
+import { aclsCommand } from './acls.js';
+import { usersCommand } from './users.js';
+import { quotasCommand } from './quotas.js';
 
 export { TOOL_COMMANDS } from './names.js';
 
@@ -42,7 +45,7 @@ export async function runTool(argv: readonly string[], io: ToolIO = defaultToolI
     writeErr: (s) => io.stderr.write(s),
     outputError: () => {},
   });
-  for (const cmd of [topicsCommand(io, run), produceCommand(io, run), consumeCommand(io, run), groupsCommand(io, run), configsCommand(io, run), perfCommand(io, run)]) {
+  for (const cmd of [topicsCommand(io, run), produceCommand(io, run), consumeCommand(io, run), groupsCommand(io, run), configsCommand(io, run), perfCommand(io, run), aclsCommand(io, run), usersCommand(io, run), quotasCommand(io, run)]) {
     program.addCommand(cmd);
   }
   // Commander errors (and help) must not exit the process on subcommands either.

@@ -6,4 +6,7 @@ export const TOOL_COMMANDS: ReadonlyMap<string, string> = new Map([
   ['groups', 'list, describe, reset offsets of and delete consumer groups'],
   ['configs', 'describe and alter topic and broker configs'],
   ['perf', 'producer and consumer throughput tests'],
+  ['acls', 'add, list and remove ACLs'],
+  ['users', 'manage users\' SCRAM credentials'],
+  ['quotas', 'set and describe client quotas'],
 ]);

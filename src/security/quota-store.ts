@@ -1,0 +1,94 @@
+/**
+ * Client quota configs by entity, in memory and, with a data dir, in
+ * `<dataDir>/brook-client-quotas.json`:
+ *
+ *   { "version": 1,
+ *     "entries": [ { "entity": { "user": "alice", "client-id": null },
+ *                    "quotas": { "producer_byte_rate": 1048576 } }, ... ] }
+ *
+ * An entity names a user, a client id, or both; a null name is that type's default
+ * (`<default>` in Kafka's tools). The file is replaced atomically with the whole set on every
+ * change (tmp, fsync, rename); memory storage keeps quotas in memory only.
+ */
+import { join } from 'node:path';
+import { readIfExists, SerialWriter } from './atomic-file.js';
+
+export const QUOTAS_FILE = 'brook-client-quotas.json';
+export const USER = 'user';
+export const CLIENT_ID = 'client-id';
+export const ENTITY_TYPES = [USER, CLIENT_ID] as const;
+/** The quota keys Kafka knows for users and client ids; the byte rates are enforced. */
+export const QUOTA_KEYS = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate'] as const;
+
+/** entity type -> name (null = default). Only the types the entity has are present. */
+export type QuotaEntity = ReadonlyMap<string, string | null>;
+
+export interface QuotaEntry {
+  entity: QuotaEntity;
+  quotas: Map<string, number>;
+}
+
+/** `user=alice,client-id=<default>`: one key per entity, types in a fixed order. */
+export function entityKey(entity: QuotaEntity): string {
+  return ENTITY_TYPES.filter((t) => entity.has(t))
+    .map((t) => `${t}=${entity.get(t) ?? '<default>'}`)
+    .join(',');
+}
+
+export class QuotaStore {
+  private readonly entries = new Map<string, QuotaEntry>();
+  private readonly writer: SerialWriter;
+  /** Bumped on every change, so lookups cached by the manager know when to drop. */
+  version = 0;
+
+  constructor(private readonly dir: string | null) {
+    this.writer = new SerialWriter(dir === null ? null : join(dir, QUOTAS_FILE));
+  }
+
+  async load(): Promise<void> {
+    if (this.dir === null) return;
+    const text = await readIfExists(join(this.dir, QUOTAS_FILE));
+    if (text === null) return;
+    const parsed = JSON.parse(text) as { version: number; entries: { entity: Record<string, string | null>; quotas: Record<string, number> }[] };
+    if (parsed.version !== 1) throw new Error(`${QUOTAS_FILE}: unknown version ${parsed.version}`);
+    for (const e of parsed.entries) {
+      const entity = new Map(Object.entries(e.entity));
+      this.entries.set(entityKey(entity), { entity, quotas: new Map(Object.entries(e.quotas)) });
+    }
+    this.version++;
+  }
+
+  get isEmpty(): boolean {
+    return this.entries.size === 0;
+  }
+
+  /** The value of `key` configured exactly on this entity key, if any. */
+  get(key: string, quotaKey: string): number | undefined {
+    return this.entries.get(key)?.quotas.get(quotaKey);
+  }
+
+  list(): QuotaEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** Sets (value) or removes (null) quota keys of each entity; resolves once durable. */
+  apply(changes: { entity: QuotaEntity; set: Map<string, number | null> }[]): Promise<void> {
+    for (const { entity, set } of changes) {
+      const key = entityKey(entity);
+      const entry = this.entries.get(key) ?? { entity, quotas: new Map<string, number>() };
+      for (const [quotaKey, value] of set) {
+        if (value === null) entry.quotas.delete(quotaKey);
+        else entry.quotas.set(quotaKey, value);
+      }
+      if (entry.quotas.size === 0) this.entries.delete(key);
+      else this.entries.set(key, entry);
+    }
+    this.version++;
+    return this.writer.write(this.serialise());
+  }
+
+  private serialise(): string {
+    const entries = [...this.entries.values()].map((e) => ({ entity: Object.fromEntries(e.entity), quotas: Object.fromEntries(e.quotas) }));
+    return JSON.stringify({ version: 1, entries }, null, 2) + '\n';
+  }
+}
