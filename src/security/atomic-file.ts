@@ -1,5 +1,13 @@
-/** Whole-file replacement that a crash cannot tear: write `<path>.tmp`, fsync, rename over `path`. */
-import { open, readFile, rename } from 'node:fs/promises';
+/**
+ * Whole-file replacement that a crash cannot tear: write `<path>.tmp`, fsync, rename over `path`,
+ * fsync the directory. Security files (credentials, ACLs, quotas) are created owner-only (0600),
+ * which is why this is not storage's writeFileAtomic.
+ */
+import { open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDir, nodeFileOps } from '../storage/file/fs-ops.js';
+
+export { readTextIfExists as readIfExists } from '../storage/file/atomic-file.js';
 
 export async function replaceFile(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp`;
@@ -11,16 +19,7 @@ export async function replaceFile(path: string, text: string): Promise<void> {
     await file.close();
   }
   await rename(tmp, path);
-}
-
-/** The file's text, or null when it does not exist. */
-export async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  await fsyncDir(nodeFileOps, dirname(path));
 }
 
 /**

@@ -8,8 +8,8 @@
  * replaced atomically (write to .tmp, fsync, rename) and changes are serialised, so a crash leaves
  * either the old or the new set.
  */
-import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readIfExists, replaceFile } from './atomic-file.js';
 import type { ScramCredential, ScramMechanism } from './scram.js';
 
 export const CREDENTIALS_FILE = 'brook-scram-credentials.json';
@@ -25,13 +25,8 @@ export class CredentialStore {
 
   async load(): Promise<void> {
     if (this.dir === null) return;
-    let text: string;
-    try {
-      text = await readFile(join(this.dir, CREDENTIALS_FILE), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
+    const text = await readIfExists(join(this.dir, CREDENTIALS_FILE));
+    if (text === null) return;
     const parsed = JSON.parse(text) as { version: number; users: Record<string, Record<string, StoredCredential>> };
     if (parsed.version !== 1) throw new Error(`${CREDENTIALS_FILE}: unknown version ${parsed.version}`);
     for (const [user, mechanisms] of Object.entries(parsed.users)) {
@@ -90,15 +85,6 @@ export class CredentialStore {
 
   private async write(text: string): Promise<void> {
     if (this.dir === null) return;
-    const path = join(this.dir, CREDENTIALS_FILE);
-    const tmp = `${path}.tmp`;
-    const file = await open(tmp, 'w', 0o600);
-    try {
-      await file.writeFile(text, 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
+    await replaceFile(join(this.dir, CREDENTIALS_FILE), text);
   }
 }

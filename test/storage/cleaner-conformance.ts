@@ -34,7 +34,7 @@ function fakeClock(startMs: number) {
 }
 
 /** Appends records i in [from, from + count) as batches of `perBatch`: key k(i % keys), value v(i). */
-async function update(log: PartitionLog, from: number, count: number, keys: number, perBatch: number, clockMs: number, tombstone = false) {
+export async function update(log: PartitionLog, from: number, count: number, keys: number, perBatch: number, clockMs: number, tombstone = false) {
   for (let b = from; b < from + count; b += perBatch) {
     const records = [];
     for (let i = b; i < Math.min(b + perBatch, from + count); i++) {
@@ -45,13 +45,13 @@ async function update(log: PartitionLog, from: number, count: number, keys: numb
   }
 }
 
-interface Rec { offset: number; key: string; value: string | null }
+export interface Rec { offset: number; key: string; value: string | null }
 
 /**
  * Every record from the log start, CRCs checked. A compacted log may end in a gap (the last
  * batches of a segment cleaned away): a read there returns nothing, as in Kafka, and ends the walk.
  */
-async function records(log: PartitionLog): Promise<Rec[]> {
+export async function records(log: PartitionLog): Promise<Rec[]> {
   const out: Rec[] = [];
   let offset = log.logStartOffset;
   while (offset < log.logEndOffset) {
@@ -70,7 +70,7 @@ async function records(log: PartitionLog): Promise<Rec[]> {
   return out;
 }
 
-async function cleanUntilIdle(store: LogStore, maxPasses = 100): Promise<number> {
+export async function cleanUntilIdle(store: LogStore, maxPasses = 100): Promise<number> {
   let passes = 0;
   while ((await store.runCleaner!()) !== null) if (++passes > maxPasses) throw new Error('cleaner never went idle');
   return passes;

@@ -15,6 +15,7 @@ import type { CleanStep } from '../../src/storage/cleaner/segment-cleaner.js';
 import { defaultLogConfig, type LogConfig } from '../../src/storage/types.js';
 import { infosOf } from './batches.js';
 import { removeTempDirs, tempDir } from './file-helpers.js';
+import { cleanUntilIdle, records, update } from './cleaner-conformance.js';
 
 after(removeTempDirs);
 
@@ -32,49 +33,6 @@ const config: LogConfig = {
 
 async function openStore(dataDir: string, clock: () => number, extra: Partial<ConstructorParameters<typeof FileLogStore>[0]> = {}) {
   return FileLogStore.open({ dataDir, clock, retentionCheckIntervalMs: 0, cleaner: { enabled: false, ...(extra.cleaner ?? {}) } });
-}
-
-/** Appends records i in [from, from + count) as batches of `perBatch`: key k(i % keys), value v(i). */
-async function update(log: FilePartitionLog, from: number, count: number, keys: number, perBatch: number, clockMs: number, tombstone = false) {
-  for (let b = from; b < from + count; b += perBatch) {
-    const records = [];
-    for (let i = b; i < Math.min(b + perBatch, from + count); i++) {
-      records.push({ key: Buffer.from(`k${i % keys}`), value: tombstone ? null : Buffer.from(`v${i}`), timestampMs: clockMs });
-    }
-    const batch = encodeBatch({ records });
-    await log.append(batch, infosOf(batch));
-  }
-}
-
-interface Rec { offset: number; key: string; value: string | null }
-
-/**
- * Every record from the log start, CRCs checked. A compacted log may end in a gap (the last
- * batches of a segment cleaned away): a read there returns nothing, as in Kafka, and ends the walk.
- */
-async function records(log: FilePartitionLog): Promise<Rec[]> {
-  const out: Rec[] = [];
-  let offset = log.logStartOffset;
-  while (offset < log.logEndOffset) {
-    const r = await log.read(offset, { maxBytes: 64 * 1024, minOneBatch: true });
-    if (r.bytes === 0) break;
-    for (const chunk of r.chunks) {
-      for (const batch of decodeBatches(chunk)) {
-        for (const rec of batch.isControl ? [] : batch.records) {
-          if (rec.offset < offset) continue;
-          out.push({ offset: rec.offset, key: rec.key!.toString(), value: rec.value ? rec.value.toString() : null });
-        }
-        offset = Math.max(offset, batch.lastOffset + 1);
-      }
-    }
-  }
-  return out;
-}
-
-async function cleanUntilIdle(store: FileLogStore, maxPasses = 100): Promise<number> {
-  let passes = 0;
-  while ((await store.runCleaner()) !== null) if (++passes > maxPasses) throw new Error('cleaner never went idle');
-  return passes;
 }
 
 describe('log cleaner (file store)', () => {

@@ -9,7 +9,7 @@
  * value = 1 byte (1 = matched) + the value bytes; null deletes.
  */
 import type { Serde } from '../serdes.js';
-import type { StateStore, StoreBuilder, StoreContext } from './state-store.js';
+import { type StateStore, type StoreBuilder, type StoreContext, storeKeyBytes } from './state-store.js';
 
 export interface BufferedRecord<V> {
   timestampMs: number;
@@ -118,9 +118,7 @@ export class JoinBufferStore<K, V> implements StateStore {
   }
 
   private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new TypeError(`store ${this.name}: null keys are not allowed`);
-    return bytes;
+    return storeKeyBytes(this.keySerde, this.topic, key, this.name);
   }
 }
 

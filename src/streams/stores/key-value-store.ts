@@ -3,7 +3,7 @@
  * like the bytes), so equal keys match however they were built; values are held deserialized.
  */
 import type { Serde } from '../serdes.js';
-import type { StateStore, StoreBuilder, StoreContext } from './state-store.js';
+import { type StateStore, type StoreBuilder, type StoreContext, storeKeyBytes } from './state-store.js';
 
 export interface KeyValueStore<K, V> extends StateStore {
   get(key: K): V | null;
@@ -91,9 +91,7 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new TypeError(`store ${this.name}: null keys are not allowed`);
-    return bytes;
+    return storeKeyBytes(this.keySerde, this.topic, key, this.name);
   }
 
   private keyString(key: K): string {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import type { Serde } from '../serdes.js';
 import type { KeyValueStore } from './key-value-store.js';
-import type { StoreBuilder, StoreContext, StoreLocation } from './state-store.js';
+import { type StoreBuilder, type StoreContext, type StoreLocation, storeKeyBytes } from './state-store.js';
 
 export class PersistentKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private readonly db: RootDatabase<Buffer, Buffer>;
@@ -95,9 +95,7 @@ export class PersistentKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new TypeError(`store ${this.name}: null keys are not allowed`);
-    return bytes;
+    return storeKeyBytes(this.keySerde, this.topic, key, this.name);
   }
 }
 

@@ -8,7 +8,7 @@
 import type { Serde } from '../serdes.js';
 import type { Windowed } from '../record.js';
 import { sessionWindowedSerde } from '../windows.js';
-import type { StateStore, StoreBuilder, StoreContext } from './state-store.js';
+import { type StateStore, type StoreBuilder, type StoreContext, storeKeyBytes } from './state-store.js';
 
 export interface Session<V> {
   startMs: number;
@@ -113,9 +113,7 @@ export class InMemorySessionStore<K, V> implements SessionStore<K, V> {
   }
 
   private keyString(key: K): string {
-    const bytes = this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new TypeError(`store ${this.name}: null keys are not allowed`);
-    return bytes.toString('latin1');
+    return storeKeyBytes(this.keySerde, this.topic, key, this.name).toString('latin1');
   }
 }
 

@@ -1,4 +1,5 @@
 /** What every state store offers the task that owns it. */
+import type { Serde } from '../serdes.js';
 
 /** Where a store writes its changes; the task routes them to the store's changelog partition. */
 export interface StoreContext {
@@ -29,6 +30,13 @@ export interface StoreBuilder<S extends StateStore = StateStore> {
   readonly name: string;
   readonly loggingEnabled: boolean;
   build(location?: StoreLocation): S;
+}
+
+/** A store key's bytes: what stores index and log by. Null keys are refused. */
+export function storeKeyBytes<K>(serde: Serde<K>, topic: string, key: K, storeName: string): Buffer {
+  const bytes = serde.serialize(topic, key);
+  if (bytes === null) throw new TypeError(`store ${storeName}: null keys are not allowed`);
+  return bytes;
 }
 
 /** The changelog topic Kafka Streams uses for a store; created with cleanup.policy=compact. */

@@ -6,7 +6,7 @@
  */
 import type { Serde } from '../serdes.js';
 import type { Change } from '../record.js';
-import type { StateStore, StoreBuilder, StoreContext } from './state-store.js';
+import { type StateStore, type StoreBuilder, type StoreContext, storeKeyBytes } from './state-store.js';
 
 export interface BufferedUpdate<V> {
   emitAtMs: number;
@@ -94,9 +94,7 @@ export class SuppressBufferStore<K, V> implements StateStore {
   }
 
   private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new TypeError(`store ${this.name}: null keys are not allowed`);
-    return bytes;
+    return storeKeyBytes(this.keySerde, this.topic, key, this.name);
   }
 }
 

@@ -4,7 +4,7 @@
  * Changelog key format: serialized key bytes followed by the 8-byte big-endian window start.
  */
 import type { Serde } from '../serdes.js';
-import type { StateStore, StoreBuilder, StoreContext } from './state-store.js';
+import { type StateStore, type StoreBuilder, type StoreContext, storeKeyBytes } from './state-store.js';
 
 export interface WindowStore<K, V> extends StateStore {
   readonly windowSizeMs: number;
@@ -113,9 +113,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   }
 
   private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new TypeError(`store ${this.name}: null keys are not allowed`);
-    return bytes;
+    return storeKeyBytes(this.keySerde, this.topic, key, this.name);
   }
 }
 
