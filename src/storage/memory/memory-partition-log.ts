@@ -6,8 +6,9 @@
  * Retention works on appended chunks where the file store works on segments: each append's
  * Buffer is the unit retention.ms / retention.bytes / DeleteRecords drop whole.
  */
-import { batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
-import { countRecords } from '../append-check.js';
+import { batchSize, setBatchBaseOffset, setBatchPartitionLeaderEpoch } from '../../records/batch-header.js';
+import { assignBatchEpochs, checkLeaderOffsets, countRecords } from '../append-check.js';
+import { LeaderEpochCache, type EpochEndOffset } from '../leader-epoch-cache.js';
 import { BatchList } from '../batch-list.js';
 import { logStartBreaches, retentionBytesBreaches, retentionMsBreaches, type SegmentSummary } from '../retention.js';
 import {
@@ -35,6 +36,8 @@ export class MemoryPartitionData {
   offsetOfMaxTimestamp = -1;
   /** PartitionLog.readStateFile / writeStateFile contents, by name. */
   readonly stateFiles = new Map<string, Buffer>();
+  /** Leader epochs and where each started (the file store's leader-epoch-checkpoint). */
+  readonly epochs = new LeaderEpochCache();
 }
 
 export class MemoryPartitionLog implements PartitionLog {
@@ -76,7 +79,15 @@ export class MemoryPartitionLog implements PartitionLog {
     this.config = { ...config };
   }
 
-  append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
+  append(batches: Buffer, infos: AppendInfo[], leaderEpoch?: number): Promise<AppendResult> {
+    return this.appendBatches(batches, infos, leaderEpoch, false);
+  }
+
+  appendAsFollower(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
+    return this.appendBatches(batches, infos, undefined, true);
+  }
+
+  private appendBatches(batches: Buffer, infos: AppendInfo[], leaderEpoch: number | undefined, keepOffsets: boolean): Promise<AppendResult> {
     if (this.closedFlag) return Promise.reject(new StorageFailedError(`${this.topic}-${this.partition} is closed`));
     const data = this.data;
     const baseOffset = data.nextOffset;
@@ -84,11 +95,19 @@ export class MemoryPartitionLog implements PartitionLog {
     if (records < 0) {
       return Promise.reject(new RangeError(`append: ${infos.length} infos do not describe ${batches.length} bytes of batches`));
     }
+    if (keepOffsets) {
+      const mismatch = checkLeaderOffsets(batches, infos, baseOffset);
+      if (mismatch) return Promise.reject(new RangeError(`appendAsFollower: ${mismatch}`));
+      assignBatchEpochs(data.epochs, batches);
+    } else if (leaderEpoch !== undefined && records > 0) {
+      data.epochs.assign(leaderEpoch, baseOffset);
+    }
     let maxTimestampMs = -1;
     let offset = baseOffset;
     let pos = 0;
     for (const info of infos) {
       setBatchBaseOffset(batches, pos, offset);
+      if (leaderEpoch !== undefined) setBatchPartitionLeaderEpoch(batches, pos, leaderEpoch);
       offset += info.recordCount;
       pos += batchSize(batches, pos);
       if (info.maxTimestampMs > maxTimestampMs) maxTimestampMs = info.maxTimestampMs;
@@ -158,7 +177,41 @@ export class MemoryPartitionLog implements PartitionLog {
     const data = this.data;
     for (let i = 0; i < count; i++) data.batches.shift();
     if (count > 0) data.startOffset = Math.max(data.startOffset, Math.min(data.batches.firstOffset, data.nextOffset));
+    data.epochs.truncateFromStart(data.startOffset);
     return count;
+  }
+
+  async truncateTo(offset: number): Promise<void> {
+    if (this.closedFlag) throw new StorageFailedError(`${this.topic}-${this.partition} is closed`);
+    const data = this.data;
+    if (offset >= data.nextOffset) return;
+    let end = data.batches.truncateAt(offset);
+    if (end < data.startOffset) {
+      data.batches.clear();
+      end = data.startOffset;
+    }
+    data.nextOffset = end;
+    data.epochs.truncateFromEnd(end);
+    const max = data.batches.maxTimestamp();
+    data.maxTimestampMs = max?.timestampMs ?? -1;
+    data.offsetOfMaxTimestamp = max?.offset ?? -1;
+  }
+
+  async assignLeaderEpoch(epoch: number, startOffset: number): Promise<void> {
+    this.data.epochs.assign(epoch, startOffset);
+  }
+
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.data.epochs.endOffsetFor(epoch, this.data.nextOffset);
+  }
+
+  get latestEpoch(): number {
+    return this.data.epochs.latestEpoch;
+  }
+
+  /** The epoch cache's entries (tests). */
+  get epochEntries() {
+    return this.data.epochs.list();
   }
 
   async readStateFile(name: string): Promise<Buffer | null> {
