@@ -30,6 +30,23 @@ export class Topic {
   }
 }
 
+/**
+ * Where topic changes are decided in cluster mode (etcd, src/cluster); absent on a single node.
+ * Each call resolves once the change is written there AND applied to this registry.
+ */
+export interface TopicAuthority {
+  createTopic(name: string, partitionCount: number, configs: Record<string, string>, placement?: TopicPlacement): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  addPartitions(name: string, count: number, assignments?: number[][]): Promise<void>;
+  alterConfigs(name: string, configs: Record<string, string>): Promise<void>;
+}
+
+/** How CreateTopics asked for replicas: a factor (-1 = default), or explicit broker lists. */
+export interface TopicPlacement {
+  replicationFactor?: number;
+  assignments?: number[][];
+}
+
 export interface TopicRegistryOptions {
   store: LogStore;
   /** Effective log settings for a topic with these overrides. */
@@ -44,6 +61,7 @@ export class TopicRegistry {
   /** Serialises catalogue changes: each waits for the previous one. */
   private changeChain: Promise<unknown> = Promise.resolve();
   private readonly random: (size: number) => Buffer;
+  private authority: TopicAuthority | null = null;
 
   constructor(private readonly options: TopicRegistryOptions) {
     this.random = options.randomBytes ?? randomBytes;
@@ -55,6 +73,56 @@ export class TopicRegistry {
       const topic = await this.openTopic(record);
       this.index(topic);
     }
+  }
+
+  /** Cluster mode: topic changes go through `authority`, which applies them here with applyRemote/removeRemote. */
+  useAuthority(authority: TopicAuthority): void {
+    this.authority = authority;
+  }
+
+  /**
+   * Cluster mode: makes the local topic match etcd's record (opens it, adds partitions, updates
+   * configs; a different topic id means the topic was deleted and re-created, so the old data goes).
+   */
+  applyRemote(record: TopicRecord): Promise<Topic> {
+    return this.serialise(async () => {
+      let topic = this.byName.get(record.name);
+      if (topic && topic.topicId !== record.topicId) {
+        await this.dropLocal(topic);
+        topic = undefined;
+      }
+      if (!topic) {
+        topic = await this.openTopic(record);
+        this.index(topic);
+      } else {
+        const logConfig = this.options.logConfigFor(record.configs);
+        for (let i = topic.partitions.length; i < record.partitionCount; i++) {
+          topic.partitions.push(new Partition(record.name, i, await this.options.store.openPartition(record.name, i, logConfig)));
+        }
+        if (!sameConfigs(topic.configs, record.configs)) {
+          const frozen = Object.freeze({ ...record.configs });
+          for (const p of topic.partitions) p.log.updateConfig(logConfig);
+          topic.configs = frozen;
+        }
+      }
+      await this.options.store.saveTopics(this.list().map((t) => t.record()));
+      return topic;
+    });
+  }
+
+  /** Cluster mode: the topic is gone from etcd; its local data goes too. */
+  removeRemote(name: string): Promise<void> {
+    return this.serialise(async () => {
+      const topic = this.byName.get(name);
+      if (topic) await this.dropLocal(topic);
+    });
+  }
+
+  private async dropLocal(topic: Topic): Promise<void> {
+    this.byName.delete(topic.name);
+    this.byId.delete(topic.topicId);
+    await this.options.store.saveTopics(this.list().map((t) => t.record()));
+    await Promise.all(topic.partitions.map((p) => this.options.store.deletePartition(topic.name, p.index)));
   }
 
   /** The store the topics live in (DescribeLogDirs reads its data dir). */
@@ -75,8 +143,9 @@ export class TopicRegistry {
   }
 
   /** Creates a topic; throws KafkaError (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, ...). */
-  create(name: string, partitionCount: number, configs: Record<string, string> = {}): Promise<Topic> {
+  create(name: string, partitionCount: number, configs: Record<string, string> = {}, placement?: TopicPlacement): Promise<Topic> {
     this.checkCreatable(name);
+    if (this.authority) return this.viaAuthority(name, this.authority.createTopic(name, partitionCount, configs, placement));
     return this.serialise(async () => {
       this.checkCreatable(name);
       const topic = await this.openTopic({ name, topicId: this.newTopicId(), partitionCount, configs });
@@ -105,6 +174,7 @@ export class TopicRegistry {
   }
 
   delete(name: string): Promise<void> {
+    if (this.authority) return this.authority.deleteTopic(name);
     return this.serialise(async () => {
       const topic = this.byName.get(name);
       if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
@@ -120,6 +190,7 @@ export class TopicRegistry {
    * first, then applied to the open logs and made visible by swapping the configs object.
    */
   alterConfigs(name: string, configs: Record<string, string>): Promise<Topic> {
+    if (this.authority) return this.viaAuthority(name, this.authority.alterConfigs(name, configs));
     return this.serialise(async () => {
       const topic = this.byName.get(name);
       if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
@@ -133,7 +204,8 @@ export class TopicRegistry {
   }
 
   /** CreatePartitions: grows a topic to `count` partitions (checked by the caller to be larger). */
-  addPartitions(name: string, count: number): Promise<Topic> {
+  addPartitions(name: string, count: number, assignments?: number[][]): Promise<Topic> {
+    if (this.authority) return this.viaAuthority(name, this.authority.addPartitions(name, count, assignments));
     return this.serialise(async () => {
       const topic = this.byName.get(name);
       if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
@@ -151,6 +223,13 @@ export class TopicRegistry {
       topic.partitions.push(...added);
       return topic;
     });
+  }
+
+  private async viaAuthority(name: string, change: Promise<void>): Promise<Topic> {
+    await change;
+    const topic = this.byName.get(name);
+    if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} is not available on this broker yet`);
+    return topic;
   }
 
   private checkCreatable(name: string): void {
@@ -193,4 +272,9 @@ export class TopicRegistry {
     this.changeChain = next.catch(() => undefined);
     return next;
   }
+}
+
+function sameConfigs(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
