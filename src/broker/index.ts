@@ -17,6 +17,8 @@ import { settingsFromConfig } from './settings.js';
 import { startBrokerMetricsEndpoint } from '../metrics/broker-endpoint.js';
 import { SecurityService, securitySettingsFromConfig } from '../security/index.js';
 import type { MetricsServer } from '../metrics/http-server.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
+import type { ReplicaRoleSink } from '../cluster/contract.js';
 
 export interface StartBrokerOptions {
   /** Parsed config, or Kafka-named properties (`{ 'num.partitions': '3' }`). */
@@ -39,6 +41,8 @@ export interface StartBrokerOptions {
   metricsPort?: number;
   /** Address of the metrics endpoint. Default: the broker's host. */
   metricsHost?: string;
+  /** Cluster mode: builds the replica manager; default the one in src/cluster/replication. */
+  replication?: (broker: Broker, cluster: ClusterNode) => ReplicaRoleSink;
 }
 
 export interface RunningBroker {
@@ -64,11 +68,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
   const storage = options.storage ?? 'file';
   const dataDir = resolve(options.dataDir ?? config.effectiveLogDirs[0]!);
+  // Cluster mode: etcd holds the cluster id every member shares, so it is known before the store opens.
+  const cluster = config.etcdEndpoints.length > 0 ? clusterNodeFor(config, logger) : null;
+  const expectedClusterId = cluster ? await connectCluster(cluster, config.clusterId) : config.clusterId;
   const store = await openStore(storage, dataDir, config, logger, options.clock);
-  const clusterId = await store.clusterId(() => config.clusterId ?? randomBytes(16).toString('base64url'));
-  if (config.clusterId !== null && config.clusterId !== clusterId) {
+  const clusterId = await store.clusterId(() => expectedClusterId ?? randomBytes(16).toString('base64url'));
+  if (expectedClusterId !== null && expectedClusterId !== clusterId) {
     await store.close();
-    throw new Error(`cluster.id ${config.clusterId} does not match ${clusterId} stored in ${dataDir}/meta.properties`);
+    await cluster?.session.close();
+    throw new Error(`cluster.id ${expectedClusterId} does not match ${clusterId} stored in ${dataDir}/meta.properties`);
   }
   let security: SecurityService;
   try {
@@ -78,12 +86,21 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     await store.close();
     throw err;
   }
-  const broker = new Broker({ settings: settingsFromConfig(config, clusterId), store, logger, security, ...(options.clock ? { clock: options.clock } : {}) });
+  const broker = new Broker({
+    settings: settingsFromConfig(config, clusterId),
+    store,
+    logger,
+    security,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(cluster ? { cluster } : {}),
+    ...(options.replication ? { replication: options.replication } : {}),
+  });
   const host = options.host ?? '127.0.0.1';
   try {
     await broker.start(host, options.port ?? 9092);
   } catch (err) {
     await store.close();
+    await cluster?.session.close();
     throw err;
   }
   let stopping: Promise<void> | null = null;
@@ -122,6 +139,31 @@ async function stopAll(broker: Broker, metrics: MetricsServer | null): Promise<v
 function configuredMetricsPort(config: BrokerConfig): number | null {
   const value = (config as unknown as { metricsPort?: number | null }).metricsPort;
   return typeof value === 'number' ? value : null;
+}
+
+function clusterNodeFor(config: BrokerConfig, logger: Logger): ClusterNode {
+  return new ClusterNode({
+    endpoints: [...config.etcdEndpoints],
+    nodeId: config.effectiveNodeId,
+    rack: config.brokerRack,
+    sessionTimeoutMs: config.brokerSessionTimeoutMs,
+    logger,
+    defaults: {
+      replicationFactor: config.defaultReplicationFactor,
+      offsetsTopicReplicationFactor: config.offsetsTopicReplicationFactor,
+      transactionStateLogReplicationFactor: config.transactionStateLogReplicationFactor,
+      uncleanLeaderElection: config.uncleanLeaderElectionEnable,
+    },
+  });
+}
+
+async function connectCluster(cluster: ClusterNode, configured: string | null): Promise<string> {
+  try {
+    return await cluster.connect(configured);
+  } catch (err) {
+    await cluster.session.close();
+    throw new Error(`cannot reach etcd at ${cluster.endpoints.join(',')}: ${(err as Error).message}`);
+  }
 }
 
 function openStore(storage: 'file' | 'memory', dataDir: string, config: BrokerConfig, logger: Logger, clock?: () => number): Promise<LogStore> {

@@ -21,6 +21,7 @@ import { decodeJson, encodePartition, encodeTopic, isPartition, type TopicDescri
 import { Controller } from './controller.js';
 import { placeReplicas } from './placement.js';
 import type { ClusterMetadata } from './metadata.js';
+import type { ProducerIdBlocks } from '../txn/producer-ids.js';
 
 export interface ClusterNodeOptions {
   endpoints: string[];
@@ -45,7 +46,7 @@ const APPLY_TIMEOUT_MS = 10_000;
 /** How long a stopping broker waits for the controller to move its leaderships away. */
 const SHUTDOWN_MOVE_TIMEOUT_MS = 5_000;
 
-export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority {
+export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, ProducerIdBlocks {
   readonly session: EtcdSession;
   clusterId = '';
   private controller!: Controller;
@@ -57,6 +58,10 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority {
 
   constructor(private readonly options: ClusterNodeOptions) {
     this.session = new EtcdSession({ endpoints: options.endpoints, nodeId: options.nodeId, sessionTimeoutMs: options.sessionTimeoutMs, logger: options.logger });
+  }
+
+  get endpoints(): readonly string[] {
+    return this.options.endpoints;
   }
 
   get localNodeId(): number {
@@ -149,6 +154,23 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority {
         return next;
       }
       if (attempt >= 3) return stored;
+    }
+  }
+
+  // --- ProducerIdBlocks (src/txn) ------------------------------------------------------------------
+
+  /** Claims [start, start+blockSize) of the cluster's producer ids with a CAS on the shared counter. */
+  async claim(blockSize: number): Promise<number> {
+    const { client, keys } = this.session;
+    const key = keys.producerIdBlock;
+    for (;;) {
+      const kv = (await client.get(key).exec()).kvs[0];
+      const start = kv ? Number(kv.value.toString()) : 0;
+      const next = String(start + blockSize);
+      const result = kv
+        ? await client.if(key, 'Mod', '==', kv.mod_revision).then(client.put(key).value(next)).commit()
+        : await client.if(key, 'Create', '==', 0).then(client.put(key).value(next)).commit();
+      if (result.succeeded) return start;
     }
   }
 

@@ -6,6 +6,8 @@
  *                                            (TTL = broker.session.timeout.ms); gone when the broker dies
  *   /brook/<cluster id>/controller           {"nodeId"}: the elected controller, attached to its lease;
  *                                            created only if absent (CAS on create revision 0)
+ *   /brook/<cluster id>/producer-id-block    decimal text: the first producer id not yet claimed; brokers claim
+ *                                            blocks by CAS-incrementing it (Kafka's AllocateProducerIds)
  *   /brook/<cluster id>/topics/<topic>       {"name","topicId","partitionCount","configs"}: a topic; created only
  *                                            if absent, together with all its partition keys in one transaction
  *   /brook/<cluster id>/partitions/<topic>/<partition>
@@ -42,6 +44,10 @@ export class ClusterKeys {
 
   get controller(): string {
     return `${this.prefix}controller`;
+  }
+
+  get producerIdBlock(): string {
+    return `${this.prefix}producer-id-block`;
   }
 
   topic(name: string): string {

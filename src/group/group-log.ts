@@ -56,11 +56,12 @@ export class TopicGroupLog implements GroupLog {
     return this.ensureTopic().then((t) => this.appendTo(t, partition, records));
   }
 
-  /** Replays every record of every partition, oldest first. */
-  async load(replay: ReplayFn): Promise<void> {
+  /** Replays every record of every partition (or of partition `only`), oldest first. */
+  async load(replay: ReplayFn, only?: number): Promise<void> {
     const topic = this.options.topics.get(OFFSETS_TOPIC);
     if (!topic) return;
     for (const partition of topic.partitions) {
+      if (only !== undefined && partition.index !== only) continue;
       let offset = partition.logStartOffset;
       while (offset < partition.logEndOffset) {
         const read = await partition.log.read(offset, { maxBytes: LOAD_READ_BYTES, minOneBatch: true });

@@ -53,6 +53,20 @@ export class GroupService {
     return this.coordinator.load((replay) => this.log.load((_partition, key, value) => replay(key, value)));
   }
 
+  /**
+   * Cluster mode: this broker just became leader of `partition` of __consumer_offsets; replays it
+   * so the groups stored there reflect what other leaders wrote meanwhile (latest record wins).
+   */
+  async loadPartition(partition: number): Promise<void> {
+    await this.log.load((_partition, key, value) => {
+      try {
+        this.coordinator.replay(key, value);
+      } catch {
+        // malformed records were already reported by the full load
+      }
+    }, partition);
+  }
+
   /** Creates __consumer_offsets if needed, as Kafka does on the first FindCoordinator. */
   async ensureOffsetsTopic(): Promise<void> {
     await this.log.ensureTopic();

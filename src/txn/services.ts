@@ -44,7 +44,8 @@ export class TxnServices {
       clock,
       logger,
     });
-    this.producerIds = new ProducerIdManager(stateFileProducerIdStore(() => this.stateLog.stateFile(PRODUCER_ID_BLOCK_FILE)), settings.producerIdBlockSize);
+    const idBlocks = broker.cluster ?? stateFileProducerIdStore(() => this.stateLog.stateFile(PRODUCER_ID_BLOCK_FILE));
+    this.producerIds = new ProducerIdManager(idBlocks, settings.producerIdBlockSize);
     this.pendingOffsets = new PendingTxnOffsets({ write: (id, group, value) => this.stateLog.appendPendingOffsets(id, group, value) }, logger);
     const offsetsSink = groupOffsetsSink(broker);
     this.coordinator = new TransactionCoordinator({
