@@ -23,6 +23,8 @@ export interface TopicSettings {
   timestampAfterMaxMs: number;
   /** `cleanup.policy` includes compact. */
   compacted: boolean;
+  /** `min.insync.replicas`: ISR members an acks=all produce needs (cluster mode). */
+  minInsyncReplicas: number;
 }
 
 export interface BrokerSettings {
@@ -83,6 +85,7 @@ export function settingsFromConfig(config: BrokerConfig, clusterId: string): Bro
         timestampBeforeMaxMs: Math.min(topic.messageTimestampBeforeMaxMs, differenceMaxMs),
         timestampAfterMaxMs: Math.min(topic.messageTimestampAfterMaxMs, differenceMaxMs),
         compacted: topic.cleanupPolicy.includes('compact'),
+        minInsyncReplicas: topic.minInsyncReplicas,
       };
       cache.set(overrides, settings);
       return settings;

@@ -5,6 +5,9 @@
  * kept: every response carries session id 0, which tells clients to send full requests.
  * read_committed (isolation level 1) reads up to the last stable offset and gets the aborted
  * transactions of what it read, which the client skips (src/txn owns both).
+ * Cluster mode: a Fetch from a follower (replica id >= 0) is served by replication (read to the
+ * log end, progress reported to the leader side); consumers get NOT_LEADER_OR_FOLLOWER /
+ * FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH from the currentLeaderEpoch check.
  */
 import type { FetchRequest, FetchResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -13,6 +16,7 @@ import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
 import { abortedTransactions, lastStableOffset, producerStateFor, type AbortedTransaction } from '../../txn/stable-offset.js';
+import { fetchReplicaId, replicationOf, serveReplicaFetch } from '../../cluster/replication/broker-api.js';
 
 type TopicResponse = FetchResponse['responses'][number];
 type PartitionResponse = TopicResponse['partitions'][number];
@@ -37,6 +41,8 @@ export const handler: ApiHandler = {
     if (request.sessionId !== 0 && request.sessionId !== undefined) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
+    const replication = replicationOf(ctx.broker);
+    if (replication && fetchReplicaId(request, ctx.apiVersion) >= 0) return serveReplicaFetch(ctx.broker, replication, request, ctx.apiVersion);
     const targets = resolveTargets(ctx.broker, request, ctx.apiVersion);
     const deadlineMs = ctx.broker.clock() + Math.max(0, request.maxWaitMs);
     // High watermarks seen before each read: an append that lands while the read is in flight
@@ -58,15 +64,21 @@ function resolveTargets(broker: Broker, request: FetchRequest, version: number):
   request.topics.forEach((fetchTopic, topicIndex) => {
     const topic = version >= 13 ? broker.topics.getById(fetchTopic.topicId ?? '') : broker.topics.get(fetchTopic.topic ?? '');
     const missing = version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const replication = replicationOf(broker);
     for (const p of fetchTopic.partitions) {
-      const partition = topic?.partitions[p.partition] ?? null;
+      let partition = topic?.partitions[p.partition] ?? null;
+      let errorCode: number = partition ? ErrorCode.NONE : topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : missing;
+      if (partition && replication) {
+        errorCode = replication.checkLeaderEpoch(partition.topic, partition.index, p.currentLeaderEpoch ?? -1);
+        if (errorCode !== ErrorCode.NONE) partition = null;
+      }
       targets.push({
         topicIndex,
         partitionIndex: p.partition,
         fetchOffset: p.fetchOffset,
         maxBytes: p.partitionMaxBytes,
         partition,
-        errorCode: partition ? ErrorCode.NONE : topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : missing,
+        errorCode,
       });
     }
   });

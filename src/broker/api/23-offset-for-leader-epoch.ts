@@ -3,11 +3,14 @@
  * created, in leader epoch 0 (what Metadata reports): the end offset of epoch 0 is the log end
  * offset. A later epoch is unknown (Kafka's UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET answer); a
  * client claiming a newer current epoch gets UNKNOWN_LEADER_EPOCH, an older one FENCED_LEADER_EPOCH.
+ * Cluster mode: answered by replication from the partition's leader epoch cache (followers ask
+ * this before fetching, to find where their log diverged).
  */
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
+import { replicationOf } from '../../cluster/replication/broker-api.js';
 
 type EpochEndOffset = OffsetForLeaderEpochResponse['topics'][number]['partitions'][number];
 
@@ -22,6 +25,18 @@ export const handler: ApiHandler = {
   minVersion: 0,
   maxVersion: 4,
   handle(ctx: RequestContext, request: OffsetForLeaderEpochRequest): OffsetForLeaderEpochResponse {
+    const replication = replicationOf(ctx.broker);
+    if (replication) {
+      return {
+        throttleTimeMs: 0,
+        topics: request.topics.map((t) => ({
+          topic: t.topic,
+          partitions: replication
+            .offsetsForLeaderEpoch(t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch ?? NO_EPOCH_CHECK, leaderEpoch: p.leaderEpoch })))
+            .map((a) => ({ errorCode: a.errorCode, partition: a.partition, leaderEpoch: a.leaderEpoch, endOffset: a.endOffset })),
+        })),
+      };
+    }
     const topics = request.topics.map((t) => ({
       topic: t.topic,
       partitions: t.partitions.map((p) => endOffsetFor(ctx.broker, t.topic, p.partition, p.currentLeaderEpoch ?? NO_EPOCH_CHECK, p.leaderEpoch)),
