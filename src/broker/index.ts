@@ -19,6 +19,7 @@ import { SecurityService, securitySettingsFromConfig } from '../security/index.j
 import type { MetricsServer } from '../metrics/http-server.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
 import type { ReplicaRoleSink } from '../cluster/contract.js';
+import { createReplicaManager } from '../cluster/replication/index.js';
 
 export interface StartBrokerOptions {
   /** Parsed config, or Kafka-named properties (`{ 'num.partitions': '3' }`). */
@@ -93,7 +94,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     security,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(cluster ? { cluster } : {}),
-    ...(options.replication ? { replication: options.replication } : {}),
+    replication: options.replication ?? ((b, c) => createReplicaManager(b, c, { replicaLagTimeMaxMs: config.replicaLagTimeMaxMs })),
   });
   const host = options.host ?? '127.0.0.1';
   try {
