@@ -74,8 +74,12 @@ export class Partition {
     return result;
   }
 
-  /** Wakes waiting fetches after a follower append or truncation (cluster mode). */
+  /**
+   * Wakes waiting fetches after a follower append or truncation (cluster mode). A HW past the log
+   * end after a truncation (it started at the log end when the broker restarted) comes back to it.
+   */
   logChanged(): void {
+    if (this.highWatermarkOffset > this.log.logEndOffset) this.highWatermarkOffset = this.log.logEndOffset;
     this.wakeWaiters();
   }
 
