@@ -193,3 +193,44 @@ test('acks=all survives kill -9 of the leader and its restart: every acknowledge
   const lost = acked.filter((i) => !present.has(i));
   assert.deepEqual(lost, [], `acknowledged but not readable (${acked.length} acknowledged, ${values.length} read)`);
 });
+
+test('a consumer group finds its coordinator (the __consumer_offsets leader) and reads everything', { skip: etcdMissing, timeout: 60_000 }, async () => {
+  const kafka = new Kafka({ clientId: 'cluster-group-test', brokers: members.map((m) => `127.0.0.1:${m.port}`), logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: 'cluster-readers', sessionTimeout: 10_000, heartbeatInterval: 500 });
+  const leader = await partitionState((p) => p.leaderId !== -1, 'a leader');
+  const end = await eventually('the log end', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return Number((await admin.fetchTopicOffsets(TOPIC))[0]!.high);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  assert.ok(end > 0 && leader.leaderId !== -1);
+  let seen = 0;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachBatch: async ({ batch }) => {
+          seen += batch.messages.length;
+          if (seen >= end) resolve();
+        },
+      });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`read ${seen} of ${end}`)), 40_000)));
+    await Promise.race([done, timeout]).finally(() => clearTimeout(timer));
+  } finally {
+    await consumer.disconnect();
+  }
+  assert.equal(seen, end);
+  // The group's offsets live on the leader of its __consumer_offsets partition, replicated like any topic.
+  const md = await metadata(members.find((m) => m.child)!.port);
+  const offsets = md.topics.find((t: any) => t.name === '__consumer_offsets');
+  assert.ok(offsets, '__consumer_offsets exists');
+  assert.equal(offsets.partitions.length, 3);
+  for (const p of offsets.partitions) assert.equal(p.replicaNodes.length, 3);
+});
