@@ -18,7 +18,7 @@ import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import type { BrokerDirectory, BrokerEndpoint, IsrWriter, PartitionState, ReplicaRoleSink } from './contract.js';
 import { EtcdSession, type KeyChange } from './etcd-session.js';
 import { decodeJson, encodePartition, encodeTopic, isPartition, type TopicDescriptor } from './keys.js';
-import { Controller } from './controller.js';
+import { Controller, type ElectionOutcome } from './controller.js';
 import { placeReplicas } from './placement.js';
 import type { ClusterMetadata } from './metadata.js';
 import type { ProducerIdBlocks } from '../txn/producer-ids.js';
@@ -226,9 +226,9 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
     await this.casTopic(name, stored.modRevision, [client.put(keys.topic(name)).value(encodeTopic({ ...stored.topic, configs: { ...configs } }))]);
   }
 
-  /** ElectLeaders (PREFERRED) for one partition. */
-  electPreferred(topic: string, partition: number): ReturnType<Controller['electPreferred']> {
-    return this.controller.electPreferred(topic, partition);
+  /** ElectLeaders for one partition (preferred, or unclean for a partition without a leader). */
+  elect(topic: string, partition: number, unclean: boolean): Promise<ElectionOutcome> {
+    return this.controller.elect(topic, partition, unclean);
   }
 
   // --- internals ---------------------------------------------------------------------------------

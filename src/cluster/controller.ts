@@ -13,6 +13,8 @@ import { encodePartition, type ClusterKeys } from './keys.js';
 import type { ClusterMetadata } from './metadata.js';
 import { preferPartition, reconcilePartition } from './election.js';
 
+export type ElectionOutcome = 'elected' | 'not-needed' | 'not-available' | 'unknown';
+
 export interface ControllerOptions {
   client: Etcd3;
   keys: ClusterKeys;
@@ -78,14 +80,19 @@ export class Controller {
     if (conflicts > 0) setTimeout(() => this.schedule(), 50).unref();
   }
 
-  /** ElectLeaders (PREFERRED): moves leadership to the first replica where it can lead. */
-  async electPreferred(topic: string, partition: number): Promise<'elected' | 'not-needed' | 'not-available' | 'unknown'> {
+  /**
+   * ElectLeaders. PREFERRED moves leadership to the first replica where it can lead; UNCLEAN
+   * elects an out-of-sync live replica for a partition that has no leader. Any broker may run
+   * this: the compare-and-swap keeps it safe against the controller's own writes.
+   */
+  async elect(topic: string, partition: number, unclean: boolean): Promise<ElectionOutcome> {
     const m = this.options.metadata;
     const stored = m.partition(topic, partition);
     if (!stored) return 'unknown';
-    if (stored.state.leader === stored.state.replicas[0]) return 'not-needed';
-    const next = preferPartition(stored.state, (id) => m.isLive(id));
-    if (!next) return 'not-available';
+    const isLive = (id: number) => m.isLive(id);
+    if (unclean ? stored.state.leader !== -1 : stored.state.leader === stored.state.replicas[0]) return 'not-needed';
+    const next = unclean ? reconcilePartition(stored.state, isLive, true) : preferPartition(stored.state, isLive);
+    if (!next || next.leader === -1) return 'not-available';
     return (await this.write(next, stored.modRevision)) ? 'elected' : 'not-available';
   }
 

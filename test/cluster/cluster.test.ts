@@ -194,6 +194,35 @@ test('acks=all survives kill -9 of the leader and its restart: every acknowledge
   assert.deepEqual(lost, [], `acknowledged but not readable (${acked.length} acknowledged, ${values.length} read)`);
 });
 
+test('preferred leader election, and a controlled shutdown that hands leadership over before exiting', { skip: etcdMissing, timeout: 60_000 }, async () => {
+  const full = await partitionState((p) => p.leaderId !== -1 && p.isrNodes.length === 3, 'a full ISR', 30_000);
+  const preferred = full.replicaNodes[0];
+  const client = await RawClient.connect(members.find((m) => m.child)!.port);
+  try {
+    const answer = await client.request(43, 2, { electionType: 0, topicPartitions: [{ topic: TOPIC, partitions: [0] }], timeoutMs: 10_000 });
+    const code = answer.replicaElectionResults[0].partitionResult[0].errorCode;
+    assert.ok(code === ErrorCode.NONE || code === ErrorCode.ELECTION_NOT_NEEDED, `ElectLeaders answered ${code}`);
+  } finally {
+    client.close();
+  }
+  const elected = await partitionState((p) => p.leaderId === preferred, 'the preferred replica leading');
+
+  // SIGTERM: the broker leaves etcd first and waits for the controller to move its leadership.
+  const leaving = members.find((m) => m.id === elected.leaderId)!;
+  const child = leaving.child!;
+  child.child.kill('SIGTERM');
+  const exit = await child.exited;
+  leaving.child = null;
+  assert.equal(exit.code, 0, child.output());
+  const other = members.find((m) => m.child)!;
+  const p = (await metadata(other.port)).topics.find((t: any) => t.name === TOPIC).partitions[0];
+  assert.notEqual(p.leaderId, leaving.id, 'leadership moved before the process exited');
+  assert.notEqual(p.leaderId, -1);
+  assert.ok(!p.isrNodes.includes(leaving.id), 'the stopped broker left the ISR');
+  await start(leaving);
+  await partitionState((q) => q.isrNodes.length === 3, 'the broker back in the ISR', 30_000);
+});
+
 test('a consumer group finds its coordinator (the __consumer_offsets leader) and reads everything', { skip: etcdMissing, timeout: 60_000 }, async () => {
   const kafka = new Kafka({ clientId: 'cluster-group-test', brokers: members.map((m) => `127.0.0.1:${m.port}`), logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: 'cluster-readers', sessionTimeout: 10_000, heartbeatInterval: 500 });
