@@ -9,6 +9,7 @@
  * epoch, and waiting fetches are also woken by appends (replica fetches read up to the log end).
  */
 import type { AppendInfo, AppendResult, PartitionLog } from '../storage/types.js';
+import { ErrorCode, KafkaError } from '../protocol/errors.js';
 
 export type Wakeup = () => void;
 
@@ -68,6 +69,9 @@ export class Partition {
   }
 
   private async appendAsLeader(records: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
+    // Internal writers (group and transaction coordinators, markers) must never extend a
+    // follower's log: it would diverge from its leader's. The ReplicaManager sets both while leading.
+    if (this.leaderEpoch === undefined && this.onLeaderAppend === null) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `This broker does not lead ${this.topic}-${this.index}`);
     const result = await this.log.append(records, infos, this.leaderEpoch);
     this.wakeWaiters();
     this.onLeaderAppend?.();

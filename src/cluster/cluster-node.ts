@@ -282,7 +282,9 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
       if (parsed.kind === 'topic') {
         const stored = this.metadata.topics.get(parsed.topic);
         if (stored) {
-          await topics.applyRemote({ ...stored.topic, configs: { ...stored.topic.configs } });
+          const topic = await topics.applyRemote({ ...stored.topic, configs: { ...stored.topic.configs } });
+          // Replication owns every partition here: only a leader's partition accepts appends.
+          for (const p of topic.partitions) p.replicated = true;
           // Partition keys that arrived before their topic key are applied now (applying twice is harmless).
           for (const state of this.metadata.partitionStates(parsed.topic)) if (state.replicas.includes(this.options.nodeId)) this.applyLocal(state);
         } else {
