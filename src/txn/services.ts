@@ -5,13 +5,14 @@
  */
 import type { Broker } from '../broker/broker.js';
 import { TransactionCoordinator } from './coordinator.js';
-import { writeMarker } from './markers.js';
+import { writeMarker, type Marker } from './markers.js';
 import { PartitionStates } from './partition-states.js';
 import { ProducerIdManager, stateFileProducerIdStore } from './producer-ids.js';
 import type { TxnSettings } from './settings.js';
 import { TxnStateLog } from './txn-log.js';
 import { PendingTxnOffsets } from './txn-offsets.js';
 import { groupOffsetsSink } from './group-offsets.js';
+import { TxnLeadership } from '../cluster/txn-leadership.js';
 
 const PRODUCER_ID_BLOCK_FILE = 'producer-id-block';
 
@@ -22,6 +23,8 @@ export class TxnServices {
   readonly producerIds: ProducerIdManager;
   readonly coordinator: TransactionCoordinator;
   readonly pendingOffsets: PendingTxnOffsets;
+  /** Cluster mode: which transactional ids this broker coordinates, and markers to other leaders. */
+  private readonly leadership: TxnLeadership | null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly broker: Broker, settings: TxnSettings) {
@@ -48,19 +51,28 @@ export class TxnServices {
     this.producerIds = new ProducerIdManager(idBlocks, settings.producerIdBlockSize);
     this.pendingOffsets = new PendingTxnOffsets({ write: (id, group, value) => this.stateLog.appendPendingOffsets(id, group, value) }, logger);
     const offsetsSink = groupOffsetsSink(broker);
+    this.leadership = broker.cluster ? new TxnLeadership(broker.cluster, logger, () => this.coordinator.reload()) : null;
+    const leadership = this.leadership;
+    const writeLocalMarker = async (tp: { topic: string; partition: number }, marker: Marker) => {
+      const partition = broker.topics.get(tp.topic)?.partitions[tp.partition];
+      if (partition) await writeMarker(this.partitionStates, partition, marker, clock());
+    };
     this.coordinator = new TransactionCoordinator({
       writeState: (id, value) => this.stateLog.append(id, value),
       loadState: (replay) => this.stateLog.load(replay, (id, group, value) => this.pendingOffsets.replay(id, group, value)),
       onTransactionEnd: (meta, commit) => this.pendingOffsets.complete(meta.transactionalId, meta.producerId, commit, offsetsSink),
-      writeMarker: async (tp, marker) => {
-        const partition = broker.topics.get(tp.topic)?.partitions[tp.partition];
-        if (partition) await writeMarker(this.partitionStates, partition, marker, clock());
-      },
+      writeMarker: (tp, marker) => (leadership ? leadership.writeMarker(tp, marker, () => writeLocalMarker(tp, marker)) : writeLocalMarker(tp, marker)),
+      ...(leadership ? { ownsTransactionalId: (id: string) => leadership.ownsTransactionalId(id) } : {}),
       allocateProducerId: () => this.producerIds.allocate(),
       settings,
       clock,
       logger,
     });
+  }
+
+  /** Whether this broker coordinates the transactional id (always on a single node). */
+  coordinates(transactionalId: string): boolean {
+    return this.leadership?.ownsTransactionalId(transactionalId) ?? true;
   }
 
   /** Loads the coordinator and starts the timeout timer (idempotent). */
@@ -79,6 +91,7 @@ export class TxnServices {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.leadership?.close();
     await this.partitionStates.snapshotAll(this.broker.topics.list().flatMap((t) => t.partitions));
   }
 }

@@ -263,3 +263,37 @@ test('a consumer group finds its coordinator (the __consumer_offsets leader) and
   assert.equal(offsets.partitions.length, 3);
   for (const p of offsets.partitions) assert.equal(p.replicaNodes.length, 3);
 });
+
+test('transactions across brokers: the coordinator writes markers to other leaders; read_committed sees only committed records', { skip: etcdMissing, timeout: 60_000 }, async () => {
+  const kafka = new Kafka({ clientId: 'cluster-txn-test', brokers: members.map((m) => `127.0.0.1:${m.port}`), logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 } });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: 'txn-out', numPartitions: 3, replicationFactor: 3 }] });
+  } finally {
+    await admin.disconnect();
+  }
+  const leaders = await eventually('leaders on several brokers', async () => {
+    const md = await metadata(members.find((m) => m.child)!.port);
+    const parts = md.topics.find((t: any) => t.name === 'txn-out')?.partitions ?? [];
+    return parts.length === 3 && parts.every((p: any) => p.leaderId !== -1) ? new Set(parts.map((p: any) => p.leaderId)) : undefined;
+  });
+  assert.ok(leaders.size >= 2, `partition leaders ${[...leaders]}`);
+  const producer = kafka.producer({ transactionalId: 'cluster-tx', idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    const committed = await producer.transaction();
+    for (let p = 0; p < 3; p++) await committed.send({ topic: 'txn-out', messages: [{ partition: p, value: `committed-${p}` }] });
+    await committed.commit();
+    const aborted = await producer.transaction();
+    for (let p = 0; p < 3; p++) await aborted.send({ topic: 'txn-out', messages: [{ partition: p, value: `aborted-${p}` }] });
+    await aborted.abort();
+  } finally {
+    await producer.disconnect();
+  }
+  const bootstrap = members.filter((m) => m.child).map((m) => `127.0.0.1:${m.port}`).join(',');
+  const read = await kcat(['-C', '-b', bootstrap, '-t', 'txn-out', '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-f', '%s\n']);
+  assert.equal(read.code, 0, read.stderr);
+  const values = read.stdout.split('\n').filter((l) => l !== '').sort();
+  assert.deepEqual(values, ['committed-0', 'committed-1', 'committed-2']);
+});
