@@ -115,9 +115,8 @@ export class Broker {
   }
 
   async start(host: string, port: number): Promise<void> {
-    await this.topics.load();
-    // Cluster mode: no local write may reach a partition before replication says this broker leads it.
-    if (this.cluster) for (const topic of this.topics.list()) for (const p of topic.partitions) p.replicated = true;
+    // Cluster mode: etcd, not the local catalogue, says which topics exist (ClusterNode.start opens them).
+    if (!this.cluster) await this.topics.load();
     await this.groups.load();
     await this.txn.start();
     await this.security.load();

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { LogConfig, LogStore, TopicRecord } from '../storage/types.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { Partition } from './partition.js';
+import { MemoryPartitionLog } from '../storage/memory/memory-partition-log.js';
 import { collisionKey, isInternalTopic, topicNameProblem } from './topic-name.js';
 
 export class Topic {
@@ -62,6 +63,7 @@ export class TopicRegistry {
   private changeChain: Promise<unknown> = Promise.resolve();
   private readonly random: (size: number) => Buffer;
   private authority: TopicAuthority | null = null;
+  private readonly placeholders = new WeakSet<Partition>();
 
   constructor(private readonly options: TopicRegistryOptions) {
     this.random = options.randomBytes ?? randomBytes;
@@ -84,7 +86,7 @@ export class TopicRegistry {
    * Cluster mode: makes the local topic match etcd's record (opens it, adds partitions, updates
    * configs; a different topic id means the topic was deleted and re-created, so the old data goes).
    */
-  applyRemote(record: TopicRecord): Promise<Topic> {
+  applyRemote(record: TopicRecord, hasReplica: (partition: number) => boolean = () => true): Promise<Topic> {
     return this.serialise(async () => {
       let topic = this.byName.get(record.name);
       if (topic && topic.topicId !== record.topicId) {
@@ -92,13 +94,11 @@ export class TopicRegistry {
         topic = undefined;
       }
       if (!topic) {
-        topic = await this.openTopic(record);
+        topic = await this.openTopic(record, hasReplica);
         this.index(topic);
       } else {
         const logConfig = this.options.logConfigFor(record.configs);
-        for (let i = topic.partitions.length; i < record.partitionCount; i++) {
-          topic.partitions.push(new Partition(record.name, i, await this.options.store.openPartition(record.name, i, logConfig)));
-        }
+        for (let i = topic.partitions.length; i < record.partitionCount; i++) topic.partitions.push(await this.openPartition(record.name, i, logConfig, hasReplica(i)));
         if (!sameConfigs(topic.configs, record.configs)) {
           const frozen = Object.freeze({ ...record.configs });
           for (const p of topic.partitions) p.log.updateConfig(logConfig);
@@ -244,14 +244,41 @@ export class TopicRegistry {
     }
   }
 
-  private async openTopic(record: TopicRecord): Promise<Topic> {
+  private async openTopic(record: TopicRecord, hasReplica: (partition: number) => boolean = () => true): Promise<Topic> {
     const logConfig = this.options.logConfigFor(record.configs);
     const partitions: Partition[] = [];
-    for (let i = 0; i < record.partitionCount; i++) {
-      const log = await this.options.store.openPartition(record.name, i, logConfig);
-      partitions.push(new Partition(record.name, i, log));
-    }
+    for (let i = 0; i < record.partitionCount; i++) partitions.push(await this.openPartition(record.name, i, logConfig, hasReplica(i)));
     return new Topic(record.name, record.topicId, partitions, record.configs);
+  }
+
+  /**
+   * A partition with a replica here is opened in the store. Cluster mode keeps the others as empty
+   * in-memory placeholders (nothing on disk), so `topic.partitions[i]` stays dense; they never lead,
+   * so they refuse appends and answer NOT_LEADER_OR_FOLLOWER.
+   */
+  private async openPartition(topic: string, index: number, logConfig: LogConfig, local: boolean): Promise<Partition> {
+    if (local) return new Partition(topic, index, await this.options.store.openPartition(topic, index, logConfig));
+    const placeholder = new Partition(topic, index, new MemoryPartitionLog(topic, index, undefined, logConfig));
+    placeholder.replicated = true;
+    this.placeholders.add(placeholder);
+    return placeholder;
+  }
+
+  /** Cluster mode: the partition became a local replica after its topic opened; open it in the store. */
+  openReplica(name: string, index: number): Promise<Partition | undefined> {
+    return this.serialise(async () => {
+      const topic = this.byName.get(name);
+      const current = topic?.partitions[index];
+      if (!topic || !current || !this.placeholders.has(current)) return current;
+      const opened = await this.openPartition(name, index, this.options.logConfigFor(topic.configs), true);
+      topic.partitions[index] = opened;
+      return opened;
+    });
+  }
+
+  /** Whether this partition is a cluster-mode placeholder (no replica here). */
+  isPlaceholder(partition: Partition): boolean {
+    return this.placeholders.has(partition);
   }
 
   private index(topic: Topic): void {

@@ -17,7 +17,7 @@ import { collisionKey, topicNameProblem } from '../broker/topic-name.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import type { BrokerDirectory, BrokerEndpoint, IsrWriter, PartitionState, ReplicaRoleSink } from './contract.js';
 import { EtcdSession, type KeyChange } from './etcd-session.js';
-import { decodeJson, encodePartition, encodeTopic, isPartition, type TopicDescriptor } from './keys.js';
+import { decodeJson, encodePartition, encodeTopic, isPartition, isTopic, type TopicDescriptor } from './keys.js';
 import { Controller, type ElectionOutcome } from './controller.js';
 import { placeReplicas } from './placement.js';
 import type { ClusterMetadata } from './metadata.js';
@@ -100,11 +100,28 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
     topics.useAuthority(this);
     this.session.onChanges = (changes) => this.applyChanges(changes);
     this.session.onControllership = (active) => this.controller.setActive(active);
+    await this.dropStaleLocalTopics(topics);
     const self: BrokerEndpoint = { nodeId: this.options.nodeId, host: endpoint.host, port: endpoint.port, rack: this.options.rack };
     await this.session.start(self);
     await this.session.waitForRevision(this.metadata.revision, APPLY_TIMEOUT_MS);
-    for (const local of topics.list()) {
-      if (!this.metadata.topics.has(local.name)) await topics.removeRemote(local.name);
+  }
+
+  /**
+   * Data of topics deleted from etcd while this broker was down (or deleted and re-created: another
+   * topic id) goes before anything opens it under the new metadata.
+   */
+  private async dropStaleLocalTopics(topics: TopicRegistry): Promise<void> {
+    const { client, keys } = this.session;
+    const response = await client.getAll().prefix(`${keys.prefix}topics/`).exec();
+    const live = new Map<string, string>();
+    for (const kv of response.kvs) {
+      const topic = decodeJson<TopicDescriptor>(kv.value, isTopic);
+      if (topic) live.set(topic.name, topic.topicId);
+    }
+    for (const local of await topics.store.loadTopics()) {
+      if (live.get(local.name) === local.topicId) continue;
+      this.options.logger.info({ topic: local.name }, 'deleting local data of a topic that etcd no longer has');
+      for (let i = 0; i < local.partitionCount; i++) await topics.store.deletePartition(local.name, i);
     }
   }
 
@@ -282,7 +299,8 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
       if (parsed.kind === 'topic') {
         const stored = this.metadata.topics.get(parsed.topic);
         if (stored) {
-          const topic = await topics.applyRemote({ ...stored.topic, configs: { ...stored.topic.configs } });
+          const hasReplica = (partition: number) => this.metadata.partition(parsed.topic, partition)?.state.replicas.includes(this.options.nodeId) ?? false;
+          const topic = await topics.applyRemote({ ...stored.topic, configs: { ...stored.topic.configs } }, hasReplica);
           // Replication owns every partition here: only a leader's partition accepts appends.
           for (const p of topic.partitions) p.replicated = true;
           // Partition keys that arrived before their topic key are applied now (applying twice is harmless).
@@ -295,7 +313,13 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
         const stored = this.metadata.partition(parsed.topic, parsed.partition);
         if (!stored) continue;
         this.controller.partitionChanged(stored.state);
-        if (stored.state.replicas.includes(this.options.nodeId) && topics.get(parsed.topic)) this.applyLocal(stored.state);
+        const local = topics.get(parsed.topic)?.partitions[parsed.partition];
+        if (!local || !stored.state.replicas.includes(this.options.nodeId)) continue;
+        if (topics.isPlaceholder(local)) {
+          const opened = await topics.openReplica(parsed.topic, parsed.partition);
+          if (opened) opened.replicated = true;
+        }
+        this.applyLocal(stored.state);
       }
     }
     if (brokersChanged) this.controller.schedule();

@@ -94,6 +94,22 @@ test('two brokers, one controller, a topic created through etcd, ISR CAS, failov
   await eventually('both sinks got both partitions', () => [a, b].every((m) => m.sink.latest('orders', 0) && m.sink.latest('orders', 1)));
   await assert.rejects(async () => b.topics.create('orders', 1), (err: unknown) => err instanceof KafkaError && err.code === ErrorCode.TOPIC_ALREADY_EXISTS);
 
+  // Replication factor 1: only the replica's broker opens the partition in its store.
+  await a.topics.create('single', 2, {}, { replicationFactor: 1 });
+  await eventually('broker 2 has the single-replica topic', () => b.topics.get('single') !== undefined);
+  for (let partition = 0; partition < 2; partition++) {
+    const [owner] = a.node.metadata.partition('single', partition)!.state.replicas;
+    for (const m of [a, b]) {
+      const local = m.topics.get('single')!.partitions[partition]!;
+      assert.equal(m.topics.isPlaceholder(local), m.node.localNodeId !== owner, `broker ${m.node.localNodeId}, single-${partition}`);
+    }
+    const other = owner === 1 ? b : a;
+    await assert.rejects(
+      other.topics.get('single')!.partitions[partition]!.append(Buffer.alloc(0), []),
+      (err: unknown) => err instanceof KafkaError && err.code === ErrorCode.NOT_LEADER_OR_FOLLOWER,
+    );
+  }
+
   // The leader shrinks its ISR; a proposal based on the old epoch gets the current state back.
   const shrunk = await a.node.alterIsr(p0, [1]);
   assert.deepEqual(shrunk.isr, [1]);
