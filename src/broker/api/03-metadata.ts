@@ -1,6 +1,8 @@
 /**
  * Metadata v0-v12: brokers, cluster id, controller and topic layout. Unknown topics are
- * auto-created when `auto.create.topics.enable` is on and the client allows it (v4+).
+ * auto-created when `auto.create.topics.enable` is on and the client allows it (v4+). In cluster
+ * mode all of it comes from the etcd metadata cache (src/cluster): every registered broker, the
+ * elected controller, each partition's leader, epoch, replicas, ISR and offline replicas.
  */
 import type { MetadataRequest, MetadataResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
