@@ -19,6 +19,9 @@ import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { GroupService } from '../group/index.js';
 import { TxnServices } from '../txn/services.js';
 import { SecurityService } from '../security/index.js';
+import type { ClusterNode } from '../cluster/cluster-node.js';
+import { GroupLeadership } from '../cluster/group-leadership.js';
+import type { ReplicaRoleSink } from '../cluster/contract.js';
 
 export interface BrokerDeps {
   settings: BrokerSettings;
@@ -30,6 +33,10 @@ export interface BrokerDeps {
   security?: SecurityService;
   /** Dynamic broker configs (AlterConfigs on BROKER); default: none, kept in memory. */
   dynamicConfig?: DynamicBrokerConfig;
+  /** Cluster mode (etcd): membership, metadata and topic changes; absent on a single node. */
+  cluster?: ClusterNode;
+  /** Cluster mode: builds the replica manager (src/cluster/replication) once the broker exists. */
+  replication?: (broker: Broker, cluster: ClusterNode) => ReplicaRoleSink;
 }
 
 export class Broker {
@@ -48,6 +55,10 @@ export class Broker {
   readonly txn: TxnServices;
   /** The listener's TLS/SASL settings, SCRAM credentials and per-connection SASL sessions. */
   readonly security: SecurityService;
+  /** Cluster mode: this broker's etcd membership and the cluster metadata; null on a single node. */
+  readonly cluster: ClusterNode | null;
+  /** Cluster mode: the local replicas' roles (leader/follower) and fetchers; null on a single node. */
+  readonly replicas: ReplicaRoleSink | null;
   private readonly store: LogStore;
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
@@ -61,6 +72,7 @@ export class Broker {
     this.logger = deps.logger;
     this.store = deps.store;
     this.clock = deps.clock ?? Date.now;
+    this.cluster = deps.cluster ?? null;
     this.handlers = new Map(allHandlers.map((h) => [h.apiKey, h]));
     this.topics = new TopicRegistry({
       store: deps.store,
@@ -68,17 +80,20 @@ export class Broker {
       ...(deps.randomBytes ? { randomBytes: deps.randomBytes } : {}),
     });
     this.metrics = new BrokerMetrics({ topicNameById: (id) => this.topics.getById(id)?.name });
+    const leadership = this.cluster ? new GroupLeadership(this.cluster, this.logger) : null;
     this.groups = new GroupService({
-      settings: this.config.groups,
+      settings: leadership?.settings(this.config.groups) ?? this.config.groups,
       topics: this.topics,
       logger: this.logger,
       clock: this.clock,
       transactionalAppend: (partition, batch, count, txn, timestampMs) => this.txn.appendCoordinatorBatch(partition, batch, count, txn, timestampMs),
     });
+    leadership?.attach(this.groups);
     this.txn = new TxnServices(this, this.config.txn);
     this.security =
       deps.security ??
       new SecurityService({ settings: { protocol: 'PLAINTEXT', tls: null, saslMechanisms: [], plainUsers: new Map() }, dataDir: null });
+    this.replicas = deps.cluster && deps.replication ? deps.replication(this, deps.cluster) : null;
     this.server = this.security.usesTls
       ? tls.createServer(this.security.tlsServerOptions(), (socket) => this.accept(socket))
       : net.createServer((socket) => this.accept(socket));
@@ -145,7 +160,8 @@ export class Broker {
   }
 
   async start(host: string, port: number): Promise<void> {
-    await this.topics.load();
+    // Cluster mode: etcd, not the local catalogue, says which topics exist (ClusterNode.start opens them).
+    if (!this.cluster) await this.topics.load();
     await this.groups.load();
     await this.txn.start();
     await this.security.load();
@@ -162,6 +178,7 @@ export class Broker {
       port: address.port,
     };
     if (this.advertised.port === 0) this.advertised = { ...this.advertised, port: address.port };
+    await this.cluster?.start(this.advertised, this.topics, this.replicas);
   }
 
   get port(): number {
@@ -169,6 +186,8 @@ export class Broker {
   }
 
   async stop(): Promise<void> {
+    // Controlled shutdown: leaderships move away while this broker still serves its followers.
+    await this.cluster?.stop();
     this.groups.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.close();

@@ -19,6 +19,9 @@ import { startBrokerMetricsEndpoint } from '../metrics/broker-endpoint.js';
 import { SecurityService, securitySettingsFromConfig } from '../security/index.js';
 import type { MetricsServer } from '../metrics/http-server.js';
 import type { BrokerConsole } from '../console/broker-console.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
+import type { ReplicaRoleSink } from '../cluster/contract.js';
+import { createReplicaManager } from '../cluster/replication/index.js';
 
 export interface StartBrokerOptions {
   /** Parsed config, or Kafka-named properties (`{ 'num.partitions': '3' }`). */
@@ -45,6 +48,8 @@ export interface StartBrokerOptions {
   consolePort?: number;
   /** Address of the console. Default 127.0.0.1 (it can delete topics). */
   consoleHost?: string;
+  /** Cluster mode: builds the replica manager; default the one in src/cluster/replication. */
+  replication?: (broker: Broker, cluster: ClusterNode) => ReplicaRoleSink;
 }
 
 export interface RunningBroker {
@@ -75,11 +80,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   // Dynamic broker configs persisted by AlterConfigs apply from the start (before the store opens).
   const dynamicConfig = await DynamicBrokerConfig.load(storage === 'file' ? dataDir : null, staticConfig);
   const config = dynamicConfig.effective();
+  // Cluster mode: etcd holds the cluster id every member shares, so it is known before the store opens.
+  const cluster = config.etcdEndpoints.length > 0 ? clusterNodeFor(config, logger) : null;
+  const expectedClusterId = cluster ? await connectCluster(cluster, config.clusterId) : config.clusterId;
   const store = await openStore(storage, dataDir, config, logger, options.clock);
-  const clusterId = await store.clusterId(() => config.clusterId ?? randomBytes(16).toString('base64url'));
-  if (config.clusterId !== null && config.clusterId !== clusterId) {
+  const clusterId = await store.clusterId(() => expectedClusterId ?? randomBytes(16).toString('base64url'));
+  if (expectedClusterId !== null && expectedClusterId !== clusterId) {
     await store.close();
-    throw new Error(`cluster.id ${config.clusterId} does not match ${clusterId} stored in ${dataDir}/meta.properties`);
+    await cluster?.session.close();
+    throw new Error(`cluster.id ${expectedClusterId} does not match ${clusterId} stored in ${dataDir}/meta.properties`);
   }
   let security: SecurityService;
   try {
@@ -89,12 +98,22 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     await store.close();
     throw err;
   }
-  const broker = new Broker({ settings: settingsFromConfig(config, clusterId, dynamicConfig.layers), dynamicConfig, store, logger, security, ...(options.clock ? { clock: options.clock } : {}) });
+  const broker = new Broker({
+    settings: settingsFromConfig(config, clusterId, dynamicConfig.layers),
+    dynamicConfig,
+    store,
+    logger,
+    security,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(cluster ? { cluster } : {}),
+    replication: options.replication ?? ((b, c) => createReplicaManager(b, c, { replicaLagTimeMaxMs: config.replicaLagTimeMaxMs })),
+  });
   const host = options.host ?? '127.0.0.1';
   try {
     await broker.start(host, options.port ?? 9092);
   } catch (err) {
     await store.close();
+    await cluster?.session.close();
     throw err;
   }
   let stopping: Promise<void> | null = null;
@@ -149,6 +168,31 @@ async function stopAll(broker: Broker, metrics: MetricsServer | null, webConsole
 function configuredMetricsPort(config: BrokerConfig): number | null {
   const value = (config as unknown as { metricsPort?: number | null }).metricsPort;
   return typeof value === 'number' ? value : null;
+}
+
+function clusterNodeFor(config: BrokerConfig, logger: Logger): ClusterNode {
+  return new ClusterNode({
+    endpoints: [...config.etcdEndpoints],
+    nodeId: config.effectiveNodeId,
+    rack: config.brokerRack,
+    sessionTimeoutMs: config.brokerSessionTimeoutMs,
+    logger,
+    defaults: {
+      replicationFactor: config.defaultReplicationFactor,
+      offsetsTopicReplicationFactor: config.offsetsTopicReplicationFactor,
+      transactionStateLogReplicationFactor: config.transactionStateLogReplicationFactor,
+      uncleanLeaderElection: config.uncleanLeaderElectionEnable,
+    },
+  });
+}
+
+async function connectCluster(cluster: ClusterNode, configured: string | null): Promise<string> {
+  try {
+    return await cluster.connect(configured);
+  } catch (err) {
+    await cluster.session.close();
+    throw new Error(`cannot reach etcd at ${cluster.endpoints.join(',')}: ${(err as Error).message}`);
+  }
 }
 
 function openStore(storage: 'file' | 'memory', dataDir: string, config: BrokerConfig, logger: Logger, clock?: () => number): Promise<LogStore> {

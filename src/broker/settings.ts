@@ -24,6 +24,8 @@ export interface TopicSettings {
   timestampAfterMaxMs: number;
   /** `cleanup.policy` includes compact. */
   compacted: boolean;
+  /** `min.insync.replicas`: ISR members an acks=all produce needs (cluster mode). */
+  minInsyncReplicas: number;
 }
 
 export interface BrokerSettings {
@@ -91,6 +93,7 @@ export function settingsFromConfig(
         timestampBeforeMaxMs: Math.min(topic.messageTimestampBeforeMaxMs, differenceMaxMs),
         timestampAfterMaxMs: Math.min(topic.messageTimestampAfterMaxMs, differenceMaxMs),
         compacted: topic.cleanupPolicy.includes('compact'),
+        minInsyncReplicas: topic.minInsyncReplicas,
       };
       cache.set(overrides, settings);
       return settings;

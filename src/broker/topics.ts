@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { LogConfig, LogStore, TopicRecord } from '../storage/types.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { Partition } from './partition.js';
+import { MemoryPartitionLog } from '../storage/memory/memory-partition-log.js';
 import { collisionKey, isInternalTopic, topicNameProblem } from './topic-name.js';
 
 export class Topic {
@@ -30,6 +31,23 @@ export class Topic {
   }
 }
 
+/**
+ * Where topic changes are decided in cluster mode (etcd, src/cluster); absent on a single node.
+ * Each call resolves once the change is written there AND applied to this registry.
+ */
+export interface TopicAuthority {
+  createTopic(name: string, partitionCount: number, configs: Record<string, string>, placement?: TopicPlacement): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  addPartitions(name: string, count: number, assignments?: number[][]): Promise<void>;
+  alterConfigs(name: string, configs: Record<string, string>): Promise<void>;
+}
+
+/** How CreateTopics asked for replicas: a factor (-1 = default), or explicit broker lists. */
+export interface TopicPlacement {
+  replicationFactor?: number;
+  assignments?: number[][];
+}
+
 export interface TopicRegistryOptions {
   store: LogStore;
   /** Effective log settings for a topic with these overrides. */
@@ -44,6 +62,8 @@ export class TopicRegistry {
   /** Serialises catalogue changes: each waits for the previous one. */
   private changeChain: Promise<unknown> = Promise.resolve();
   private readonly random: (size: number) => Buffer;
+  private authority: TopicAuthority | null = null;
+  private readonly placeholders = new WeakSet<Partition>();
 
   constructor(private readonly options: TopicRegistryOptions) {
     this.random = options.randomBytes ?? randomBytes;
@@ -55,6 +75,54 @@ export class TopicRegistry {
       const topic = await this.openTopic(record);
       this.index(topic);
     }
+  }
+
+  /** Cluster mode: topic changes go through `authority`, which applies them here with applyRemote/removeRemote. */
+  useAuthority(authority: TopicAuthority): void {
+    this.authority = authority;
+  }
+
+  /**
+   * Cluster mode: makes the local topic match etcd's record (opens it, adds partitions, updates
+   * configs; a different topic id means the topic was deleted and re-created, so the old data goes).
+   */
+  applyRemote(record: TopicRecord, hasReplica: (partition: number) => boolean = () => true): Promise<Topic> {
+    return this.serialise(async () => {
+      let topic = this.byName.get(record.name);
+      if (topic && topic.topicId !== record.topicId) {
+        await this.dropLocal(topic);
+        topic = undefined;
+      }
+      if (!topic) {
+        topic = await this.openTopic(record, hasReplica);
+        this.index(topic);
+      } else {
+        const logConfig = this.options.logConfigFor(record.configs);
+        for (let i = topic.partitions.length; i < record.partitionCount; i++) topic.partitions.push(await this.openPartition(record.name, i, logConfig, hasReplica(i)));
+        if (!sameConfigs(topic.configs, record.configs)) {
+          const frozen = Object.freeze({ ...record.configs });
+          for (const p of topic.partitions) p.log.updateConfig(logConfig);
+          topic.configs = frozen;
+        }
+      }
+      await this.options.store.saveTopics(this.list().map((t) => t.record()));
+      return topic;
+    });
+  }
+
+  /** Cluster mode: the topic is gone from etcd; its local data goes too. */
+  removeRemote(name: string): Promise<void> {
+    return this.serialise(async () => {
+      const topic = this.byName.get(name);
+      if (topic) await this.dropLocal(topic);
+    });
+  }
+
+  private async dropLocal(topic: Topic): Promise<void> {
+    this.byName.delete(topic.name);
+    this.byId.delete(topic.topicId);
+    await this.options.store.saveTopics(this.list().map((t) => t.record()));
+    await Promise.all(topic.partitions.map((p) => this.options.store.deletePartition(topic.name, p.index)));
   }
 
   /** The store the topics live in (DescribeLogDirs reads its data dir). */
@@ -75,8 +143,9 @@ export class TopicRegistry {
   }
 
   /** Creates a topic; throws KafkaError (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, ...). */
-  create(name: string, partitionCount: number, configs: Record<string, string> = {}): Promise<Topic> {
+  create(name: string, partitionCount: number, configs: Record<string, string> = {}, placement?: TopicPlacement): Promise<Topic> {
     this.checkCreatable(name);
+    if (this.authority) return this.viaAuthority(name, this.authority.createTopic(name, partitionCount, configs, placement));
     return this.serialise(async () => {
       this.checkCreatable(name);
       const topic = await this.openTopic({ name, topicId: this.newTopicId(), partitionCount, configs });
@@ -105,6 +174,7 @@ export class TopicRegistry {
   }
 
   delete(name: string): Promise<void> {
+    if (this.authority) return this.authority.deleteTopic(name);
     return this.serialise(async () => {
       const topic = this.byName.get(name);
       if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
@@ -120,6 +190,7 @@ export class TopicRegistry {
    * first, then applied to the open logs and made visible by swapping the configs object.
    */
   alterConfigs(name: string, configs: Record<string, string>): Promise<Topic> {
+    if (this.authority) return this.viaAuthority(name, this.authority.alterConfigs(name, configs));
     return this.serialise(async () => {
       const topic = this.byName.get(name);
       if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
@@ -144,7 +215,8 @@ export class TopicRegistry {
   }
 
   /** CreatePartitions: grows a topic to `count` partitions (checked by the caller to be larger). */
-  addPartitions(name: string, count: number): Promise<Topic> {
+  addPartitions(name: string, count: number, assignments?: number[][]): Promise<Topic> {
+    if (this.authority) return this.viaAuthority(name, this.authority.addPartitions(name, count, assignments));
     return this.serialise(async () => {
       const topic = this.byName.get(name);
       if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
@@ -164,6 +236,13 @@ export class TopicRegistry {
     });
   }
 
+  private async viaAuthority(name: string, change: Promise<void>): Promise<Topic> {
+    await change;
+    const topic = this.byName.get(name);
+    if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} is not available on this broker yet`);
+    return topic;
+  }
+
   private checkCreatable(name: string): void {
     const problem = topicNameProblem(name);
     if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
@@ -176,14 +255,41 @@ export class TopicRegistry {
     }
   }
 
-  private async openTopic(record: TopicRecord): Promise<Topic> {
+  private async openTopic(record: TopicRecord, hasReplica: (partition: number) => boolean = () => true): Promise<Topic> {
     const logConfig = this.options.logConfigFor(record.configs);
     const partitions: Partition[] = [];
-    for (let i = 0; i < record.partitionCount; i++) {
-      const log = await this.options.store.openPartition(record.name, i, logConfig);
-      partitions.push(new Partition(record.name, i, log));
-    }
+    for (let i = 0; i < record.partitionCount; i++) partitions.push(await this.openPartition(record.name, i, logConfig, hasReplica(i)));
     return new Topic(record.name, record.topicId, partitions, record.configs);
+  }
+
+  /**
+   * A partition with a replica here is opened in the store. Cluster mode keeps the others as empty
+   * in-memory placeholders (nothing on disk), so `topic.partitions[i]` stays dense; they never lead,
+   * so they refuse appends and answer NOT_LEADER_OR_FOLLOWER.
+   */
+  private async openPartition(topic: string, index: number, logConfig: LogConfig, local: boolean): Promise<Partition> {
+    if (local) return new Partition(topic, index, await this.options.store.openPartition(topic, index, logConfig));
+    const placeholder = new Partition(topic, index, new MemoryPartitionLog(topic, index, undefined, logConfig));
+    placeholder.replicated = true;
+    this.placeholders.add(placeholder);
+    return placeholder;
+  }
+
+  /** Cluster mode: the partition became a local replica after its topic opened; open it in the store. */
+  openReplica(name: string, index: number): Promise<Partition | undefined> {
+    return this.serialise(async () => {
+      const topic = this.byName.get(name);
+      const current = topic?.partitions[index];
+      if (!topic || !current || !this.placeholders.has(current)) return current;
+      const opened = await this.openPartition(name, index, this.options.logConfigFor(topic.configs), true);
+      topic.partitions[index] = opened;
+      return opened;
+    });
+  }
+
+  /** Whether this partition is a cluster-mode placeholder (no replica here). */
+  isPlaceholder(partition: Partition): boolean {
+    return this.placeholders.has(partition);
   }
 
   private index(topic: Topic): void {
@@ -204,4 +310,9 @@ export class TopicRegistry {
     this.changeChain = next.catch(() => undefined);
     return next;
   }
+}
+
+function sameConfigs(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

@@ -86,6 +86,7 @@ function defaultDeps(): RunDeps {
 /** Runs `brook <argv...>` (arguments after the executable) and resolves to the exit code. */
 export async function run(argv: readonly string[], overrides: Partial<RunDeps> = {}): Promise<number> {
   if (argv[0] === 'connect') return (await import('./connect-command.js')).runConnect(argv.slice(1));
+  if (argv[0] === 'cluster') return (await import('./cluster-command.js')).runCluster(argv.slice(1));
   if (argv[0] !== undefined && TOOL_COMMANDS.has(argv[0])) {
     // The client tools (topics, produce, consume, ...) have their own parser in ./tools.
     const { runTool } = await import('./tools/index.js');
@@ -138,6 +139,7 @@ function parseCommandLine(argv: readonly string[], deps: RunDeps): StartFlags | 
   });
   // Listed for --help only: run() hands these to ./tools before this parser runs.
   for (const [name, description] of TOOL_COMMANDS) program.command(name).description(description);
+  program.command('cluster').description('run etcd and 3 brokers locally in cluster mode (see brook cluster --help)');
   const consoleCommand = defineConsoleOptions(program.command('console'));
   consoleCommand.action(() => {
     flags = { console: consoleCommand.opts<ConsoleFlags>() };

@@ -3,8 +3,9 @@
  * options the broker starts with.
  *
  * Precedence, lowest first: built-in defaults < `--config` file < `--set` (in order) < the
- * explicit flags `--host`, `--port`, `--data-dir`. The explicit flags are written back into
- * the Kafka configs they stand for (`listeners`, `log.dirs`) so the config the broker reports
+ * explicit flags `--host`, `--port`, `--data-dir`, `--broker-id`, `--etcd`, `--advertised-listener`.
+ * The explicit flags are written back into the Kafka configs they stand for (`listeners`,
+ * `log.dirs`, `broker.id`, `etcd.endpoints`, `advertised.listeners`) so the config the broker reports
  * is the config it runs with.
  */
 import path from 'node:path';
@@ -48,6 +49,10 @@ export interface StartFlags {
   logLevel: LevelSetting;
   metricsPort?: number;
   consolePort?: number;
+  /** Cluster mode: `broker.id`, `etcd.endpoints`, `advertised.listeners` (host:port). */
+  brokerId?: number;
+  etcd?: string;
+  advertisedListener?: string;
 }
 
 export interface StartArgsDeps {
@@ -71,6 +76,9 @@ export function defineStartOptions(cmd: Command): Command {
     .option('--set <key=value>', 'set one broker config, e.g. num.partitions=3 (repeatable; wins over --config)', collectSet)
     .option('--metrics-port <n>', 'serve Prometheus /metrics, /health and /ready on this port (default: metrics.port; off when unset)', parsePort)
     .option('--console-port <n>', 'serve the web console on this port, on 127.0.0.1 (default: console.port; off when unset)', parsePort)
+    .option('--broker-id <n>', 'id of this broker in a cluster; sets broker.id (default: 0)', parseBrokerId)
+    .option('--etcd <urls>', 'join the cluster coordinated by these etcd endpoints (comma-separated http://host:port); sets etcd.endpoints')
+    .option('--advertised-listener <host:port>', 'address given to clients and other brokers; sets advertised.listeners')
     .addOption(new Option('--storage <kind>', 'where partition data lives').choices(['file', 'memory']).default('file'))
     .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']).default('json'))
     .addOption(new Option('--log-level <level>', 'lowest level logged').choices([...LOG_LEVELS, 'silent']).default('info'));
@@ -132,6 +140,15 @@ function explicitConfigs(flags: StartFlags, config: BrokerConfig): Record<string
     });
   }
   if (flags.dataDir !== undefined) explicit['log.dirs'] = flags.dataDir;
+  if (flags.brokerId !== undefined) {
+    explicit['broker.id'] = String(flags.brokerId);
+    if (config.nodeId !== null) explicit['node.id'] = String(flags.brokerId);
+  }
+  if (flags.etcd !== undefined) explicit['etcd.endpoints'] = flags.etcd;
+  if (flags.advertisedListener !== undefined) {
+    const hostPort = flags.advertisedListener.replace(/^[A-Za-z_]+:\/\//, '');
+    explicit['advertised.listeners'] = `${config.effectiveListener.name}://${hostPort}`;
+  }
   return explicit;
 }
 
@@ -149,6 +166,11 @@ function collectSet(value: string, previous: string[] | undefined): string[] {
     throw new InvalidArgumentError('Expected key=value, e.g. --set num.partitions=3.');
   }
   return [...(previous ?? []), value];
+}
+
+function parseBrokerId(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('Expected a non-negative broker id.');
+  return Number(value);
 }
 
 function parsePort(value: string): number {

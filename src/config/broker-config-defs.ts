@@ -52,6 +52,15 @@ export const brokerConfigDefs = {
   }),
   metricsPort: int('metrics.port', null, { validator: between(0, 65535), importance: 'low', doc: 'Brook extension: serve /metrics, /health, /ready on this port; null = off.' }),
   consolePort: int('console.port', null, { validator: between(0, 65535), importance: 'low', doc: 'Brook extension: serve the web console on this port (127.0.0.1 only); null = off.' }),
+  etcdEndpoints: list('etcd.endpoints', [], {
+    importance: 'high',
+    doc: 'Brook extension: etcd endpoints (http://host:port, comma-separated) of the cluster this broker joins; empty = a single node without etcd.',
+  }),
+  brokerSessionTimeoutMs: int('broker.session.timeout.ms', 9000, {
+    validator: atLeast(1000),
+    importance: 'medium',
+    doc: 'Cluster mode: TTL of the broker registration lease in etcd (rounded up to seconds); a broker silent this long is dead to the controller.',
+  }),
   brokerRack: str('broker.rack', null, { importance: 'medium', doc: 'Rack of the broker, reported in Metadata.' }),
   listeners: str('listeners', 'PLAINTEXT://:9092', {
     importance: 'high',

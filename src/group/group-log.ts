@@ -82,11 +82,12 @@ export class TopicGroupLog implements GroupLog {
     return this.ensureTopic().then((t) => this.appendTo(t, partition, records, txn));
   }
 
-  /** Replays every record and transaction marker of every partition, oldest first. */
-  async load(replay: ReplayFn, replayMarker: MarkerReplayFn = () => undefined): Promise<void> {
+  /** Replays every record and transaction marker of every partition (or of partition `only`), oldest first. */
+  async load(replay: ReplayFn, replayMarker: MarkerReplayFn = () => undefined, only?: number): Promise<void> {
     const topic = this.options.topics.get(OFFSETS_TOPIC);
     if (!topic) return;
     for (const partition of topic.partitions) {
+      if (only !== undefined && partition.index !== only) continue;
       let offset = partition.logStartOffset;
       while (offset < partition.logEndOffset) {
         const read = await partition.log.read(offset, { maxBytes: LOAD_READ_BYTES, minOneBatch: true });

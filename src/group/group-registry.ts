@@ -78,5 +78,6 @@ function groupBytes(groupId: string): number {
 export function groupIdError(groupId: string | null | undefined, limits: GroupLimits): number {
   if (!groupId) return ErrorCode.INVALID_GROUP_ID;
   if (groupId.length > limits.maxGroupIdBytes || Buffer.byteLength(groupId, 'utf8') > limits.maxGroupIdBytes) return ErrorCode.INVALID_GROUP_ID;
+  if (limits.ownsGroup && !limits.ownsGroup(groupId)) return ErrorCode.NOT_COORDINATOR;
   return ErrorCode.NONE;
 }

@@ -58,6 +58,24 @@ export class GroupService {
     );
   }
 
+  /**
+   * Cluster mode: this broker just became leader of `partition` of __consumer_offsets; replays it
+   * so the groups stored there reflect what other leaders wrote meanwhile (latest record wins).
+   */
+  async loadPartition(partition: number): Promise<void> {
+    await this.log.load(
+      (_partition, key, value, producerId) => {
+        try {
+          this.coordinator.replay(key, value, producerId);
+        } catch {
+          // malformed records were already reported by the full load
+        }
+      },
+      (p, producerId, commit) => this.coordinator.onTransactionCompleted(producerId, p, commit),
+      partition,
+    );
+  }
+
   /** Creates __consumer_offsets if needed, as Kafka does on the first FindCoordinator. */
   async ensureOffsetsTopic(): Promise<void> {
     await this.log.ensureTopic();

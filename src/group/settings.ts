@@ -39,6 +39,11 @@ export interface GroupLimits {
   maxMembersPerGroup: number;
   /** Bytes of ids, protocol metadata, assignments and offset metadata held for all groups. */
   memoryBudgetBytes: number;
+  /**
+   * Cluster mode: whether this broker coordinates the group now (it leads the group's
+   * __consumer_offsets partition and has loaded it); requests for other groups get NOT_COORDINATOR.
+   */
+  ownsGroup?: (groupId: string) => boolean;
 }
 
 export const defaultGroupLimits: GroupLimits = {

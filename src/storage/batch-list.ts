@@ -85,6 +85,54 @@ export class BatchList {
   }
 
   /**
+   * Drops every whole batch holding an offset >= `offset` (follower truncation). Returns the
+   * offset the list now ends at: the base of the batch containing `offset`, or `offset` itself
+   * when it is past everything held.
+   */
+  truncateAt(offset: number): number {
+    let end = offset;
+    while (this.bases.length > this.head) {
+      const i = this.bases.length - 1;
+      if (this.ends[i]! <= offset) break;
+      const buf = this.bufs[i]!;
+      let pos = 0;
+      while (pos < buf.length && batchBaseOffset(buf, pos) + batchLastOffsetDelta(buf, pos) < offset) pos += batchSize(buf, pos);
+      end = pos < buf.length ? batchBaseOffset(buf, pos) : this.ends[i]!;
+      this.bytes -= buf.length - pos;
+      if (pos === 0) {
+        this.bases.pop();
+        this.ends.pop();
+        this.bufs.pop();
+        this.prefixMaxTs.pop();
+        this.maxTs.pop();
+        continue;
+      }
+      const kept = buf.subarray(0, pos);
+      let maxTs = -1;
+      for (let p = 0; p < kept.length; p += batchSize(kept, p)) maxTs = Math.max(maxTs, batchMaxTimestamp(kept, p));
+      this.bufs[i] = kept;
+      this.ends[i] = end;
+      this.maxTs[i] = maxTs;
+      this.prefixMaxTs[i] = Math.max(i > 0 ? this.prefixMaxTs[i - 1]! : -Infinity, maxTs);
+      break;
+    }
+    return end;
+  }
+
+  /** The batch with the largest max timestamp (its last offset), or null; walks every header. */
+  maxTimestamp(): TimestampLookup | null {
+    let best: TimestampLookup | null = null;
+    for (let i = this.head; i < this.bufs.length; i++) {
+      const buf = this.bufs[i]!;
+      for (let pos = 0; pos < buf.length; pos += batchSize(buf, pos)) {
+        const ts = batchMaxTimestamp(buf, pos);
+        if (ts >= 0 && (!best || ts > best.timestampMs)) best = { offset: batchBaseOffset(buf, pos) + batchLastOffsetDelta(buf, pos), timestampMs: ts };
+      }
+    }
+    return best;
+  }
+
+  /**
    * Index of the chunk holding `offset`, or -1. Within the list, an offset in a gap (chunks or
    * batches a compaction removed) finds the next chunk, as a read in a compacted log does.
    */

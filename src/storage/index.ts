@@ -10,3 +10,4 @@ export type { SegmentTruncation } from './file/recovery.js';
 export { DataDirLockedError } from './file/lock.js';
 export { nodeFileOps } from './file/fs-ops.js';
 export type { FileOps } from './file/fs-ops.js';
+export * from './leader-epoch-cache.js';

@@ -77,6 +77,15 @@ export class TxnIndex {
     return true;
   }
 
+  /** Follower truncation: drops the entries whose marker is at or after `offset`; returns how many stay. */
+  truncateFrom(offset: number): number {
+    let keep = this.entries.length;
+    while (keep > 0 && this.entries[keep - 1]!.lastOffset >= offset) keep--;
+    this.entries.length = keep;
+    this.writtenCount = Math.min(this.writtenCount, keep);
+    return keep;
+  }
+
   get hasUnwritten(): boolean {
     return this.writtenCount < this.entries.length;
   }

@@ -8,6 +8,7 @@
  */
 
 import type { AbortedTxnEntry } from './txn-index.js';
+import type { EpochEndOffset } from './leader-epoch-cache.js';
 
 export type { AbortedTxnEntry } from './txn-index.js';
 
@@ -130,7 +131,35 @@ export interface PartitionLog {
    * have been handed to the OS (they survive a kill -9 of the process) and, when the flush policy
    * asks for it, fsynced. `infos` has one entry per batch, in order.
    */
-  append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult>;
+  append(batches: Buffer, infos: AppendInfo[], leaderEpoch?: number): Promise<AppendResult>;
+  // `leaderEpoch` (a replicated partition's leader): written into each batch's partitionLeaderEpoch
+  // (bytes 12..15, outside the CRC) and recorded in the epoch cache. Without it the bytes keep
+  // what the producer sent (single node: everything is leader epoch 0).
+
+  /**
+   * Follower path: appends batches that already carry the leader's offsets, keeping them. The first
+   * batch must start at logEndOffset and each batch must follow the previous one, else the append
+   * is refused (RangeError) and nothing changes. Each batch's partitionLeaderEpoch feeds the cache.
+   */
+  appendAsFollower(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult>;
+
+  /**
+   * Follower truncation: removes every whole batch holding an offset >= `offset` (the log end
+   * becomes the base offset of the batch containing `offset`, or `offset` on a batch boundary),
+   * with their index entries, cached bytes and epoch cache entries; the recovery point moves back
+   * with it. A no-op at or beyond the log end. Never goes below the log start: a cut there leaves
+   * an empty log starting at logStartOffset. Callers must not append while it runs.
+   */
+  truncateTo(offset: number): Promise<void>;
+
+  /** Records that `epoch` leads from `startOffset` on (a new leader, at its log end); persisted. */
+  assignLeaderEpoch(epoch: number, startOffset: number): Promise<void>;
+
+  /** Kafka's OffsetForLeaderEpoch answer from the epoch cache (see LeaderEpochCache.endOffsetFor). */
+  endOffsetForEpoch(epoch: number): EpochEndOffset;
+
+  /** The newest leader epoch that wrote to this log (-1 if none recorded). */
+  readonly latestEpoch: number;
 
   /**
    * Applies changed topic configs (AlterConfigs) to the open log: retention, flush policy and

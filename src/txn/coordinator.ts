@@ -67,6 +67,11 @@ export interface CoordinatorDeps {
   /** Writes one marker to one partition; resolves once written (missing partitions are skipped). */
   writeMarker(tp: TopicPartition, marker: Marker): Promise<void>;
   allocateProducerId(): Promise<number>;
+  /**
+   * Cluster mode: whether this broker coordinates the id now (it leads the id's __transaction_state
+   * partition and has replayed it); other ids get NOT_COORDINATOR and are left alone by timeouts.
+   */
+  ownsTransactionalId?(transactionalId: string): boolean;
   settings: TxnSettings;
   clock: () => number;
   logger: Logger;
@@ -102,6 +107,18 @@ export class TransactionCoordinator {
     return this.loadedFlag;
   }
 
+  /** Cluster mode: replays the log again (this broker just became leader of a state partition). */
+  async reload(): Promise<void> {
+    if (this.loading) await this.loading.catch(() => undefined);
+    this.loadedFlag = false;
+    this.loading = this.load();
+    await this.loading;
+  }
+
+  private owns(transactionalId: string): boolean {
+    return this.deps.ownsTransactionalId?.(transactionalId) ?? true;
+  }
+
   describe(transactionalId: string): TxnMetadata | undefined {
     return this.txns.get(transactionalId);
   }
@@ -116,6 +133,7 @@ export class TransactionCoordinator {
     }
     if (transactionalId === '') return failure(ErrorCode.INVALID_REQUEST);
     if (timeoutMs <= 0 || timeoutMs > this.deps.settings.maxTimeoutMs) return failure(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    if (!this.owns(transactionalId)) return failure(ErrorCode.NOT_COORDINATOR);
     await this.ensureLoaded();
     if (this.busy.has(transactionalId)) return failure(ErrorCode.CONCURRENT_TRANSACTIONS);
     this.busy.add(transactionalId);
@@ -244,7 +262,7 @@ export class TransactionCoordinator {
     const work: Promise<unknown>[] = [];
     for (const meta of this.txns.values()) {
       const id = meta.transactionalId;
-      if (this.busy.has(id)) continue;
+      if (this.busy.has(id) || !this.owns(id)) continue;
       if (meta.state === 'Ongoing' && meta.startTimestampMs + meta.timeoutMs <= now) {
         this.deps.logger.info({ transactionalId: id, producerId: meta.producerId, timeoutMs: meta.timeoutMs }, 'aborting a timed out transaction');
         work.push(this.exclusive(id, () => this.fenceAndAbort(meta)));
@@ -268,6 +286,7 @@ export class TransactionCoordinator {
   }
 
   private checkProducer(meta: TxnMetadata | undefined, transactionalId: string, producerId: number, producerEpoch: number): number {
+    if (!this.owns(transactionalId)) return ErrorCode.NOT_COORDINATOR;
     if (!meta || meta.state === 'Dead') return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
     if (meta.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
     if (meta.producerEpoch !== producerEpoch) return ErrorCode.PRODUCER_FENCED;
@@ -372,7 +391,7 @@ export class TransactionCoordinator {
     // Transactions caught between prepare and complete by a crash are finished now.
     await Promise.all(
       [...this.txns.values()]
-        .filter((m) => m.state === 'PrepareCommit' || m.state === 'PrepareAbort')
+        .filter((m) => (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') && this.owns(m.transactionalId))
         .map((m) => this.exclusive(m.transactionalId, () => this.complete(m))),
     );
   }

@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { Partition } from '../broker/partition.js';
 import type { ProducerStateManager } from './producer-state.js';
 import { loadProducerState } from './producer-state-loader.js';
-import { encodeSnapshot, SNAPSHOT_FILE } from './producer-snapshot.js';
+import { decodeSnapshot, encodeSnapshot, SNAPSHOT_FILE } from './producer-snapshot.js';
 
 export interface PartitionStatesOptions {
   snapshotEveryChanges: number;
@@ -44,6 +44,23 @@ export class PartitionTxnState {
     return this.loading;
   }
 
+  /**
+   * Forgets the loaded state (cluster mode: the log was truncated, or this broker became leader
+   * after appending as a follower, which does not track producers). A snapshot taken past
+   * `validBelowOffset` described bytes that are gone: it is emptied, so the next load replays
+   * the log instead. The next producer append reloads (snapshot + replay to the log end).
+   */
+  async invalidate(validBelowOffset: number): Promise<void> {
+    if (this.loading) await this.loading.catch(() => undefined);
+    await this.snapshotRunning?.catch(() => undefined);
+    this.loaded = null;
+    this.changesSinceSnapshot = 0;
+    const log = this.partition.log;
+    const bytes = log.readStateFile ? await log.readStateFile(SNAPSHOT_FILE).catch(() => null) : null;
+    const snapshot = bytes ? decodeSnapshot(bytes) : null;
+    if (bytes && (!snapshot || snapshot.offset > validBelowOffset)) await log.writeStateFile?.(SNAPSHOT_FILE, Buffer.alloc(0));
+  }
+
   /** Call right after a producer append or marker was handed to the log (same tick). */
   noteWrite(written: Promise<unknown>): void {
     this.lastWrite = written;
@@ -70,7 +87,7 @@ export class PartitionTxnState {
 
   private async load(): Promise<ProducerStateManager> {
     const partition = this.partition;
-    const loaded = await loadProducerState(partition.log, () => partition.highWatermark);
+    const loaded = await loadProducerState(partition.log, () => partition.producerStateEndOffset);
     this.loaded = loaded.state;
     if (loaded.batchesReplayed > 0) {
       this.options.logger.debug(

@@ -16,6 +16,9 @@ export async function appendTransactionAware(broker: Broker, transactionalId: st
   if (transactionalId === null) {
     return { kind: 'error', errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, message: 'Transactional records need the transactional id in the Produce request' };
   }
+  // Cluster mode: the transaction may be coordinated by another broker; without a cross-broker
+  // check (KIP-890) the write is accepted as Kafka did before it, and its markers end it.
+  if (!services.coordinates(transactionalId)) return appendWithProducerState(services.partitionStates, partition, records, infos);
   await services.start();
   const tp = { topic: partition.topic, partition: partition.index };
   return appendWithProducerState(services.partitionStates, partition, records, infos, (batch) =>

@@ -23,6 +23,14 @@ export interface ProducerIdStore {
   save(nextBlockStart: number): Promise<void>;
 }
 
+/**
+ * Cluster mode: whole blocks claimed from a counter every broker shares (src/cluster keeps it in
+ * etcd), so two brokers never hand out the same id. Returns the first id of the claimed block.
+ */
+export interface ProducerIdBlocks {
+  claim(blockSize: number): Promise<number>;
+}
+
 /** Kafka allocates producer ids from 0; a block of 1000 at a time by default. */
 export class ProducerIdManager {
   private next = 0;
@@ -31,7 +39,7 @@ export class ProducerIdManager {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly store: ProducerIdStore,
+    private readonly store: ProducerIdStore | ProducerIdBlocks,
     private readonly blockSize: number,
   ) {}
 
@@ -42,6 +50,13 @@ export class ProducerIdManager {
   }
 
   private async allocateNow(): Promise<number> {
+    if ('claim' in this.store) {
+      if (this.next >= this.blockEnd) {
+        this.next = await this.store.claim(this.blockSize);
+        this.blockEnd = this.next + this.blockSize;
+      }
+      return this.next++;
+    }
     if (!this.loaded) {
       const stored = await this.store.load();
       this.next = stored ?? 0;

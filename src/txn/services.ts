@@ -13,6 +13,7 @@ import { fileProducerIdStore, memoryProducerIdStore, PRODUCER_ID_BLOCK_FILE, Pro
 import type { TxnSettings } from './settings.js';
 import { TxnStateLog } from './txn-log.js';
 import { OFFSETS_TOPIC_NAME } from './group-offsets.js';
+import { TxnLeadership } from '../cluster/txn-leadership.js';
 
 export class TxnServices {
   readonly settings: TxnSettings;
@@ -20,6 +21,8 @@ export class TxnServices {
   readonly stateLog: TxnStateLog;
   readonly producerIds: ProducerIdManager;
   readonly coordinator: TransactionCoordinator;
+  /** Cluster mode: which transactional ids this broker coordinates, and markers to other leaders. */
+  private readonly leadership: TxnLeadership | null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly broker: Broker, settings: TxnSettings) {
@@ -43,15 +46,20 @@ export class TxnServices {
       logger,
     });
     const dataDir = broker.topics.store.dataDir;
-    const idStore = dataDir ? fileProducerIdStore(dataDir, () => this.stateLog.legacyStateFile(PRODUCER_ID_BLOCK_FILE)) : memoryProducerIdStore();
+    // Cluster mode: producer id blocks are claimed in etcd, so no two brokers hand out the same id.
+    const idStore = broker.cluster ?? (dataDir ? fileProducerIdStore(dataDir, () => this.stateLog.legacyStateFile(PRODUCER_ID_BLOCK_FILE)) : memoryProducerIdStore());
     this.producerIds = new ProducerIdManager(idStore, settings.producerIdBlockSize);
+    this.leadership = broker.cluster ? new TxnLeadership(broker.cluster, logger, () => this.coordinator.reload()) : null;
+    const leadership = this.leadership;
+    const writeLocalMarker = async (tp: { topic: string; partition: number }, marker: Marker) => {
+      const partition = broker.topics.get(tp.topic)?.partitions[tp.partition];
+      if (partition) await this.writeMarker(partition, marker);
+    };
     this.coordinator = new TransactionCoordinator({
       writeState: (id, value) => this.stateLog.append(id, value),
       loadState: (replay) => this.stateLog.load(replay),
-      writeMarker: async (tp, marker) => {
-        const partition = broker.topics.get(tp.topic)?.partitions[tp.partition];
-        if (partition) await this.writeMarker(partition, marker);
-      },
+      writeMarker: (tp, marker) => (leadership ? leadership.writeMarker(tp, marker, () => writeLocalMarker(tp, marker)) : writeLocalMarker(tp, marker)),
+      ...(leadership ? { ownsTransactionalId: (id: string) => leadership.ownsTransactionalId(id) } : {}),
       allocateProducerId: () => this.producerIds.allocate(),
       settings,
       clock,
@@ -77,6 +85,11 @@ export class TxnServices {
     return appendCoordinatorBatch(this.partitionStates, partition, batch, recordCount, txn, timestampMs);
   }
 
+  /** Whether this broker coordinates the transactional id (always on a single node). */
+  coordinates(transactionalId: string): boolean {
+    return this.leadership?.ownsTransactionalId(transactionalId) ?? true;
+  }
+
   /** Loads the coordinator and starts the timeout timer (idempotent). */
   async start(): Promise<void> {
     if (!this.timer) {
@@ -93,6 +106,7 @@ export class TxnServices {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.leadership?.close();
     await this.partitionStates.snapshotAll(this.broker.topics.list().flatMap((t) => t.partitions));
   }
 }

@@ -146,3 +146,11 @@ test('splitSetPair splits at the first =', () => {
   assert.deepEqual(splitSetPair(' num.partitions =3'), { key: 'num.partitions', value: '3' });
   assert.throws(() => splitSetPair('novalue'), /--set expects key=value, got 'novalue'/);
 });
+
+test('cluster flags become broker.id, etcd.endpoints and advertised.listeners', () => {
+  const options = parseStartArgs(['--broker-id', '3', '--etcd', 'http://127.0.0.1:2379,http://127.0.0.1:2380', '--advertised-listener', 'broker3.local:9095']);
+  assert.equal(options.config.effectiveNodeId, 3);
+  assert.deepEqual(options.config.etcdEndpoints, ['http://127.0.0.1:2379', 'http://127.0.0.1:2380']);
+  assert.deepEqual(options.config.effectiveAdvertisedListener && { host: options.config.effectiveAdvertisedListener.host, port: options.config.effectiveAdvertisedListener.port }, { host: 'broker3.local', port: 9095 });
+  assert.equal(options.config.brokerSessionTimeoutMs, 9000);
+});

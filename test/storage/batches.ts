@@ -2,6 +2,7 @@
 import { encodeBatch } from '../../src/records/record-batch.js';
 import { batchLastOffsetDelta, batchMaxTimestamp, batchSize, writeInt64 } from '../../src/records/batch-header.js';
 import type { AppendInfo } from '../../src/storage/types.js';
+import { isBatchCrcValid } from '../../src/records/batch-crc.js';
 
 export interface BatchSpec {
   /** Record values (default: one 100-byte value). */
@@ -60,4 +61,9 @@ export function withBaseOffset(batch: Buffer, baseOffset: number): Buffer {
   const copy = Buffer.from(batch);
   writeInt64(copy, 0, baseOffset);
   return copy;
+}
+
+/** Whether the batch's stored CRC32C matches its bytes 21..end. */
+export function verifyBatchCrc(batch: Buffer): boolean {
+  return isBatchCrcValid(batch, 0, batchSize(batch, 0));
 }

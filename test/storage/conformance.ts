@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchBaseOffset, batchLastOffsetDelta, batchSize } from '../../src/records/batch-header.js';
+import { batchBaseOffset, batchLastOffsetDelta, batchPartitionLeaderEpoch, batchSize, setBatchPartitionLeaderEpoch } from '../../src/records/batch-header.js';
+import { verifyBatchCrc } from './batches.js';
 import {
   OffsetOutOfRangeError,
   defaultLogConfig,
@@ -436,6 +437,124 @@ export function runLogStoreConformance(name: string, makeStore: () => Promise<Lo
         const kept = await again.abortedTxns(0, 120);
         assert.ok(!kept.some((t) => t.producerId === 1001), 'entries of deleted data went with it');
         assert.deepEqual(kept.filter((t) => t.lastOffset >= 90), expected.filter((t) => t.lastOffset >= 90));
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('stamps the leader epoch into appended batches and answers endOffsetForEpoch from it', () =>
+      withLog(async (log) => {
+        assert.equal(log.latestEpoch, -1);
+        assert.deepEqual(log.endOffsetForEpoch(0), { leaderEpoch: -1, endOffset: -1 });
+        const a = makeSeededBatch(1, 3, 10);
+        setBatchPartitionLeaderEpoch(a, 0, -1);
+        await log.append(a, infosOf(a), 2);
+        assert.equal(batchPartitionLeaderEpoch(a, 0), 2, 'bytes 12..15 carry the leader epoch');
+        assert.ok(verifyBatchCrc(a), 'the epoch is outside the CRC');
+        await appendBatches(log, [makeSeededBatch(2, 2, 10)]);
+        const b = makeSeededBatch(3, 4, 10);
+        await log.append(b, infosOf(b), 2);
+        await log.assignLeaderEpoch(5, log.logEndOffset);
+        const c = makeSeededBatch(4, 1, 10);
+        await log.append(c, infosOf(c), 5);
+        assert.equal(log.latestEpoch, 5);
+        assert.deepEqual(log.endOffsetForEpoch(5), { leaderEpoch: 5, endOffset: 10 });
+        assert.deepEqual(log.endOffsetForEpoch(2), { leaderEpoch: 2, endOffset: 9 });
+        assert.deepEqual(log.endOffsetForEpoch(3), { leaderEpoch: 2, endOffset: 9 }, 'an epoch that never wrote: the one before it');
+        assert.deepEqual(log.endOffsetForEpoch(1), { leaderEpoch: 1, endOffset: 0 }, 'older than every entry');
+        assert.deepEqual(log.endOffsetForEpoch(6), { leaderEpoch: -1, endOffset: -1 }, 'a future epoch is undefined');
+        const stored = await readAll(log);
+        assert.deepEqual(stored.map((x) => batchPartitionLeaderEpoch(x, 0)), [2, 0, 2, 5]);
+      }));
+
+    it('appendAsFollower keeps the leader offsets, refuses gaps and learns epochs from the batches', () =>
+      withLog(async (log) => {
+        const leaderBatch = (seed: number, count: number, base: number, epoch: number) => {
+          const b = withBaseOffset(makeSeededBatch(seed, count, 10), base);
+          setBatchPartitionLeaderEpoch(b, 0, epoch);
+          return b;
+        };
+        const two = concatBatches([leaderBatch(1, 3, 0, 0), leaderBatch(2, 2, 3, 1)]);
+        const r = await log.appendAsFollower(two, infosOf(two));
+        assert.deepEqual(r, { baseOffset: 0, lastOffset: 4, logStartOffset: 0 });
+        const gap = leaderBatch(3, 1, 6, 1);
+        await assert.rejects(log.appendAsFollower(gap, infosOf(gap)), RangeError);
+        const inner = concatBatches([leaderBatch(4, 1, 5, 1), leaderBatch(5, 1, 7, 1)]);
+        await assert.rejects(log.appendAsFollower(inner, infosOf(inner)), RangeError, 'batches must follow each other');
+        assert.equal(log.logEndOffset, 5, 'a refused append changes nothing');
+        const next = leaderBatch(6, 2, 5, 3);
+        await log.appendAsFollower(next, infosOf(next));
+        assert.equal(log.logEndOffset, 7);
+        assert.equal(log.latestEpoch, 3);
+        assert.deepEqual(log.endOffsetForEpoch(0), { leaderEpoch: 0, endOffset: 3 });
+        assert.deepEqual(log.endOffsetForEpoch(1), { leaderEpoch: 1, endOffset: 5 });
+        assert.deepEqual(log.endOffsetForEpoch(2), { leaderEpoch: 1, endOffset: 5 });
+        assert.deepEqual((await readAll(log)).map((b) => batchBaseOffset(b, 0)), [0, 3, 5]);
+      }));
+
+    it('truncateTo removes whole batches from the cut, across segments, and appends continue', () =>
+      withLog(async (log) => {
+        const t = 1_700_000_000_000;
+        const expected: Buffer[] = [];
+        for (let i = 0; i < 120; i++) {
+          const b = makeSeededBatch(i, 3, 150, t + i);
+          const r = await log.append(b, infosOf(b), i < 60 ? 1 : 4);
+          expected.push(Buffer.from(withBaseOffset(b, r.baseOffset)));
+        }
+        assert.equal(log.logEndOffset, 360);
+        await log.truncateTo(400);
+        assert.equal(log.logEndOffset, 360, 'beyond the end: a no-op');
+        await log.truncateTo(301);
+        assert.equal(log.logEndOffset, 300, 'the batch holding the cut goes whole');
+        assert.deepEqual(await readAll(log), expected.slice(0, 100));
+        assert.equal(log.sizeBytes, expected.slice(0, 100).reduce((n, b) => n + b.length, 0));
+        assert.deepEqual(log.maxTimestamp(), { offset: 299, timestampMs: t + 99 });
+        assert.equal(await log.offsetForTimestamp(t + 100), null);
+        assert.deepEqual(log.endOffsetForEpoch(4), { leaderEpoch: 4, endOffset: 300 });
+        await log.truncateTo(150);
+        assert.equal(log.logEndOffset, 150);
+        assert.equal(log.latestEpoch, 1, 'epochs that started past the cut are gone');
+        assert.deepEqual(log.endOffsetForEpoch(4), { leaderEpoch: -1, endOffset: -1 });
+        await assert.rejects(log.read(151, { maxBytes: 100, minOneBatch: true }), OffsetOutOfRangeError);
+        const again = makeSeededBatch(999, 2, 150, t + 5000);
+        const r = await log.append(again, infosOf(again), 7);
+        assert.equal(r.baseOffset, 150);
+        assert.deepEqual(await readAll(log), [...expected.slice(0, 50), withBaseOffset(again, 150)]);
+        assert.deepEqual(log.endOffsetForEpoch(4), { leaderEpoch: 1, endOffset: 150 });
+        assert.deepEqual(await log.offsetForTimestamp(t + 100), { offset: 150, timestampMs: t + 5000 });
+        assert.deepEqual(log.maxTimestamp(), { offset: 151, timestampMs: t + 5000 });
+      }));
+
+    it('truncateTo never goes below the log start', () =>
+      withLog(async (log) => {
+        for (let i = 0; i < 20; i++) await appendBatches(log, [makeSeededBatch(i, 3, 300)]);
+        await log.deleteRecordsBefore(31);
+        await log.truncateTo(10);
+        assert.equal(log.logStartOffset, 31);
+        assert.equal(log.logEndOffset, 31, 'an empty log starting at the log start');
+        assert.deepEqual(await log.read(31, { maxBytes: 100, minOneBatch: true }), { chunks: [], bytes: 0 });
+        const r = await appendBatches(log, [makeSeededBatch(77, 2, 10)]);
+        assert.equal(r.baseOffset, 31);
+        assert.equal((await readAll(log)).length, 1);
+      }));
+
+    it('keeps the leader epochs and a truncation when the partition is opened again', async () => {
+      const store = await makeStore();
+      try {
+        const log = await store.openPartition('epochs', 0, config);
+        for (let i = 0; i < 40; i++) {
+          const b = makeSeededBatch(i, 2, 200);
+          await log.append(b, infosOf(b), Math.floor(i / 10));
+        }
+        await log.truncateTo(65);
+        await log.close();
+        const again = await store.openPartition('epochs', 0, config);
+        assert.equal(again.logEndOffset, 64);
+        assert.equal(again.latestEpoch, 3);
+        assert.deepEqual(again.endOffsetForEpoch(1), { leaderEpoch: 1, endOffset: 40 });
+        assert.deepEqual(again.endOffsetForEpoch(3), { leaderEpoch: 3, endOffset: 64 });
+        assert.equal((await readAll(again)).length, 32);
+        assert.equal((await appendBatches(again, [makeSeededBatch(1, 1, 10)])).baseOffset, 64);
       } finally {
         await store.close();
       }

@@ -4,7 +4,10 @@
  * into them. acks=0 gets no response; acks=1 and acks=all are answered once the log has the
  * bytes (on a single node the leader is the whole ISR). Batches with a producer id go through
  * the partition's producer state (src/txn): duplicates are answered with their original offset,
- * sequence gaps and stale epochs are refused.
+ * sequence gaps and stale epochs are refused. Cluster mode: only the leader appends
+ * (NOT_LEADER_OR_FOLLOWER), acks=all needs min.insync.replicas in the ISR before the append
+ * (NOT_ENOUGH_REPLICAS) and is answered once the high watermark passes the batch
+ * (NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank meanwhile, REQUEST_TIMED_OUT after timeoutMs).
  */
 import type { ProduceRequest, ProduceResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
@@ -15,6 +18,7 @@ import type { Topic } from '../topics.js';
 import { appendTransactionAware } from '../../txn/produce-guard.js';
 import { allowed, mayCreateTopic, Op, Resource } from '../../security/authorize.js';
 import { PRODUCE_BYTE_RATE } from '../../security/quotas.js';
+import { replicationOf } from '../../cluster/replication/broker-api.js';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -37,7 +41,7 @@ export const handler: ApiHandler = {
             ? Promise.resolve(partitionError(data.index, ErrorCode.INVALID_REQUIRED_ACKS, null))
             : denied !== null
               ? Promise.resolve(partitionError(data.index, denied, null))
-              : produceToPartition(ctx.broker, ctx.apiVersion, txnId, topicData.name, data.index, data.records, mayCreate),
+              : produceToPartition(ctx.broker, ctx.apiVersion, txnId, topicData.name, data.index, data.records, mayCreate, acks, request.timeoutMs),
         ),
       };
     });
@@ -57,6 +61,8 @@ async function produceToPartition(
   index: number,
   records: Buffer | null,
   mayCreate: boolean,
+  acks: number,
+  timeoutMs: number,
 ): Promise<PartitionResponse> {
   let topic: Topic | undefined = broker.topics.get(topicName);
   try {
@@ -69,6 +75,11 @@ async function produceToPartition(
   if (!topic || !partition) return partitionError(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
   if (!records || records.length === 0) return partitionError(index, ErrorCode.INVALID_RECORD, 'Produce request has no record batch');
   const settings = broker.config.topicSettings(topic.configs);
+  const replication = replicationOf(broker);
+  if (replication) {
+    const refused = replication.checkProduce(topicName, index, acks, settings.minInsyncReplicas);
+    if (refused !== ErrorCode.NONE) return partitionError(index, refused, null);
+  }
   const nowMs = broker.clock();
   const validation = validateBatches(records, {
     maxBatchBytes: Math.min(settings.maxMessageBytes, settings.log.segmentBytes),
@@ -90,6 +101,11 @@ async function produceToPartition(
     return partitionError(index, ErrorCode.KAFKA_STORAGE_ERROR, 'The broker could not write to its log');
   }
   if (result.kind === 'error') return partitionError(index, result.errorCode, result.message);
+  if (replication && acks === -1) {
+    const records = validation.infos.reduce((n, info) => n + info.recordCount, 0);
+    const acked = await replication.waitForAcks(topicName, index, result.baseOffset + records, settings.minInsyncReplicas, timeoutMs);
+    if (acked !== ErrorCode.NONE) return partitionError(index, acked, null);
+  }
   return {
     index,
     errorCode: ErrorCode.NONE,

@@ -7,6 +7,9 @@
  * transactions of what it read, which the client skips (src/txn owns both).
  * Reads stay within what the connection may still hold (response-memory.ts); catch-up reads go
  * into leased buffers that the connection releases once the response is written.
+ * Cluster mode: a Fetch from a follower (replica id >= 0) is served by replication (read to the
+ * log end, progress reported to the leader side); consumers get NOT_LEADER_OR_FOLLOWER /
+ * FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH from the currentLeaderEpoch check.
  */
 import type { FetchRequest, FetchResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -19,6 +22,7 @@ import { trackRemote } from '../remote-time.js';
 import { AFTER_WRITE, releaseBuffers, type AfterWrite, type ResponseMemory } from '../response-memory.js';
 import { allowed, allowedOnCluster, Op, Resource } from '../../security/authorize.js';
 import { FETCH_BYTE_RATE } from '../../security/quotas.js';
+import { fetchReplicaId, replicationOf, serveReplicaFetch } from '../../cluster/replication/broker-api.js';
 
 type TopicResponse = FetchResponse['responses'][number];
 type PartitionResponse = TopicResponse['partitions'][number];
@@ -42,6 +46,12 @@ export const handler: ApiHandler = {
   async handle(ctx: RequestContext, request: FetchRequest): Promise<FetchResponse> {
     if (request.sessionId !== 0 && request.sessionId !== undefined) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    }
+    const replication = replicationOf(ctx.broker);
+    if (replication && fetchReplicaId(request, ctx.apiVersion) >= 0) {
+      // Followers need CLUSTER_ACTION on the cluster, as in Kafka.
+      if (!allowedOnCluster(ctx, Op.CLUSTER_ACTION)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, sessionId: 0, responses: [] };
+      return serveReplicaFetch(ctx.broker, replication, request, ctx.apiVersion);
     }
     const targets = resolveTargets(ctx.broker, request, ctx.apiVersion);
     if (ctx.broker.security.authorizer !== null) denyUnauthorized(ctx, request, targets);
@@ -90,15 +100,21 @@ function resolveTargets(broker: Broker, request: FetchRequest, version: number):
   request.topics.forEach((fetchTopic, topicIndex) => {
     const topic = version >= 13 ? broker.topics.getById(fetchTopic.topicId ?? '') : broker.topics.get(fetchTopic.topic ?? '');
     const missing = version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const replication = replicationOf(broker);
     for (const p of fetchTopic.partitions) {
-      const partition = topic?.partitions[p.partition] ?? null;
+      let partition = topic?.partitions[p.partition] ?? null;
+      let errorCode: number = partition ? ErrorCode.NONE : topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : missing;
+      if (partition && replication) {
+        errorCode = replication.checkLeaderEpoch(partition.topic, partition.index, p.currentLeaderEpoch ?? -1);
+        if (errorCode !== ErrorCode.NONE) partition = null;
+      }
       targets.push({
         topicIndex,
         partitionIndex: p.partition,
         fetchOffset: p.fetchOffset,
         maxBytes: p.partitionMaxBytes,
         partition,
-        errorCode: partition ? ErrorCode.NONE : topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : missing,
+        errorCode,
       });
     }
   });

@@ -2,11 +2,14 @@
  * FindCoordinator v0-v4 (batched keys from v4). This single broker coordinates every group
  * (key type 0) and every transactional id (key type 1). For groups, __consumer_offsets is
  * created on first use, as Kafka does; if that fails the answer is COORDINATOR_NOT_AVAILABLE.
+ * In cluster mode the coordinator is the leader of the key's partition of __consumer_offsets
+ * (groups) or __transaction_state (transactional ids), as etcd records it.
  */
 import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { allowed, Op, Resource } from '../../security/authorize.js';
+import { partitionForGroup } from '../../group/coordinator-partition.js';
 
 type Coordinator = NonNullable<FindCoordinatorResponse['coordinators']>[number];
 
@@ -21,7 +24,10 @@ export const handler: ApiHandler = {
     const keyType = ctx.apiVersion >= 1 ? (request.keyType ?? GROUP_KEY_TYPE) : GROUP_KEY_TYPE;
     const keys = ctx.apiVersion >= 4 ? (request.coordinatorKeys ?? []) : [request.key ?? ''];
     const errorCode = await coordinatorError(ctx, keyType);
-    const coordinators = keys.map((key) => coordinator(ctx, key, errorCode === ErrorCode.NONE ? keyAccessError(ctx, keyType, key) : errorCode));
+    const coordinators = keys.map((key) => {
+      const error = errorCode === ErrorCode.NONE ? keyAccessError(ctx, keyType, key) : errorCode;
+      return ctx.broker.cluster && error === ErrorCode.NONE ? clusterCoordinator(ctx, key, keyType) : coordinator(ctx, key, error);
+    });
     if (ctx.apiVersion >= 4) return { throttleTimeMs: 0, coordinators };
     const only = coordinators[0]!;
     return { throttleTimeMs: 0, errorCode: only.errorCode, errorMessage: only.errorMessage, nodeId: only.nodeId, host: only.host, port: only.port };
@@ -29,10 +35,11 @@ export const handler: ApiHandler = {
 };
 
 async function coordinatorError(ctx: RequestContext, keyType: number): Promise<number> {
-  if (keyType === TRANSACTION_KEY_TYPE) return ErrorCode.NONE;
-  if (keyType !== GROUP_KEY_TYPE) return ErrorCode.INVALID_REQUEST;
+  if (keyType === TRANSACTION_KEY_TYPE && !ctx.broker.cluster) return ErrorCode.NONE;
+  if (keyType !== GROUP_KEY_TYPE && keyType !== TRANSACTION_KEY_TYPE) return ErrorCode.INVALID_REQUEST;
   try {
-    await ctx.broker.groups.ensureOffsetsTopic();
+    if (keyType === GROUP_KEY_TYPE) await ctx.broker.groups.ensureOffsetsTopic();
+    else await ctx.broker.txn.stateLog.ensureTopic();
     return ErrorCode.NONE;
   } catch (err) {
     ctx.broker.logger.warn({ err: String(err) }, 'cannot create the group coordinator topic');
@@ -55,4 +62,15 @@ function coordinator(ctx: RequestContext, key: string, errorCode: number): Coord
   }
   const { host, port } = ctx.broker.advertisedListener;
   return { key, nodeId: ctx.broker.nodeId, host, port, errorCode, errorMessage: null };
+}
+
+/** Cluster mode: the leader of the key's partition of the coordinator topic, if it has one. */
+function clusterCoordinator(ctx: RequestContext, key: string, keyType: number): Coordinator {
+  const metadata = ctx.broker.cluster!.metadata;
+  const topic = keyType === GROUP_KEY_TYPE ? '__consumer_offsets' : '__transaction_state';
+  const count = metadata.topics.get(topic)?.topic.partitionCount ?? 0;
+  const leader = count > 0 ? metadata.partition(topic, partitionForGroup(key, count))?.state.leader : undefined;
+  const endpoint = leader === undefined ? undefined : metadata.brokers.get(leader);
+  if (!endpoint) return coordinator(ctx, key, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+  return { key, nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null };
 }

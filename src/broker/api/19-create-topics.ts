@@ -1,7 +1,8 @@
 /**
  * CreateTopics v0-v7. On a single node every replica is this broker, so a replication factor
  * above 1 (or an assignment naming another broker) is INVALID_REPLICATION_FACTOR /
- * INVALID_REPLICA_ASSIGNMENT. Config overrides are validated before anything is created.
+ * INVALID_REPLICA_ASSIGNMENT. In cluster mode the factor is bounded by the live brokers and the
+ * topic is created in etcd (src/cluster), replicas placed round robin. Config overrides are validated before anything is created.
  */
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/generated/index.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
@@ -51,10 +52,19 @@ async function createOne(broker: Broker, t: CreatableTopic, validateOnly: boolea
     return result(t.name, ErrorCode.INVALID_PARTITIONS, `Number of partitions must be between 1 and ${MAX_PARTITIONS}.`);
   }
   if (replicationFactor <= 0) return result(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.');
-  if (replicationFactor > 1) {
+  const cluster = broker.cluster;
+  if (cluster) {
+    const live = cluster.metadata.brokers.size;
+    if (!assigned && replicationFactor > live) {
+      return result(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${replicationFactor} larger than available brokers: ${live}.`);
+    }
+  } else if (replicationFactor > 1) {
     return result(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${replicationFactor} larger than available brokers: 1.`);
   }
-  const badAssignment = t.assignments.find((a, i) => a.partitionIndex !== i || a.brokerIds.some((id) => id !== broker.nodeId));
+  const knownBroker = (id: number) => (cluster ? cluster.metadata.isLive(id) : id === broker.nodeId);
+  const badAssignment = t.assignments.find(
+    (a, i) => a.partitionIndex !== i || a.brokerIds.length !== replicationFactor || new Set(a.brokerIds).size !== a.brokerIds.length || !a.brokerIds.every(knownBroker),
+  );
   if (badAssignment) return result(t.name, ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Invalid replica assignment for partition ${badAssignment.partitionIndex}`);
   const configs: Record<string, string> = {};
   for (const c of t.configs) if (c.value !== null) configs[c.name] = c.value;
@@ -66,7 +76,8 @@ async function createOne(broker: Broker, t: CreatableTopic, validateOnly: boolea
     return { ...result(t.name, ErrorCode.NONE, null), numPartitions, replicationFactor, configs: [] };
   }
   try {
-    const topic = await broker.topics.create(t.name, numPartitions, configs);
+    const placement = assigned ? { assignments: t.assignments.map((a) => [...a.brokerIds]) } : { replicationFactor };
+    const topic = await broker.topics.create(t.name, numPartitions, configs, placement);
     broker.logger.info({ topic: t.name, partitions: numPartitions }, 'created topic');
     return { ...result(t.name, ErrorCode.NONE, null), topicId: topic.topicId, numPartitions, replicationFactor, configs: [] };
   } catch (err) {

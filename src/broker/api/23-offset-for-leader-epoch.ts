@@ -3,12 +3,14 @@
  * created, in leader epoch 0 (what Metadata reports): the end offset of epoch 0 is the log end
  * offset. A later epoch is unknown (Kafka's UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET answer); a
  * client claiming a newer current epoch gets UNKNOWN_LEADER_EPOCH, an older one FENCED_LEADER_EPOCH.
+ * Cluster mode: answered by replication from the partition's leader epoch cache (followers ask
+ * this before fetching, to find where their log diverged).
  */
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
-
+import { replicationOf } from '../../cluster/replication/broker-api.js';
 import { allowed, allowedOnCluster, Op, Resource } from '../../security/authorize.js';
 
 type EpochEndOffset = OffsetForLeaderEpochResponse['topics'][number]['partitions'][number];
@@ -27,10 +29,26 @@ export const handler: ApiHandler = {
     // Consumers need DESCRIBE on the topic; followers (replica id >= 0) CLUSTER_ACTION.
     const follower = (request.replicaId ?? -1) >= 0;
     const clusterOk = follower && allowedOnCluster(ctx, Op.CLUSTER_ACTION);
+    const denied = (topic: string) => !(follower ? clusterOk : allowed(ctx, Op.DESCRIBE, Resource.TOPIC, topic));
+    const deniedAnswer = (partition: number) => ({ errorCode: follower ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : ErrorCode.TOPIC_AUTHORIZATION_FAILED, partition, leaderEpoch: -1, endOffset: -1 });
+    const replication = replicationOf(ctx.broker);
+    if (replication) {
+      return {
+        throttleTimeMs: 0,
+        topics: request.topics.map((t) => ({
+          topic: t.topic,
+          partitions: denied(t.topic)
+            ? t.partitions.map((p) => deniedAnswer(p.partition))
+            : replication
+                .offsetsForLeaderEpoch(t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch ?? NO_EPOCH_CHECK, leaderEpoch: p.leaderEpoch })))
+                .map((a) => ({ errorCode: a.errorCode, partition: a.partition, leaderEpoch: a.leaderEpoch, endOffset: a.endOffset })),
+        })),
+      };
+    }
     const topics = request.topics.map((t) => ({
       topic: t.topic,
-      partitions: t.partitions.map((p) => !(follower ? clusterOk : allowed(ctx, Op.DESCRIBE, Resource.TOPIC, t.topic))
-        ? { errorCode: follower ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : ErrorCode.TOPIC_AUTHORIZATION_FAILED, partition: p.partition, leaderEpoch: -1, endOffset: -1 }
+      partitions: t.partitions.map((p) => denied(t.topic)
+        ? deniedAnswer(p.partition)
         : endOffsetFor(ctx.broker, t.topic, p.partition, p.currentLeaderEpoch ?? NO_EPOCH_CHECK, p.leaderEpoch)),
     }));
     return { throttleTimeMs: 0, topics };

@@ -2,10 +2,11 @@
  * WriteTxnMarkers v0-v1. Brook's coordinator writes its markers in-process; this API serves
  * `kafka-transactions.sh abort`, which ends a hanging transaction in a partition by writing an
  * ABORT (or COMMIT) marker for a producer directly. A marker older than the partition's epoch for
- * that producer is refused with INVALID_PRODUCER_EPOCH, as Kafka's appendEndTxnMarker does.
+ * that producer is refused with INVALID_PRODUCER_EPOCH, as Kafka's appendEndTxnMarker does. In
+ * cluster mode coordinators send it to partition leaders; a non-leader answers NOT_LEADER_OR_FOLLOWER.
  */
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../../protocol/generated/index.js';
-import { ErrorCode } from '../../protocol/errors.js';
+import { ErrorCode, KafkaError } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { allowedOnCluster, Op } from '../../security/authorize.js';
 
@@ -32,7 +33,7 @@ export const handler: ApiHandler = {
                   return { partitionIndex, errorCode: written ? ErrorCode.NONE : ErrorCode.INVALID_PRODUCER_EPOCH };
                 } catch (err) {
                   ctx.broker.logger.warn({ topic: t.name, partition: partitionIndex, err: String(err) }, 'writing a transaction marker failed');
-                  return { partitionIndex, errorCode: ErrorCode.KAFKA_STORAGE_ERROR };
+                  return { partitionIndex, errorCode: err instanceof KafkaError ? err.code : ErrorCode.KAFKA_STORAGE_ERROR };
                 }
               }),
             ),

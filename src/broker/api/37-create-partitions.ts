@@ -54,14 +54,18 @@ async function createOne(broker: Broker, t: TopicRequest, validateOnly: boolean)
     if (t.assignments.length !== added) {
       return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Attempted to add ${added} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`);
     }
-    const bad = t.assignments.findIndex((a) => a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId);
+    const cluster = broker.cluster;
+    const bad = cluster
+      ? t.assignments.findIndex((a) => a.brokerIds.length === 0 || new Set(a.brokerIds).size !== a.brokerIds.length || !a.brokerIds.every((id) => cluster.metadata.isLive(id)))
+      : t.assignments.findIndex((a) => a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId);
+    if (bad >= 0 && cluster) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment for partition ${current + bad} names unknown or repeated brokers.`);
     if (bad >= 0) {
       return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment for partition ${current + bad} names brokers other than the only broker ${broker.nodeId}.`);
     }
   }
   if (validateOnly) return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
   try {
-    await broker.topics.addPartitions(t.name, t.count);
+    await broker.topics.addPartitions(t.name, t.count, t.assignments?.map((a) => [...a.brokerIds]));
     broker.logger.info({ topic: t.name, from: current, to: t.count }, 'added partitions');
     return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
   } catch (err) {

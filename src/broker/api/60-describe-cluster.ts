@@ -1,4 +1,4 @@
-/** DescribeCluster v0-v1: this broker is the whole cluster and its controller. */
+/** DescribeCluster v0-v1: this broker alone, or in cluster mode every live broker and the elected controller. */
 import type { DescribeClusterRequest, DescribeClusterResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
@@ -28,8 +28,10 @@ export const handler: ApiHandler = {
       errorMessage: null,
       endpointType,
       clusterId: broker.clusterId,
-      controllerId: broker.nodeId,
-      brokers: [{ brokerId: broker.nodeId, host, port, rack: broker.config.rack }],
+      controllerId: broker.cluster ? broker.cluster.metadata.controllerId : broker.nodeId,
+      brokers: broker.cluster
+        ? broker.cluster.metadata.liveBrokers().map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack }))
+        : [{ brokerId: broker.nodeId, host, port, rack: broker.config.rack }],
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? authorizedOperations(ctx, Resource.CLUSTER, CLUSTER) : OPERATIONS_OMITTED,
     };
   },

@@ -34,6 +34,7 @@ import { handler as describeLogDirs } from './35-describe-log-dirs.js';
 import { handler as saslAuthenticate } from './36-sasl-authenticate.js';
 import { handler as createPartitions } from './37-create-partitions.js';
 import { handler as deleteGroups } from './42-delete-groups.js';
+import { handler as electLeaders } from './43-elect-leaders.js';
 import { handler as incrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { handler as offsetDelete } from './47-offset-delete.js';
 import { handler as describeClientQuotas } from './48-describe-client-quotas.js';
@@ -80,6 +81,7 @@ export const handlers: ApiHandler[] = [
   saslAuthenticate,
   createPartitions,
   deleteGroups,
+  electLeaders,
   incrementalAlterConfigs,
   offsetDelete,
   describeClientQuotas,

@@ -9,7 +9,8 @@
  *   log-start-offset-checkpoint        per-partition log start offsets moved by DeleteRecords/retention
  *   cleaner-offset-checkpoint          per compacted partition: offsets below were cleaned (src/storage/cleaner)
  *   .kafka_cleanshutdown               present only after a clean close: `{"version":0,"brokerEpoch":-1}`
- *   <topic>-<partition>/               segments (segment-files.ts)
+ *   <topic>-<partition>/               segments (segment-files.ts), leader-epoch-checkpoint
+ *                                      (file/leader-epoch-checkpoint.ts)
  *   <topic>-<partition>.<hex>-delete/  a partition being deleted (removed on the next open)
  *
  * Recovery: the clean-shutdown marker is consumed (deleted) on open. A partition opened after a
@@ -47,6 +48,8 @@ import { DataDirLock } from './lock.js';
 import { loadPartition, type RecoveryReport } from './log-loader.js';
 import { readMetaProperties, writeMetaProperties, writePartitionMetadata } from './meta-files.js';
 import { FilePartitionLog } from './partition-log.js';
+import { LeaderEpochCheckpointWriter, readLeaderEpochCheckpoint } from './leader-epoch-checkpoint.js';
+import { LeaderEpochCache } from '../leader-epoch-cache.js';
 import { partitionDirName } from './segment-files.js';
 import { ReadBufferPool } from './read-buffer-pool.js';
 import { TailCache, TailCacheBudget } from './tail-cache.js';
@@ -430,6 +433,7 @@ export class FileLogStore implements LogStore {
       cleanShutdown: this.cleanShutdown,
     });
     if (isNew) await this.writeTopicId(topic, dir);
+    const epochs = new LeaderEpochCache(isNew ? [] : await readLeaderEpochCheckpoint(dir));
     const log: FilePartitionLog = new FilePartitionLog(topic, partition, dir, config, segments, {
       ops: this.ops,
       clock: this.clock,
@@ -442,6 +446,8 @@ export class FileLogStore implements LogStore {
       onLogStartOffsetChanged: (offset): Promise<void> => this.onLogStartOffsetChanged(key, log, offset),
       deleter: this.deleter,
       readPool: this.readPool,
+      epochs,
+      epochCheckpoint: new LeaderEpochCheckpointWriter(this.ops, dir),
       onConfigChanged: (c) => {
         if (c.flushMs < NEVER) this.ensureFlushTimer(c.flushMs);
       },

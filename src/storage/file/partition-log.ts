@@ -13,8 +13,11 @@
  *  - Only the drain loop writes files; one round at a time, items in queue order.
  *  - Reads use segment.writtenBytes as their bound; newer bytes are always in the tail cache.
  */
-import { PRODUCER_ID, TRANSACTIONAL_BIT, batchAttributes, batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
-import { countRecords } from '../append-check.js';
+import { PRODUCER_ID, TRANSACTIONAL_BIT, batchAttributes, batchSize, setBatchBaseOffset, setBatchPartitionLeaderEpoch } from '../../records/batch-header.js';
+import { assignBatchEpochs, checkLeaderOffsets, countRecords } from '../append-check.js';
+import { LeaderEpochCache, type EpochEndOffset } from '../leader-epoch-cache.js';
+import type { LeaderEpochCheckpointWriter } from './leader-epoch-checkpoint.js';
+import { truncateSegmentAt } from './truncation.js';
 import { logStartBreaches, retentionBytesBreaches, retentionMsBreaches, type SegmentSummary } from '../retention.js';
 import {
   OffsetOutOfRangeError,
@@ -73,6 +76,10 @@ export interface PartitionLogDeps {
   activity?: StorageActivity;
   /** Buffers for leased reads (shared by the store's partitions). */
   readPool?: ReadBufferPool;
+  /** The leader epoch cache as loaded from leader-epoch-checkpoint (empty if none). */
+  epochs?: LeaderEpochCache;
+  /** Persists the epoch cache (leader-epoch-checkpoint); without it the cache lives in memory. */
+  epochCheckpoint?: LeaderEpochCheckpointWriter;
 }
 
 interface WriteItem {
@@ -132,6 +139,8 @@ export class FilePartitionLog implements PartitionLog {
   mayHaveTransactions: boolean;
   /** Batches with a producer id appended since open. */
   transactionalAppends = 0;
+  /** Leader epochs and their start offsets (Kafka's LeaderEpochFileCache). */
+  private readonly epochs: LeaderEpochCache;
 
   constructor(
     readonly topic: string,
@@ -152,6 +161,10 @@ export class FilePartitionLog implements PartitionLog {
     // A checkpointed start beyond the end (the tail was lost in a crash) cannot hold: clamp it.
     this.startOffset = Math.min(Math.max(deps.initialLogStartOffset ?? 0, segments[0]!.baseOffset), this.nextOffset);
     this.mayHaveTransactions = this.totalBytes > 0;
+    this.epochs = deps.epochs ?? new LeaderEpochCache();
+    // Epochs past the log end (its tail was lost in a crash) or below its start never wrote here.
+    this.epochs.truncateFromEnd(this.nextOffset);
+    this.epochs.truncateFromStart(this.startOffset);
   }
 
   private recomputeMaxTimestamp(): void {
@@ -319,7 +332,9 @@ export class FilePartitionLog implements PartitionLog {
   private async advanceLogStart(offset: number): Promise<void> {
     if (offset <= this.startOffset) return;
     this.startOffset = offset;
+    const epochsChanged = this.epochs.truncateFromStart(offset);
     await this.deps.onLogStartOffsetChanged?.(offset);
+    if (epochsChanged) await this.persistEpochs();
   }
 
   private summaries(): SegmentSummary[] {
@@ -372,7 +387,15 @@ export class FilePartitionLog implements PartitionLog {
     return doomed.length;
   }
 
-  append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
+  append(batches: Buffer, infos: AppendInfo[], leaderEpoch?: number): Promise<AppendResult> {
+    return this.appendBatches(batches, infos, leaderEpoch, false);
+  }
+
+  appendAsFollower(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
+    return this.appendBatches(batches, infos, undefined, true);
+  }
+
+  private appendBatches(batches: Buffer, infos: AppendInfo[], leaderEpoch: number | undefined, keepOffsets: boolean): Promise<AppendResult> {
     const unusable = this.unusable();
     if (unusable) return Promise.reject(unusable);
     const records = countRecords(batches, infos);
@@ -383,6 +406,14 @@ export class FilePartitionLog implements PartitionLog {
     const endOffset = baseOffset + records;
     const result: AppendResult = { baseOffset, lastOffset: endOffset - 1, logStartOffset: this.logStartOffset };
     if (records === 0) return Promise.resolve(result);
+    let epochsChanged = false;
+    if (keepOffsets) {
+      const mismatch = checkLeaderOffsets(batches, infos, baseOffset);
+      if (mismatch) return Promise.reject(new RangeError(`appendAsFollower: ${mismatch}`));
+      epochsChanged = assignBatchEpochs(this.epochs, batches);
+    } else if (leaderEpoch !== undefined && leaderEpoch !== this.epochs.latestEpoch) {
+      epochsChanged = this.epochs.assign(leaderEpoch, baseOffset);
+    }
 
     let seg = this.active;
     if (this.shouldRoll(seg, batches.length, endOffset - 1)) {
@@ -392,19 +423,22 @@ export class FilePartitionLog implements PartitionLog {
         return Promise.reject(this.fail(err));
       }
     }
-    const maxTimestampMs = this.assignOffsets(seg, batches, infos, baseOffset);
+    const maxTimestampMs = this.assignOffsets(seg, batches, infos, baseOffset, leaderEpoch);
     seg.nextOffset = endOffset;
     this.nextOffset = endOffset;
     this.totalBytes += batches.length;
     this.deps.tailCache.push(baseOffset, endOffset, batches, maxTimestampMs);
-    return this.enqueue(seg, batches, records, false, result) as Promise<AppendResult>;
+    const written = this.enqueue(seg, batches, records, false, result) as Promise<AppendResult>;
+    // A new epoch is rare (a leader change): its checkpoint is durable before the append resolves.
+    if (!epochsChanged) return written;
+    return Promise.all([written, this.persistEpochs()]).then(() => result);
   }
 
   /**
    * Writes each batch's base offset into the bytes and does the per-batch index bookkeeping.
    * Returns the largest batch max timestamp of the append.
    */
-  private assignOffsets(seg: Segment, batches: Buffer, infos: AppendInfo[], baseOffset: number): number {
+  private assignOffsets(seg: Segment, batches: Buffer, infos: AppendInfo[], baseOffset: number, leaderEpoch: number | undefined): number {
     if (seg.sizeBytes === 0) seg.rollBaseMs = this.deps.clock();
     let filePos = seg.sizeBytes;
     let offset = baseOffset;
@@ -413,6 +447,7 @@ export class FilePartitionLog implements PartitionLog {
     for (const info of infos) {
       const size = batchSize(batches, pos);
       setBatchBaseOffset(batches, pos, offset);
+      if (leaderEpoch !== undefined) setBatchPartitionLeaderEpoch(batches, pos, leaderEpoch);
       if ((batchAttributes(batches, pos) & TRANSACTIONAL_BIT) !== 0 || batches.readInt32BE(pos + PRODUCER_ID) >= 0) {
         this.mayHaveTransactions = true;
         this.transactionalAppends++;
@@ -430,6 +465,97 @@ export class FilePartitionLog implements PartitionLog {
     }
     seg.sizeBytes = filePos;
     return maxTimestampMs;
+  }
+
+  async assignLeaderEpoch(epoch: number, startOffset: number): Promise<void> {
+    if (this.epochs.assign(epoch, startOffset)) await this.persistEpochs();
+  }
+
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.epochs.endOffsetFor(epoch, this.nextOffset);
+  }
+
+  get latestEpoch(): number {
+    return this.epochs.latestEpoch;
+  }
+
+  /** The epoch cache's entries (tests). */
+  get epochEntries() {
+    return this.epochs.list();
+  }
+
+  private persistEpochs(): Promise<void> {
+    return this.deps.epochCheckpoint?.write(() => this.epochs.list()) ?? Promise.resolve();
+  }
+
+  /**
+   * Follower truncation (see PartitionLog.truncateTo). Runs as maintenance after a write barrier:
+   * later segments are retired, the segment holding the cut is cut in its file and indexes and
+   * becomes the active one again, and the tail cache is emptied (everything in it is written).
+   */
+  truncateTo(offset: number): Promise<void> {
+    const unusable = this.unusable();
+    if (unusable) return Promise.reject(unusable);
+    if (offset >= this.nextOffset) return Promise.resolve();
+    return this.maintenance(async () => {
+      await this.enqueue(null, null, 0, false, undefined);
+      if (offset >= this.nextOffset) return;
+      try {
+        await this.cutTail(offset);
+      } catch (err) {
+        throw this.fail(err);
+      }
+    });
+  }
+
+  private async cutTail(offset: number): Promise<void> {
+    const ops = this.deps.ops;
+    const cut = Math.max(offset, this.startOffset);
+    let keep = this.segmentIndexFor(cut);
+    const seg = this.segments[keep]!;
+    const cutAt = await this.withReadState(seg, () => truncateSegmentAt(ops, seg, cut));
+    let end = cutAt.endOffset;
+    let doomed: Segment[];
+    if (end < this.startOffset || (cutAt.position === 0 && keep > 0)) {
+      // Nothing of this segment stays (or the cut falls below the log start): drop it too.
+      doomed = this.segments.splice(keep);
+      keep--;
+    } else {
+      doomed = this.segments.splice(keep + 1);
+    }
+    for (const d of doomed) {
+      this.dirtySegments.delete(d);
+      const i = this.lru.indexOf(d);
+      if (i >= 0) this.lru.splice(i, 1);
+    }
+    if (this.deps.deleter) await this.deps.deleter.retire(doomed, this.config.fileDeleteDelayMs);
+    else await Promise.all(doomed.map((d) => d.closeAll(ops)));
+    if (keep < 0 || end < this.startOffset) {
+      end = Math.max(end, this.startOffset);
+      const fresh = new Segment(this.dir, end, this.config);
+      fresh.createFilesSync(ops);
+      this.segments.push(fresh);
+      this.active = fresh;
+    } else {
+      const last = this.segments[keep]!;
+      if (last !== this.active) await last.reactivate(ops, this.deps.clock());
+      this.active = last;
+    }
+    const lruIndex = this.lru.indexOf(this.active);
+    if (lruIndex >= 0) this.lru.splice(lruIndex, 1);
+    await this.active.sync(ops);
+    await fsyncDir(ops, this.dir);
+    this.nextOffset = this.writtenOffset = end;
+    this.deps.tailCache.dropFrom(end);
+    this.totalBytes = 0;
+    for (const s of this.segments) this.totalBytes += s.sizeBytes;
+    this.recomputeMaxTimestamp();
+    this.cleanerState.firstDirtyOffset = Math.min(this.cleanerState.firstDirtyOffset, end);
+    if (this.flushedOffset > end) {
+      this.flushedOffset = end;
+      await this.deps.onFlushed(end, true);
+    }
+    if (this.epochs.truncateFromEnd(end)) await this.persistEpochs();
   }
 
   async read(offset: number, options: ReadOptions): Promise<ReadResult> {

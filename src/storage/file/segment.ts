@@ -113,6 +113,25 @@ export class Segment {
   }
 
   /**
+   * Makes a sealed segment the active one again (follower truncation cut everything after it):
+   * indexes loaded, the three files opened for writing.
+   */
+  async reactivate(ops: FileOps, nowMs: number): Promise<void> {
+    this.readers++;
+    try {
+      await this.ensureReadState(ops);
+      await this.closeAll(ops);
+      this.logFd = await ops.open(this.paths.log, 'r+');
+      this.indexFd = await ops.open(this.paths.index, 'r+');
+      this.timeIndexFd = await ops.open(this.paths.timeIndex, 'r+');
+    } finally {
+      this.readers--;
+    }
+    this.active = true;
+    this.rollBaseMs = this.sizeBytes > 0 ? nowMs : NaN;
+  }
+
+  /**
    * Opens the files of a new, empty active segment synchronously (a roll inside append()). The
    * cleaner's output keeps the old segment's .txnindex (withTxnIndex false).
    */

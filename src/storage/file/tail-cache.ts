@@ -85,6 +85,14 @@ export class TailCache {
     while (this.list.count > 0 && this.list.firstEndOffset <= offset && this.evictOne());
   }
 
+  /** Drops every whole batch at or past `offset` (follower truncation, after a write barrier). */
+  dropFrom(offset: number): void {
+    const before = this.list.bytes;
+    this.list.truncateAt(offset);
+    if (this.budget) this.budget.usedBytes -= before - this.list.bytes;
+    this.writtenEndOffset = Math.min(this.writtenEndOffset, offset);
+  }
+
   clear(): void {
     if (this.budget) {
       this.budget.usedBytes -= this.list.bytes;

@@ -10,9 +10,10 @@
  * the chunks appended since the last roll are never cleaned: the log rolls when they pass
  * segment.bytes, or on rollNow().
  */
-import { batchSize, setBatchBaseOffset } from '../../records/batch-header.js';
+import { batchSize, setBatchBaseOffset, setBatchPartitionLeaderEpoch } from '../../records/batch-header.js';
 import { cleanMemoryLog, memoryCleanability, type MemoryCleanInput, type MemoryCleanerState } from '../cleaner/memory-cleaner.js';
-import { countRecords } from '../append-check.js';
+import { assignBatchEpochs, checkLeaderOffsets, countRecords } from '../append-check.js';
+import { LeaderEpochCache, type EpochEndOffset } from '../leader-epoch-cache.js';
 import { BatchList } from '../batch-list.js';
 import { logStartBreaches, retentionBytesBreaches, retentionMsBreaches, type SegmentSummary } from '../retention.js';
 import {
@@ -49,6 +50,8 @@ export class MemoryPartitionData {
   readonly cleanerState: MemoryCleanerState = { firstDirtyOffset: 0, nextDeleteHorizonMs: Infinity };
   /** The aborted transaction index: one in-memory TxnIndex for the whole partition. */
   txnIndex = new TxnIndex();
+  /** Leader epochs and where each started (the file store's leader-epoch-checkpoint). */
+  readonly epochs = new LeaderEpochCache();
 }
 
 export class MemoryPartitionLog implements PartitionLog {
@@ -90,7 +93,15 @@ export class MemoryPartitionLog implements PartitionLog {
     this.config = { ...config };
   }
 
-  append(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
+  append(batches: Buffer, infos: AppendInfo[], leaderEpoch?: number): Promise<AppendResult> {
+    return this.appendBatches(batches, infos, leaderEpoch, false);
+  }
+
+  appendAsFollower(batches: Buffer, infos: AppendInfo[]): Promise<AppendResult> {
+    return this.appendBatches(batches, infos, undefined, true);
+  }
+
+  private appendBatches(batches: Buffer, infos: AppendInfo[], leaderEpoch: number | undefined, keepOffsets: boolean): Promise<AppendResult> {
     if (this.closedFlag) return Promise.reject(new StorageFailedError(`${this.topic}-${this.partition} is closed`));
     const data = this.data;
     const baseOffset = data.nextOffset;
@@ -98,11 +109,19 @@ export class MemoryPartitionLog implements PartitionLog {
     if (records < 0) {
       return Promise.reject(new RangeError(`append: ${infos.length} infos do not describe ${batches.length} bytes of batches`));
     }
+    if (keepOffsets) {
+      const mismatch = checkLeaderOffsets(batches, infos, baseOffset);
+      if (mismatch) return Promise.reject(new RangeError(`appendAsFollower: ${mismatch}`));
+      assignBatchEpochs(data.epochs, batches);
+    } else if (leaderEpoch !== undefined && records > 0) {
+      data.epochs.assign(leaderEpoch, baseOffset);
+    }
     let maxTimestampMs = -1;
     let offset = baseOffset;
     let pos = 0;
     for (const info of infos) {
       setBatchBaseOffset(batches, pos, offset);
+      if (leaderEpoch !== undefined) setBatchPartitionLeaderEpoch(batches, pos, leaderEpoch);
       offset += info.recordCount;
       pos += batchSize(batches, pos);
       if (info.maxTimestampMs > maxTimestampMs) maxTimestampMs = info.maxTimestampMs;
@@ -181,6 +200,7 @@ export class MemoryPartitionLog implements PartitionLog {
       data.startOffset = Math.max(data.startOffset, Math.min(data.batches.firstOffset, data.nextOffset));
       this.dropAbortedBelow(data.startOffset);
     }
+    data.epochs.truncateFromStart(data.startOffset);
     return count;
   }
 
@@ -234,6 +254,45 @@ export class MemoryPartitionLog implements PartitionLog {
   readonly txnIndexMissingFrom = null;
 
   async txnIndexRebuilt(): Promise<void> {}
+
+  async truncateTo(offset: number): Promise<void> {
+    if (this.closedFlag) throw new StorageFailedError(`${this.topic}-${this.partition} is closed`);
+    const data = this.data;
+    if (offset >= data.nextOffset) return;
+    let end = data.batches.truncateAt(offset);
+    if (end < data.startOffset) {
+      data.batches.clear();
+      end = data.startOffset;
+    }
+    data.nextOffset = end;
+    data.epochs.truncateFromEnd(end);
+    // Aborted-transaction entries whose markers were cut go too; the cleaner's active part starts
+    // at the new end at the latest.
+    const txns = data.txnIndex.entries.filter((e) => e.lastOffset < end);
+    data.txnIndex = new TxnIndex();
+    for (const e of txns) data.txnIndex.append(e);
+    data.activeBaseOffset = Math.min(data.activeBaseOffset, end);
+    const max = data.batches.maxTimestamp();
+    data.maxTimestampMs = max?.timestampMs ?? -1;
+    data.offsetOfMaxTimestamp = max?.offset ?? -1;
+  }
+
+  async assignLeaderEpoch(epoch: number, startOffset: number): Promise<void> {
+    this.data.epochs.assign(epoch, startOffset);
+  }
+
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.data.epochs.endOffsetFor(epoch, this.data.nextOffset);
+  }
+
+  get latestEpoch(): number {
+    return this.data.epochs.latestEpoch;
+  }
+
+  /** The epoch cache's entries (tests). */
+  get epochEntries() {
+    return this.data.epochs.list();
+  }
 
   async readStateFile(name: string): Promise<Buffer | null> {
     const data = this.data.stateFiles.get(name);

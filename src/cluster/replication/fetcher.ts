@@ -1,0 +1,202 @@
+/**
+ * One follower fetcher per source broker (Kafka's ReplicaFetcherThread): fetches every partition
+ * this broker follows on that leader in one Fetch with replica id = the local broker id, appends
+ * what comes back keeping the leader's offsets, and takes the leader's high watermark (capped at
+ * the local log end). A partition joins in the 'truncating' state: before its first fetch it asks
+ * the leader for the end of its latest epoch (OffsetForLeaderEpoch) and cuts its log there.
+ *
+ * The fetcher is the only writer of a followed partition's log, and it does one thing at a time,
+ * so truncation never races an append. A partition removed (or re-added in a new epoch) while a
+ * request is out has its answer ignored.
+ */
+import type { Partition } from '../../broker/partition.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { batchLastOffsetDelta, batchMaxTimestamp, batchSize } from '../../records/batch-header.js';
+import type { AppendInfo } from '../../storage/types.js';
+import type { Logger } from '../../log/logger.js';
+import { sleep, type Scheduler, type TimerHandle } from './scheduler.js';
+import type { ReplicationSettings } from './settings.js';
+import type { ReplicaFetchResult, ReplicaTransport } from './transport.js';
+import { truncationFor } from './truncation.js';
+
+interface Followed {
+  replica: Partition;
+  leaderEpoch: number;
+  state: 'truncating' | 'fetching';
+  /** Not fetched before this time (after an error for this partition). */
+  delayedUntilMs: number;
+}
+
+/** Bound on OffsetForLeaderEpoch rounds for one partition (one per epoch it has). */
+const MAX_TRUNCATION_ROUNDS = 64;
+
+export class ReplicaFetcher {
+  private readonly partitions = new Map<string, Followed>();
+  private stopped = false;
+  private running: Promise<void> | null = null;
+  private idleWake: (() => void) | null = null;
+  private idleTimer: TimerHandle | null = null;
+
+  constructor(
+    readonly sourceId: number,
+    private readonly localId: number,
+    private readonly transport: ReplicaTransport,
+    private readonly scheduler: Scheduler,
+    private readonly settings: ReplicationSettings,
+    private readonly logger: Logger | null,
+    /** Told after the log of a followed partition was truncated (producer state goes stale). */
+    private readonly onTruncated: (replica: Partition, offset: number) => Promise<void>,
+  ) {}
+
+  get size(): number {
+    return this.partitions.size;
+  }
+
+  /** Starts following `replica` from this source in `leaderEpoch` (truncating first). */
+  add(key: string, replica: Partition, leaderEpoch: number): void {
+    this.partitions.set(key, { replica, leaderEpoch, state: 'truncating', delayedUntilMs: 0 });
+    this.ensureRunning();
+    this.wake();
+  }
+
+  private ensureRunning(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.run().finally(() => {
+      this.running = null;
+      if (this.partitions.size > 0) this.ensureRunning();
+    });
+  }
+
+  remove(key: string): void {
+    this.partitions.delete(key);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.running;
+  }
+
+  private wake(): void {
+    const w = this.idleWake;
+    this.idleWake = null;
+    if (this.idleTimer) this.scheduler.clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    w?.();
+  }
+
+  /** Waits until `ms` passes or a partition is added / the fetcher stops. */
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWake = resolve;
+      this.idleTimer = this.scheduler.setTimeout(() => this.wake(), ms);
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped && this.partitions.size > 0) {
+      try {
+        const truncated = await this.truncatePending();
+        const fetched = await this.fetchOnce();
+        if (!truncated && !fetched) await this.idle(this.settings.replicaFetchBackoffMs);
+      } catch (err) {
+        this.logger?.warn({ source: this.sourceId, err: String(err) }, 'replica fetch failed; backing off');
+        await sleep(this.scheduler, this.settings.replicaFetchBackoffMs);
+      }
+    }
+  }
+
+  /** OffsetForLeaderEpoch for partitions that just started following; returns whether any was done. */
+  private async truncatePending(): Promise<boolean> {
+    const pending = [...this.partitions].filter(([, f]) => f.state === 'truncating' && f.delayedUntilMs <= this.scheduler.now());
+    if (pending.length === 0) return false;
+    for (const [key, f] of pending) {
+      for (let round = 0; round < MAX_TRUNCATION_ROUNDS; round++) {
+        const log = f.replica.log;
+        if (log.latestEpoch < 0) {
+          // Nothing this log wrote has an epoch: keep what the HW says is committed.
+          await this.cut(f, Math.min(f.replica.highWatermark, log.logEndOffset));
+          break;
+        }
+        const [answer] = await this.transport.offsetsForLeaderEpoch(this.sourceId, this.localId, [
+          { topic: f.replica.topic, partition: f.replica.index, currentLeaderEpoch: f.leaderEpoch, leaderEpoch: log.latestEpoch },
+        ]);
+        if (this.partitions.get(key) !== f) break;
+        if (!answer || answer.errorCode !== ErrorCode.NONE) {
+          f.delayedUntilMs = this.scheduler.now() + this.settings.replicaFetchBackoffMs;
+          break;
+        }
+        const step = truncationFor(answer, log.logEndOffset, f.replica.highWatermark, (e) => log.endOffsetForEpoch(e));
+        await this.cut(f, step.offset);
+        if (step.done) break;
+      }
+      if (this.partitions.get(key) === f && f.delayedUntilMs <= this.scheduler.now()) f.state = 'fetching';
+    }
+    return true;
+  }
+
+  private async cut(f: Followed, offset: number): Promise<void> {
+    if (offset >= f.replica.logEndOffset) return;
+    await f.replica.log.truncateTo(offset);
+    await this.onTruncated(f.replica, f.replica.logEndOffset);
+    f.replica.logChanged();
+  }
+
+  /** One Fetch for every partition ready to fetch; returns whether one was sent. */
+  private async fetchOnce(): Promise<boolean> {
+    const now = this.scheduler.now();
+    const batch = [...this.partitions].filter(([, f]) => f.state === 'fetching' && f.delayedUntilMs <= now);
+    if (batch.length === 0) return false;
+    const s = this.settings;
+    const results = await this.transport.fetch(this.sourceId, {
+      replicaId: this.localId,
+      maxWaitMs: s.replicaFetchWaitMaxMs,
+      minBytes: s.replicaFetchMinBytes,
+      maxBytes: s.replicaFetchResponseMaxBytes,
+      partitions: batch.map(([, f]) => ({
+        topic: f.replica.topic,
+        partition: f.replica.index,
+        fetchOffset: f.replica.logEndOffset,
+        currentLeaderEpoch: f.leaderEpoch,
+        logStartOffset: f.replica.logStartOffset,
+        maxBytes: s.replicaFetchMaxBytes,
+      })),
+    });
+    const byKey = new Map(batch);
+    for (const result of results) {
+      const key = `${result.topic} ${result.partition}`;
+      const f = byKey.get(key);
+      if (!f || this.partitions.get(key) !== f) continue;
+      await this.apply(f, result);
+    }
+    return true;
+  }
+
+  private async apply(f: Followed, result: ReplicaFetchResult): Promise<void> {
+    const replica = f.replica;
+    if (result.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      // Our log end is past the leader's (it lost an unreplicated tail): find the cut again.
+      f.state = 'truncating';
+      return;
+    }
+    if (result.errorCode !== ErrorCode.NONE) {
+      // NOT_LEADER_OR_FOLLOWER / FENCED / UNKNOWN_LEADER_EPOCH: wait for the new partition state.
+      f.delayedUntilMs = this.scheduler.now() + this.settings.replicaFetchBackoffMs;
+      return;
+    }
+    for (const chunk of result.records) {
+      if (chunk.length === 0) continue;
+      await replica.log.appendAsFollower(chunk, infosOf(chunk));
+    }
+    if (result.records.length > 0) replica.logChanged();
+    replica.setHighWatermark(Math.min(result.highWatermark, replica.logEndOffset));
+  }
+}
+
+function infosOf(buf: Buffer): AppendInfo[] {
+  const infos: AppendInfo[] = [];
+  for (let pos = 0; pos < buf.length; pos += batchSize(buf, pos)) {
+    infos.push({ recordCount: batchLastOffsetDelta(buf, pos) + 1, maxTimestampMs: batchMaxTimestamp(buf, pos) });
+  }
+  return infos;
+}
