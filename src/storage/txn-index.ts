@@ -77,15 +77,6 @@ export class TxnIndex {
     return true;
   }
 
-  /** Follower truncation: drops the entries whose marker is at or after `offset`; returns how many stay. */
-  truncateFrom(offset: number): number {
-    let keep = this.entries.length;
-    while (keep > 0 && this.entries[keep - 1]!.lastOffset >= offset) keep--;
-    this.entries.length = keep;
-    this.writtenCount = Math.min(this.writtenCount, keep);
-    return keep;
-  }
-
   get hasUnwritten(): boolean {
     return this.writtenCount < this.entries.length;
   }
@@ -104,7 +95,7 @@ export class TxnIndex {
     this.writtenCount = Math.max(this.writtenCount, upTo);
   }
 
-  /** Drops entries whose marker is at or after `offset` (recovery cut the log there). */
+  /** Drops entries whose marker is at or after `offset` (recovery or follower truncation cut the log there). */
   truncateFrom(offset: number): boolean {
     let n = this.entries.length;
     while (n > 0 && this.entries[n - 1]!.lastOffset >= offset) n--;

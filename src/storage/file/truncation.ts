@@ -49,8 +49,8 @@ export async function truncateSegmentAt(ops: FileOps, seg: Segment, cut: number)
   await truncateFile(ops, seg.paths.index, offsetIndex.entriesInFile * OFFSET_INDEX_ENTRY_BYTES);
   await truncateFile(ops, seg.paths.timeIndex, timeIndex.entriesInFile * TIME_INDEX_ENTRY_BYTES);
   // Aborted transactions whose markers were cut go too (an older segment may have no .txnindex).
-  const keptTxns = seg.txnIndex.truncateFrom(endOffset);
-  await truncateFile(ops, seg.paths.txnIndex, keptTxns * TXN_INDEX_ENTRY_BYTES).catch((err: NodeJS.ErrnoException) => {
+  seg.txnIndex.truncateFrom(endOffset);
+  await truncateFile(ops, seg.paths.txnIndex, seg.txnIndex.entries.length * TXN_INDEX_ENTRY_BYTES).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
   });
 
