@@ -1,11 +1,8 @@
 /**
  * Replication health as Kafka reports it: under-replicated and offline partitions (gauges) and
  * ISR shrinks/expands (counters). A single node leads every partition with itself as the only
- * replica, so all read 0; the names are exported anyway so dashboards and alerts work unchanged.
- *
- * The hook for cluster code (replication is being built separately): set the two gauge
- * functions when the replica manager starts, and call isrShrunk()/isrExpanded() where the ISR
- * changes. `broker.metrics.replication` is the instance the endpoint reads.
+ * replica, so all read 0; in cluster mode src/cluster/replication-metrics.ts sets the gauges and
+ * counts the ISR changes. `broker.metrics.replication` is the instance the endpoint reads.
  */
 export class ReplicationStats {
   /** Partitions led here with fewer in-sync replicas than replicas (Kafka: UnderReplicatedPartitions). */

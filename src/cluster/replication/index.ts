@@ -2,6 +2,8 @@
  * Replication for cluster mode (see ../README.md): createReplicaManager is what broker startup
  * passes as `replication` when it runs with etcd.
  */
+import { countingIsrWriter, watchReplicationHealth } from '../replication-metrics.js';
+import type { ClusterMetadata } from '../metadata.js';
 import type { Broker } from '../../broker/broker.js';
 import type { BrokerDirectory, IsrWriter, PartitionState } from '../contract.js';
 import { NetworkReplicaTransport } from './network-transport.js';
@@ -19,10 +21,11 @@ export type { ReplicaTransport } from './transport.js';
  * creates the local topic before applying its partition states), and drops a partition's
  * producer state whenever replication changed its log.
  */
-export function createReplicaManager(broker: Broker, cluster: IsrWriter & BrokerDirectory, settings: Partial<ReplicationSettings> = {}): ReplicaManager {
+export function createReplicaManager(broker: Broker, cluster: IsrWriter & BrokerDirectory & { metadata?: ClusterMetadata }, settings: Partial<ReplicationSettings> = {}): ReplicaManager {
+  if (cluster.metadata) watchReplicationHealth(broker.metrics.replication, cluster.metadata, cluster.localNodeId);
   return new ReplicaManager({
     localId: cluster.localNodeId,
-    isrWriter: cluster,
+    isrWriter: countingIsrWriter(cluster, broker.metrics.replication),
     transport: new NetworkReplicaTransport({ directory: cluster }),
     openReplica: async (state: PartitionState) => {
       const partition = broker.topics.get(state.topic)?.partitions[state.partition];
