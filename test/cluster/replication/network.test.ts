@@ -103,12 +103,17 @@ describe('replication over the network', () => {
   });
 
   it('acks=all with the ISR below min.insync.replicas is refused before the append', async () => {
-    state = { ...state, isr: [2], partitionEpoch: state.partitionEpoch + 1 };
+    // Replica 1 is swapped for a replica 3 that never fetches: the ISR cannot grow back meanwhile.
+    const real = state;
+    // A new leader epoch, as a controller's election would bring: the leader takes the ISR as given.
+    state = { ...state, replicas: [2, 3], isr: [2], leaderEpoch: state.leaderEpoch + 1, partitionEpoch: state.partitionEpoch + 1 };
     await applyEverywhere();
     const end = partitionOf(2).logEndOffset;
     assert.equal((await produce(2, 'd')).errorCode, ErrorCode.NOT_ENOUGH_REPLICAS);
     assert.equal(partitionOf(2).logEndOffset, end);
-    // The follower still fetches and is caught up: the leader expands the ISR again.
+    // Replica 1 back: it fetches, is caught up, and the leader expands the ISR again.
+    state = { ...real, isr: [2], leaderEpoch: state.leaderEpoch + 1, partitionEpoch: state.partitionEpoch + 1 };
+    await applyEverywhere();
     await until('the ISR expanded', () => state.isr.length === 2);
     assert.equal((await produce(2, 'e')).errorCode, ErrorCode.NONE);
   });
