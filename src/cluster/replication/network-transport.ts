@@ -5,7 +5,7 @@
  * a failure (the fetcher backs off meanwhile).
  */
 import { Api, type ApiDef } from '../../client/apis.js';
-import { Connection } from '../../client/connection.js';
+import { BrokerConnections } from '../broker-connections.js';
 import * as g from '../../protocol/generated/index.js';
 import type { BrokerDirectory } from '../contract.js';
 import type { EpochAnswer, EpochQuery, ReplicaFetchRequest, ReplicaFetchResult, ReplicaTransport } from './transport.js';
@@ -30,13 +30,18 @@ export interface NetworkTransportOptions {
 }
 
 export class NetworkReplicaTransport implements ReplicaTransport {
-  private readonly connections = new Map<number, Promise<Connection>>();
-  private closed = false;
+  private readonly connections: BrokerConnections;
 
-  constructor(private readonly options: NetworkTransportOptions) {}
+  constructor(private readonly options: NetworkTransportOptions) {
+    this.connections = new BrokerConnections(options.directory, {
+      clientId: options.clientId ?? `brook-replica-fetcher-${options.directory.localNodeId}`,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      requestTimeoutMs: this.requestTimeoutMs,
+    });
+  }
 
   async fetch(leaderId: number, request: ReplicaFetchRequest): Promise<ReplicaFetchResult[]> {
-    const conn = await this.connection(leaderId);
+    const conn = await this.connections.get(leaderId);
     const topics = new Map<string, ReplicaFetchRequest['partitions']>();
     for (const p of request.partitions) {
       const list = topics.get(p.topic) ?? [];
@@ -76,7 +81,7 @@ export class NetworkReplicaTransport implements ReplicaTransport {
   }
 
   async offsetsForLeaderEpoch(leaderId: number, replicaId: number, queries: EpochQuery[]): Promise<EpochAnswer[]> {
-    const conn = await this.connection(leaderId);
+    const conn = await this.connections.get(leaderId);
     const topics = new Map<string, EpochQuery[]>();
     for (const q of queries) topics.set(q.topic, [...(topics.get(q.topic) ?? []), q]);
     const response = await conn.sendVersion(offsetForLeaderEpoch, {
@@ -96,39 +101,10 @@ export class NetworkReplicaTransport implements ReplicaTransport {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    const conns = [...this.connections.values()];
-    this.connections.clear();
-    for (const c of conns) (await c.catch(() => null))?.close();
+    await this.connections.close();
   }
 
   private get requestTimeoutMs(): number {
     return this.options.requestTimeoutMs ?? 30_000;
-  }
-
-  private connection(nodeId: number): Promise<Connection> {
-    if (this.closed) return Promise.reject(new Error('replica transport closed'));
-    const existing = this.connections.get(nodeId);
-    if (existing) {
-      return existing.then((c) => {
-        if (c.isOpen) return c;
-        this.connections.delete(nodeId);
-        return this.connection(nodeId);
-      });
-    }
-    const endpoint = this.options.directory.endpoint(nodeId);
-    if (!endpoint) return Promise.reject(new Error(`broker ${nodeId} is not registered`));
-    const opening = Connection.open({
-      host: endpoint.host,
-      port: endpoint.port,
-      clientId: this.options.clientId ?? `brook-replica-fetcher-${this.options.directory.localNodeId}`,
-      connectTimeoutMs: this.options.connectTimeoutMs ?? 10_000,
-      requestTimeoutMs: this.requestTimeoutMs,
-    });
-    this.connections.set(nodeId, opening);
-    opening.catch(() => {
-      if (this.connections.get(nodeId) === opening) this.connections.delete(nodeId);
-    });
-    return opening;
   }
 }
