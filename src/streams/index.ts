@@ -21,6 +21,7 @@ export { Topology, type TopologyNode, type TimestampExtractor } from './topology
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { KStream, BranchedKStream } from './dsl/kstream.js';
 export { KTable } from './dsl/ktable.js';
+export { KGroupedTable } from './dsl/grouped-table.js';
 export { GlobalKTable } from './dsl/global-ktable.js';
 export { KGroupedStream, SessionWindowedKStream, SlidingWindowedKStream, TimeWindowedKStream } from './dsl/grouped-stream.js';
 export type { Consumed, Produced, Grouped, Materialized, Repartitioned, StreamJoined } from './dsl/options.js';

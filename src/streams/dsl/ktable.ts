@@ -7,7 +7,7 @@
  * or the parent's getter through this table's filter/mapValues.
  */
 import type { Serde } from '../serdes.js';
-import type { Change, StreamRecord } from '../record.js';
+import type { Change, KeyValue, StreamRecord } from '../record.js';
 import { suppressBufferStoreBuilder } from '../stores/suppress-buffer-store.js';
 import { suppressSupplier, type Suppressed } from './suppress.js';
 import { requireSerde } from './options.js';
@@ -16,6 +16,8 @@ import type { InternalBuilder } from './internal-builder.js';
 import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
 import { KStream } from './kstream.js';
 import { joinRow, tableTableJoinSupplier, type JoinKind, type ValueGetterSupplier } from './joins.js';
+import { groupTable, type KGroupedTable } from './grouped-table.js';
+import type { Grouped } from './options.js';
 
 /** The value getter of a table materialized in a key-value store. */
 export function storeGetter<K, V>(storeName: string): ValueGetterSupplier<K, V> {
@@ -111,6 +113,15 @@ export class KTable<K, V> {
     const step: Step<K, Change<V>, K, V> = (r, fwd) => fwd({ key: r.key, value: r.value.newValue as V, timestampMs: r.timestampMs, headers: r.headers });
     this.builder.topology.addProcessor(name, statelessSupplier(step), this.nodeName);
     return new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
+  }
+
+  /**
+   * Re-keys the table for an aggregation with subtractors: every update sends the old row's
+   * (key, value) out of its group and the new one into its group, through a repartition topic
+   * (`<applicationId>-<name>-repartition`). See grouped-table.ts.
+   */
+  groupBy<K2, V2>(selector: (key: K, value: V) => KeyValue<K2, V2>, grouped: Grouped<K2, V2> = {}): KGroupedTable<K2, V2> {
+    return groupTable(this.builder, this.nodeName, selector, grouped);
   }
 
   /** Inner join with another table on the key: a row exists while both sides have one. */
