@@ -58,24 +58,29 @@ function repartitionMapSupplier<K, V, K2, V2>(selector: (key: K, value: V) => Ke
   return (): Processor<K, Change<V>, K2, Change<V2>> => {
     let context!: ProcessorContext<K2, Change<V2>>;
     const sameKey = (a: K2, b: K2) => a === b || (keySerde.serialize(topic, a) ?? Buffer.alloc(0)).equals(keySerde.serialize(topic, b) ?? Buffer.alloc(0));
-    const valid = (pair: KeyValue<K2, V2> | null) => pair !== null && pair[0] !== null && pair[0] !== undefined && pair[1] !== null && pair[1] !== undefined;
+    /** The (group, value) of a row; null when there is no row, or it belongs to no group (null key or value). */
+    const groupOf = (key: K, value: V | null): KeyValue<K2, V2> | null => {
+      if (value === null) return null;
+      const pair = selector(key, value);
+      return pair[0] === null || pair[0] === undefined || pair[1] === null || pair[1] === undefined ? null : pair;
+    };
     return {
       init(ctx) {
         context = ctx;
       },
       process(r: StreamRecord<K, Change<V>>) {
-        const oldPair = r.value.oldValue === null ? null : selector(r.key, r.value.oldValue);
-        const newPair = r.value.newValue === null ? null : selector(r.key, r.value.newValue);
+        const oldPair = groupOf(r.key, r.value.oldValue);
+        const newPair = groupOf(r.key, r.value.newValue);
+        // Counted once, when the row arrives; its later removal finds no group either.
+        if (r.value.newValue !== null && newPair === null) context.recordDropped('null key or value in table groupBy');
         const send = (key: K2, newValue: V2 | null, oldValue: V2 | null) => context.forward({ key, value: { newValue, oldValue }, timestampMs: r.timestampMs, headers: r.headers });
-        if (valid(oldPair) && valid(newPair) && sameKey(oldPair![0], newPair![0])) {
-          send(newPair![0], newPair![1], oldPair![1]);
+        if (oldPair && newPair && sameKey(oldPair[0], newPair[0])) {
+          send(newPair[0], newPair[1], oldPair[1]);
           return;
         }
         // Subtraction first, as Kafka sends it.
-        if (valid(oldPair)) send(oldPair![0], null, oldPair![1]);
-        if (valid(newPair)) send(newPair![0], newPair![1], null);
-        // A row whose selected key or value is null belongs to no group (counted once, when it arrives).
-        if (newPair !== null && !valid(newPair)) context.recordDropped('null key or value in table groupBy');
+        if (oldPair) send(oldPair[0], null, oldPair[1]);
+        if (newPair) send(newPair[0], newPair[1], null);
       },
     };
   };
