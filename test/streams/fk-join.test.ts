@@ -91,3 +91,23 @@ test('the joined table feeds further table operations (groupBy over the join res
   assert.deepEqual(store.all(), [['fruit', 0], ['snack', 7], ['veg', 5]]);
   driver.close();
 });
+
+test('a response made for a left value that has since changed is dropped (only the latest value joins)', () => {
+  const b = new StreamsBuilder();
+  const products = b.table<string, string>('products', { keySerde: str, valueSerde: str });
+  // Two updates of o1 from one input record: both reach the table (through a repartition topic)
+  // before the first one's response comes back.
+  b.stream<string, string>('order-batches', { keySerde: str, valueSerde: str })
+    .flatMap((_k, batch) => batch.split(',').map((entry) => entry.split('=') as [string, string]))
+    .toTable({ keySerde: str, valueSerde: str })
+    .join(products, (order) => order.split(':')[0]!, (order, product) => `${order}/${product}`, { valueSerde: str })
+    .toStream()
+    .to('out', { keySerde: str, valueSerde: str });
+  const driver = new TopologyTestDriver(b.build());
+  driver.createInputTopic('products', str, str).pipeInput('p1', 'apple', 1);
+  driver.createInputTopic('products', str, str).pipeInput('p2', 'pear', 1);
+  driver.createInputTopic('order-batches', str, str).pipeInput('b1', 'o1=p1:2,o1=p2:3', 2);
+  assert.deepEqual(driver.createOutputTopic('out', str, str).readKeyValuesToList(), [['o1', 'p2:3/pear']]);
+  assert.equal(driver.droppedRecords().get('stale foreign-key join response'), 1);
+  driver.close();
+});
