@@ -37,6 +37,30 @@ export class TimeWindows {
   }
 }
 
+/**
+ * Sliding windows (Kafka's SlidingWindows): windows of fixed length [start, start + timeDifference],
+ * both ends inclusive, defined by the records rather than the epoch: each record has a window ending
+ * at it (its left window) and one starting just after it (its right window, kept only while it
+ * holds records). A window closes once stream time passes its end by the grace period.
+ */
+export class SlidingWindows {
+  private constructor(
+    readonly timeDifferenceMs: number,
+    readonly graceMs: number,
+  ) {
+    if (!(timeDifferenceMs > 0) || !Number.isInteger(timeDifferenceMs)) throw new RangeError(`time difference must be a positive integer, got ${timeDifferenceMs}`);
+    if (!(graceMs >= 0) || !Number.isInteger(graceMs)) throw new RangeError(`grace must be a non-negative integer, got ${graceMs}`);
+  }
+
+  static ofTimeDifferenceWithNoGrace(timeDifferenceMs: number): SlidingWindows {
+    return new SlidingWindows(timeDifferenceMs, 0);
+  }
+
+  static ofTimeDifferenceAndGrace(timeDifferenceMs: number, graceMs: number): SlidingWindows {
+    return new SlidingWindows(timeDifferenceMs, graceMs);
+  }
+}
+
 /** Windowed keys as inner key bytes followed by the 8-byte window start (Kafka's TimeWindowedSerde layout). */
 export function windowedSerde<K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> {
   return {

@@ -2,7 +2,9 @@
 import { Serdes, type Serde } from '../serdes.js';
 import type { Windowed } from '../record.js';
 import { windowStoreBuilder } from '../stores/window-store.js';
-import { SessionWindows, sessionWindowedSerde, windowedSerde, type TimeWindows } from '../windows.js';
+import { SessionWindows, SlidingWindows, sessionWindowedSerde, windowedSerde, type TimeWindows } from '../windows.js';
+import { timestampedWindowStoreBuilder } from '../stores/timestamped-window-store.js';
+import { slidingAggregateSupplier } from './sliding-aggregate.js';
 import { sessionStoreBuilder } from '../stores/session-store.js';
 import type { InternalBuilder } from './internal-builder.js';
 import { aggregateSupplier, sessionAggregateSupplier, windowAggregateSupplier, type Folder } from './aggregate.js';
@@ -31,8 +33,10 @@ export class KGroupedStream<K, V> {
 
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+  windowedBy(windows: SlidingWindows): SlidingWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SessionWindows | SlidingWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> | SlidingWindowedKStream<K, V> {
     if (windows instanceof SessionWindows) return new SessionWindowedKStream(this.builder, this.parentNode, this.keySerde, this.valueSerde, windows);
+    if (windows instanceof SlidingWindows) return new SlidingWindowedKStream(this.builder, this.parentNode, this.keySerde, this.valueSerde, windows);
     return new TimeWindowedKStream(this.builder, this.parentNode, this.keySerde, this.valueSerde, windows);
   }
 
@@ -122,5 +126,47 @@ export class SessionWindowedKStream<K, V> {
     const graceMs = this.windows.graceMs;
     // Session ends are inclusive: a record at end + grace may still extend the session.
     return new KTable<Windowed<K>, VA>(this.builder, name, sessionWindowedSerde(keySerde), valueSerde, storeName, null, (wk) => wk.window.endMs + graceMs + 1);
+  }
+}
+
+/**
+ * Aggregations over sliding windows (windowedBy(SlidingWindows)): keys are Windowed<K> of windows
+ * [start, start + timeDifference], both ends inclusive; see sliding-aggregate.ts.
+ */
+export class SlidingWindowedKStream<K, V> {
+  constructor(
+    private readonly builder: InternalBuilder,
+    private readonly parentNode: string,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    private readonly windows: SlidingWindows,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
+    return this.fold<number>('KSTREAM-AGGREGATE', (_k, _v, n) => (n ?? 0) + 1, { ...materialized, valueSerde: materialized.valueSerde ?? Serdes.int64() });
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> = {}): KTable<Windowed<K>, V> {
+    return this.fold<V>('KSTREAM-REDUCE', (_k, v, agg) => (agg === null ? v : reducer(agg, v)), { ...materialized, valueSerde: materialized.valueSerde ?? this.valueSerde });
+  }
+
+  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized: Materialized<K, VA> = {}): KTable<Windowed<K>, VA> {
+    return this.fold<VA>('KSTREAM-AGGREGATE', (k, v, agg) => aggregator(k, v, agg ?? initializer()), materialized);
+  }
+
+  private fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<Windowed<K>, VA> {
+    const keySerde = requireSerde(materialized.keySerde ?? this.keySerde, 'sliding-window aggregation key');
+    const valueSerde = requireSerde(materialized.valueSerde, 'sliding-window aggregation value');
+    const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
+    const { timeDifferenceMs, graceMs } = this.windows;
+    // A new record reads windows back to 2 x timeDifference before it (its previous record's left window).
+    const retentionMs = materialized.retentionMs ?? 2 * timeDifferenceMs + graceMs;
+    if (retentionMs < 2 * timeDifferenceMs + graceMs) throw new RangeError(`sliding windows need a retention of at least 2 x time difference + grace (${2 * timeDifferenceMs + graceMs} ms)`);
+    const name = this.builder.newName(prefix);
+    const topology = this.builder.topology;
+    topology.addProcessor(name, slidingAggregateSupplier(storeName, this.windows, fold), this.parentNode);
+    topology.addStateStore(timestampedWindowStoreBuilder(storeName, { windowSizeMs: timeDifferenceMs, retentionMs, keySerde, valueSerde, logging: materialized.logging ?? true }), name);
+    // Window ends are inclusive: a record at end + grace still updates the window.
+    return new KTable<Windowed<K>, VA>(this.builder, name, windowedSerde(keySerde, timeDifferenceMs), valueSerde, storeName, null, (wk) => wk.window.endMs + graceMs + 1);
   }
 }

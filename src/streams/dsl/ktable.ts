@@ -7,7 +7,7 @@
  * or the parent's getter through this table's filter/mapValues.
  */
 import type { Serde } from '../serdes.js';
-import type { Change, StreamRecord } from '../record.js';
+import type { Change, KeyValue, StreamRecord } from '../record.js';
 import { suppressBufferStoreBuilder } from '../stores/suppress-buffer-store.js';
 import { suppressSupplier, type Suppressed } from './suppress.js';
 import { requireSerde } from './options.js';
@@ -16,6 +16,9 @@ import type { InternalBuilder } from './internal-builder.js';
 import { passThroughSupplier, statelessSupplier, type Step } from './stateless.js';
 import { KStream } from './kstream.js';
 import { joinRow, tableTableJoinSupplier, type JoinKind, type ValueGetterSupplier } from './joins.js';
+import { groupTable, type KGroupedTable } from './grouped-table.js';
+import type { Grouped, Materialized } from './options.js';
+import { buildFkJoin } from './fk-join.js';
 
 /** The value getter of a table materialized in a key-value store. */
 export function storeGetter<K, V>(storeName: string): ValueGetterSupplier<K, V> {
@@ -113,14 +116,53 @@ export class KTable<K, V> {
     return new KStream<K, V>(this.builder, name, this.keySerde, this.valueSerde, false);
   }
 
-  /** Inner join with another table on the key: a row exists while both sides have one. */
-  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR): KTable<K, VR> {
-    return this.tableJoin('inner', other, (l, r) => joiner(l as V, r as VO));
+  /**
+   * Re-keys the table for an aggregation with subtractors: every update sends the old row's
+   * (key, value) out of its group and the new one into its group, through a repartition topic
+   * (`<applicationId>-<name>-repartition`). See grouped-table.ts.
+   */
+  groupBy<K2, V2>(selector: (key: K, value: V) => KeyValue<K2, V2>, grouped: Grouped<K2, V2> = {}): KGroupedTable<K2, V2> {
+    return groupTable(this.builder, this.nodeName, selector, grouped);
   }
 
-  /** Left join: a row for every row of this table, the other side's value or null. */
-  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null) => VR): KTable<K, VR> {
-    return this.tableJoin('left', other, (l, r) => joiner(l as V, r));
+  /**
+   * Inner join with another table on the key: a row exists while both sides have one. With a
+   * foreign-key extractor, each row joins the other table's row whose key the extractor returns
+   * (see fk-join.ts); the result is keyed like this table.
+   */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR): KTable<K, VR>;
+  join<KO, VO, VR>(other: KTable<KO, VO>, foreignKeyExtractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO) => VR, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  join<KO, VO, VR>(other: KTable<KO, VO>, a: ((value: V) => KO | null) | ((value: V, otherValue: VO) => VR), b?: (value: V, otherValue: VO) => VR, materialized: Materialized<K, VR> = {}): KTable<K, VR> {
+    if (b) return this.foreignKeyJoin('inner', other, a as (value: V) => KO | null, (l, r) => b(l, r as VO), materialized);
+    const joiner = a as (value: V, otherValue: VO) => VR;
+    return this.tableJoin('inner', other as unknown as KTable<K, VO>, (l, r) => joiner(l as V, r as VO));
+  }
+
+  /** Left join: a row for every row of this table, the other side's value or null (by key, or by foreign key). */
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null) => VR): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(other: KTable<KO, VO>, foreignKeyExtractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO | null) => VR, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(other: KTable<KO, VO>, a: ((value: V) => KO | null) | ((value: V, otherValue: VO | null) => VR), b?: (value: V, otherValue: VO | null) => VR, materialized: Materialized<K, VR> = {}): KTable<K, VR> {
+    if (b) return this.foreignKeyJoin('left', other, a as (value: V) => KO | null, b, materialized);
+    const joiner = a as (value: V, otherValue: VO | null) => VR;
+    return this.tableJoin('left', other as unknown as KTable<K, VO>, (l, r) => joiner(l as V, r));
+  }
+
+  private foreignKeyJoin<KO, VO, VR>(kind: 'inner' | 'left', other: KTable<KO, VO>, extractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO | null) => VR, materialized: Materialized<K, VR>): KTable<K, VR> {
+    const { node, storeName } = buildFkJoin(this.builder, {
+      kind,
+      leftNode: this.nodeName,
+      leftKeySerde: requireSerde(this.keySerde, 'foreign-key join: this table\'s key'),
+      leftValueSerde: requireSerde(this.valueSerde, 'foreign-key join: this table\'s value'),
+      leftGetter: requireGetter(this, 'the left table'),
+      rightNode: other.nodeName,
+      rightKeySerde: requireSerde(other.keySerde, 'foreign-key join: the other table\'s key'),
+      rightValueSerde: requireSerde(other.valueSerde, 'foreign-key join: the other table\'s value'),
+      rightGetter: requireGetter(other, 'the right table'),
+      extractor,
+      joiner,
+      materialized,
+    });
+    return new KTable<K, VR>(this.builder, node, this.keySerde, materialized.valueSerde, storeName);
   }
 
   /** Outer join: a row while either side has one. */
