@@ -80,8 +80,10 @@ async function runTopology(name: string, topology: Topology, output: string, exp
   const streams = new KafkaStreams(topology, { applicationId: `bench-${name}`, bootstrapServers, processingGuarantee: guarantee, commitIntervalMs: guarantee === 'exactly_once_v2' ? 100 : 1000 });
   const started = performance.now();
   await streams.start();
+  const running = performance.now();
   const done = await awaitOutput(output, expected);
   await streams.close();
+  startupMs.set(name, Math.round(running - started));
   return (records * 1000) / (done - started);
 }
 
@@ -106,7 +108,9 @@ function windowedCount(input: string, output: string): Topology {
   return b.build();
 }
 
-const rows: Array<{ name: string; recordsPerSec: number; vsClient: number }> = [];
+const rows: Array<{ name: string; recordsPerSec: number; vsClient: number; startupMs?: number }> = [];
+/** start() to RUNNING (internal topics, group join) per case: part of each row's time. */
+const startupMs = new Map<string, number>();
 try {
   await fillInput('bench-in');
   const client = await clientBaseline('bench-in', 'bench-client-out');
@@ -118,7 +122,7 @@ try {
   ];
   for (const [name, build, guarantee] of cases) {
     const rate = await runTopology(name, build('bench-in', `bench-${name}-out`), `bench-${name}-out`, records, guarantee);
-    rows.push({ name: `streams ${name} (${guarantee})`, recordsPerSec: rate, vsClient: rate / client });
+    rows.push({ name: `streams ${name} (${guarantee})`, recordsPerSec: rate, vsClient: rate / client, startupMs: startupMs.get(name)! });
   }
 } finally {
   await admin.close();
@@ -128,7 +132,10 @@ try {
 }
 
 console.log(`\nBrook Streams, ${records} records of ${recordBytes} B, ${keys} keys, ${partitions} partitions\n`);
-for (const r of rows) console.log(`${r.name.padEnd(40)} ${Math.round(r.recordsPerSec).toLocaleString().padStart(12)} rec/s   ${r.vsClient.toFixed(2)}x client`);
+for (const r of rows) {
+  const startup = r.startupMs === undefined ? '' : `   (start ${r.startupMs} ms)`;
+  console.log(`${r.name.padEnd(40)} ${Math.round(r.recordsPerSec).toLocaleString().padStart(12)} rec/s   ${r.vsClient.toFixed(2)}x client${startup}`);
+}
 const resultsDir = join(repoRoot, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, `streams-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -110,6 +110,8 @@ export class KafkaStreams {
       autoOffsetReset: 'earliest',
       isolationLevel: this.exactlyOnce ? 'read_committed' : 'read_uncommitted',
       maxWaitMs: options.pollMs ?? 100,
+      // Kafka Streams' max.poll.records: each poll round ends with an acknowledgement barrier.
+      maxPollRecords: 1000,
       ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
       ...(options.rebalanceTimeoutMs !== undefined ? { rebalanceTimeoutMs: options.rebalanceTimeoutMs } : {}),
       ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
@@ -208,23 +210,28 @@ export class KafkaStreams {
       if (this.dropRevokedTasks() && this.inTransaction) await this.abortAndRewind();
       // Everything processing or punctuation produces belongs to the open transaction.
       this.beginTransactionIfNeeded();
-      for (const r of inTimestampOrder(records)) await this.processRecord(r);
+      for (const r of inTimestampOrder(records)) {
+        // Only a new task is awaited (its restore): processing itself is synchronous.
+        const task = this.tasks.get(r.partition) ?? (await this.createTask(r.partition));
+        this.processRecord(task, r);
+      }
       for (const task of this.tasks.values()) task.punctuateWallClock();
       this.collector.flush();
       if (this.clock() - this.lastCommitMs >= this.commitIntervalMs) await this.commit();
     }
   }
 
-  private async processRecord(r: ConsumerRecord): Promise<void> {
+  private processRecord(task: StreamTask, r: ConsumerRecord): void {
     const k = `${r.topic}\0${r.partition}`;
     // An eager rebalance that hands a partition straight back rewinds the consumer to the last
     // commit while the task keeps its state: records the task already applied are skipped.
     if (r.offset < (this.positions.get(k) ?? -1)) return;
-    let task = this.tasks.get(r.partition);
-    if (!task) task = await this.createTask(r.partition);
     task.process(r.topic, r.offset, r.key, r.value, r.timestamp, r.headers);
     this.positions.set(k, r.offset + 1);
-    this.processed.set(k, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    // One entry per partition until the next commit takes them: updated in place, not per record.
+    const done = this.processed.get(k);
+    if (done) done.offset = r.offset + 1;
+    else this.processed.set(k, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
   }
 
   private async createTask(partition: number): Promise<StreamTask> {

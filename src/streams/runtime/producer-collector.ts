@@ -35,6 +35,8 @@ export class ProducerCollector implements RecordCollector {
   /** Resolves once every record handed over so far is acknowledged; throws the first send failure. */
   async awaitAcks(): Promise<void> {
     this.flush();
+    // Send what lingers now: this barrier is waited on every poll round.
+    if (this.inFlight.length > 0) await this.producer.flush().catch(() => {});
     const pending = this.inFlight;
     this.inFlight = [];
     await Promise.allSettled(pending);
