@@ -1,5 +1,5 @@
 /**
- * The broker's security service: the listener's settings, SCRAM credentials, a SASL session per
+ * The broker's security service: the listeners' settings, SCRAM credentials, a SASL session per
  * connection, the TLS server options, the ACL authorizer, client quotas and per-IP connection
  * limits. Owned by the Broker (`broker.security`).
  */
@@ -12,11 +12,11 @@ import { QuotaStore } from './quota-store.js';
 import { ClientQuotas } from './quotas.js';
 import { ConnectionLimits } from './connection-limits.js';
 import { SaslSession } from './sasl-session.js';
-import type { SecuritySettings } from './settings.js';
+import type { ListenerSecurity, SecuritySettings } from './settings.js';
 
 export { ANONYMOUS, principalFromCertificate, userPrincipal } from './principal.js';
 export { SaslSession, SASL_MAX_RECEIVE_BYTES } from './sasl-session.js';
-export { securitySettingsFromConfig, type SecuritySettings } from './settings.js';
+export { securitySettingsFromConfig, type ListenerSecurity, type SecuritySettings } from './settings.js';
 export { CredentialStore } from './credential-store.js';
 export { AclStore } from './acl-store.js';
 export { Authorizer } from './authorizer.js';
@@ -31,6 +31,8 @@ export interface SecurityServiceDeps {
 
 export class SecurityService {
   readonly settings: SecuritySettings;
+  /** Every listener's protocol, TLS and SASL settings, in `listeners` order. */
+  readonly listeners: readonly ListenerSecurity[];
   readonly credentials: CredentialStore;
   readonly acls: AclStore;
   /** The built-in ACL authorizer, or null when `authorizer.class.name` is unset (no checks at all). */
@@ -45,6 +47,10 @@ export class SecurityService {
   constructor(deps: SecurityServiceDeps) {
     this.settings = deps.settings;
     this.clock = deps.clock ?? Date.now;
+    const s = deps.settings;
+    this.listeners = s.listeners ?? [
+      { name: s.protocol, protocol: s.protocol, tls: s.tls, saslMechanisms: s.saslMechanisms, plainUsers: s.plainUsers, oauthBearer: s.oauthBearer ?? null },
+    ];
     this.credentials = new CredentialStore(deps.dataDir);
     this.acls = new AclStore(deps.dataDir);
     this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
@@ -60,28 +66,29 @@ export class SecurityService {
     await this.quotas.store.load();
   }
 
+  /** True when the first listener uses TLS. */
   get usesTls(): boolean {
     return this.settings.tls !== null;
   }
 
-  /** A SASL session for a new connection, or null when the listener does not use SASL. */
-  newSaslSession(): SaslSession | null {
-    if (this.settings.saslMechanisms.length === 0) return null;
+  /** A SASL session for a new connection, or null when its listener (default the first) does not use SASL. */
+  newSaslSession(listener: ListenerSecurity = this.listeners[0]!): SaslSession | null {
+    if (listener.saslMechanisms.length === 0) return null;
     return new SaslSession({
-      mechanisms: this.settings.saslMechanisms,
-      plainUsers: this.settings.plainUsers,
+      mechanisms: listener.saslMechanisms,
+      plainUsers: listener.plainUsers,
       scramCredential: (user, mechanism) => this.credentials.get(user, mechanism),
       serverNonce: () => this.randomBytes(24).toString('base64url'),
-      oauthBearer: this.settings.oauthBearer ?? null,
+      oauthBearer: listener.oauthBearer ?? null,
       clock: this.clock,
       maxReauthMs: this.settings.maxReauthMs ?? 0,
     });
   }
 
-  /** Options for tls.createServer; only for TLS listeners. */
-  tlsServerOptions(): TlsOptions {
-    const tls = this.settings.tls;
-    if (!tls) throw new Error('not a TLS listener');
+  /** Options for tls.createServer; only for TLS listeners (default the first). */
+  tlsServerOptions(listener: ListenerSecurity = this.listeners[0]!): TlsOptions {
+    const tls = listener.tls;
+    if (!tls) throw new Error(`listener ${listener.name} does not use TLS`);
     const options: TlsOptions = {
       cert: tls.cert,
       key: tls.key,
