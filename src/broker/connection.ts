@@ -26,6 +26,7 @@ import { apiVersionsBody } from './api/18-api-versions.js';
 import { afterWriteOf, releaseBuffers, ResponseMemory, unreserve, type AfterWrite } from './response-memory.js';
 import { ANONYMOUS, principalFromCertificate, SASL_MAX_RECEIVE_BYTES, type ListenerSecurity, type SaslSession } from '../security/index.js';
 import { SASL_HANDSHAKE_KEY } from '../security/sasl-session.js';
+import { withRequestThrottle } from '../security/request-quota.js';
 
 const API_VERSIONS_KEY = 18;
 
@@ -189,8 +190,9 @@ export class Connection {
     slot.done = true;
     slot.after = after;
     if (response !== NO_RESPONSE) {
-      slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, response);
-      const throttleMs = (response as { throttleTimeMs?: number }).throttleTimeMs;
+      const body = withRequestThrottle(ctx, request, response, latencyMs - (ctx.remoteTimeMs ?? 0));
+      slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, body);
+      const throttleMs = (body as { throttleTimeMs?: number }).throttleTimeMs;
       if (throttleMs !== undefined && throttleMs > 0) this.mute(throttleMs);
     }
     this.flush();
