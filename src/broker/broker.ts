@@ -221,6 +221,12 @@ export class Broker {
       socket.destroy();
       return;
     }
+    if (!this.security.connectionRates.tryRecord(ip)) {
+      this.security.connectionLimits.release(ip);
+      this.logger.warn({ client: `${ip}:${socket.remotePort}` }, 'refusing connection: connection_creation_rate quota of the IP exceeded');
+      socket.destroy();
+      return;
+    }
     socket.once('close', () => this.security.connectionLimits.release(ip));
     this.connections.add(new Connection(socket, this, listener.security));
     this.logger.debug({ client: `${socket.remoteAddress}:${socket.remotePort}`, connections: this.connections.size }, 'connection opened');

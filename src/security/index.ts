@@ -11,6 +11,7 @@ import { Authorizer } from './authorizer.js';
 import { QuotaStore } from './quota-store.js';
 import { ClientQuotas } from './quotas.js';
 import { ConnectionLimits } from './connection-limits.js';
+import { ConnectionRates } from './connection-rate.js';
 import { SaslSession } from './sasl-session.js';
 import type { ListenerSecurity, SecuritySettings } from './settings.js';
 
@@ -41,6 +42,8 @@ export class SecurityService {
   readonly quotas: ClientQuotas;
   /** `max.connections.per.ip`: the Broker asks before accepting a socket. */
   readonly connectionLimits: ConnectionLimits;
+  /** `connection_creation_rate` of ip entities: the Broker asks before accepting a socket. */
+  readonly connectionRates: ConnectionRates;
   private readonly randomBytes: (size: number) => Buffer;
   private readonly clock: () => number;
 
@@ -56,7 +59,9 @@ export class SecurityService {
     this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
     this.connectionLimits = new ConnectionLimits(deps.settings.maxConnectionsPerIp ?? 0x7fffffff, deps.settings.maxConnectionsPerIpOverrides ?? new Map());
     // Kafka's defaults: 11 samples of 1 s.
-    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 }, this.clock);
+    const quotaWindow = deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 };
+    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), quotaWindow, this.clock);
+    this.connectionRates = new ConnectionRates(this.quotas.store, quotaWindow, this.clock);
     this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;
   }
 
