@@ -94,7 +94,10 @@ export class Broker {
       new SecurityService({ settings: { protocol: 'PLAINTEXT', tls: null, saslMechanisms: [], plainUsers: new Map() }, dataDir: null });
     this.replicas = deps.cluster && deps.replication ? deps.replication(this, deps.cluster) : null;
     this.listeners = this.security.listeners.map(
-      (l) => new ListenerSocket(l, l.tls ? this.security.tlsServerOptions(l) : null, (socket, listener) => this.accept(socket, listener), this.logger),
+      (l) =>
+        new ListenerSocket(l, l.tls ? this.security.tlsServerOptions(l) : null, (socket, listener) => this.accept(socket, listener), this.logger, () =>
+          this.security.connectionCreationDelayMs(),
+        ),
     );
   }
 

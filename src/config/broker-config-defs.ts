@@ -174,6 +174,11 @@ export const brokerConfigDefs = {
   }),
   socketListenBacklogSize: int('socket.listen.backlog.size', 50, { validator: atLeast(1), importance: 'medium', doc: 'Listen backlog of the server socket.' }),
   maxConnections: int('max.connections', INT_MAX, { validator: atLeast(0), importance: 'medium', doc: 'Most client connections at once.' }),
+  maxConnectionCreationRate: int('max.connection.creation.rate', INT_MAX, {
+    validator: atLeast(0),
+    importance: 'medium',
+    doc: 'Most new connections per second the broker accepts, all listeners together; connections beyond it wait before they are served.',
+  }),
   maxConnectionsPerIp: int('max.connections.per.ip', INT_MAX, {
     validator: atLeast(0),
     importance: 'medium',

@@ -12,6 +12,7 @@ import { QuotaStore } from './quota-store.js';
 import { ClientQuotas } from './quotas.js';
 import { ConnectionLimits } from './connection-limits.js';
 import { ConnectionRates } from './connection-rate.js';
+import { RateBudget } from './quota-rate.js';
 import { SaslSession } from './sasl-session.js';
 import type { ListenerSecurity, SecuritySettings } from './settings.js';
 
@@ -46,6 +47,8 @@ export class SecurityService {
   readonly connectionRates: ConnectionRates;
   private readonly randomBytes: (size: number) => Buffer;
   private readonly clock: () => number;
+  /** max.connection.creation.rate's budget; null when unlimited. */
+  private readonly creationRate: { budget: RateBudget; perSec: number } | null;
 
   constructor(deps: SecurityServiceDeps) {
     this.settings = deps.settings;
@@ -62,6 +65,8 @@ export class SecurityService {
     const quotaWindow = deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 };
     this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), quotaWindow, this.clock);
     this.connectionRates = new ConnectionRates(this.quotas.store, quotaWindow, this.clock);
+    const perSec = deps.settings.maxConnectionCreationRate ?? 0x7fffffff;
+    this.creationRate = perSec > 0 && perSec < 0x7fffffff ? { budget: new RateBudget(quotaWindow, this.clock()), perSec } : null;
     this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;
   }
 
@@ -69,6 +74,15 @@ export class SecurityService {
     await this.credentials.load();
     await this.acls.load();
     await this.quotas.store.load();
+  }
+
+  /**
+   * Counts a new connection against max.connection.creation.rate; returns how long it must wait
+   * before it is served (0: at once). Listeners hold the socket that long (listener-socket.ts).
+   */
+  connectionCreationDelayMs(): number {
+    if (this.creationRate === null) return 0;
+    return this.creationRate.budget.record(1, this.creationRate.perSec, this.clock());
   }
 
   /** True when the first listener uses TLS. */

@@ -68,6 +68,8 @@ export interface SecuritySettings {
   maxConnectionsPerIp?: number;
   maxConnectionsPerIpOverrides?: ReadonlyMap<string, number>;
   listeners?: readonly ListenerSecurity[];
+  /** `max.connection.creation.rate`: new connections per second, all listeners together (absent: no limit). */
+  maxConnectionCreationRate?: number;
 }
 
 export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path: string) => Buffer = readFileSync): SecuritySettings {
@@ -102,6 +104,7 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
     failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
     maxReauthMs: config.connectionsMaxReauthMs,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnectionCreationRate: config.maxConnectionCreationRate,
     maxConnectionsPerIpOverrides: parseConnectionOverrides(config.maxConnectionsPerIpOverrides),
     quotaWindow: { samples: config.quotaWindowNum, windowMs: config.quotaWindowSizeSeconds * 1000 },
   };

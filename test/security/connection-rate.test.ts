@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { QuotaStore, CONNECTION_CREATION_RATE } from '../../src/security/quota-store.js';
 import { ConnectionRates } from '../../src/security/connection-rate.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
@@ -67,6 +68,30 @@ test('a live broker refuses connections from an IP over its connection_creation_
     assert.equal(again.errorCode, ErrorCode.NONE);
   } finally {
     admin.close();
+    await broker.stop();
+    removeDir(broker.dataDir);
+  }
+});
+
+test('max.connection.creation.rate: connections beyond the rate wait before they are served', async () => {
+  const broker = await startTestBroker({
+    storage: 'memory',
+    config: { 'max.connection.creation.rate': '5', 'quota.window.num': '2', 'quota.window.size.seconds': '1' },
+  });
+  try {
+    // 5/s with a one-window burst: 5 served at once, the next 5 at 200 ms intervals.
+    const startMs = performance.now();
+    const answeredAfterMs = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        assert.equal(await tryConnection(broker.port), 'answered');
+        return performance.now() - startMs;
+      }),
+    );
+    answeredAfterMs.sort((a, b) => a - b);
+    assert.ok(answeredAfterMs[0]! < 500, answeredAfterMs.join(','));
+    assert.ok(answeredAfterMs[9]! >= 800, answeredAfterMs.join(','));
+    assert.ok(answeredAfterMs[9]! < 5000, answeredAfterMs.join(','));
+  } finally {
     await broker.stop();
     removeDir(broker.dataDir);
   }
