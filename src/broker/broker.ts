@@ -4,8 +4,7 @@
  * Owners: the TopicRegistry owns topics and partitions, each Connection owns its socket and
  * in-flight requests, this class owns the listener and the set of live connections.
  */
-import net from 'node:net';
-import tls from 'node:tls';
+import type net from 'node:net';
 import type { LogStore } from '../storage/types.js';
 import type { Logger } from '../log/logger.js';
 import type { ApiHandler } from './handler.js';
@@ -22,6 +21,8 @@ import { SecurityService } from '../security/index.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import { GroupLeadership } from '../cluster/group-leadership.js';
 import type { ReplicaRoleSink } from '../cluster/contract.js';
+import { ListenerSocket, type HostPort } from './listener-socket.js';
+import { isWildcardHost } from '../config/listeners.js';
 
 export interface BrokerDeps {
   settings: BrokerSettings;
@@ -60,11 +61,9 @@ export class Broker {
   /** Cluster mode: the local replicas' roles (leader/follower) and fetchers; null on a single node. */
   readonly replicas: ReplicaRoleSink | null;
   private readonly store: LogStore;
-  private readonly server: net.Server;
+  /** One server socket per client listener (`listeners`), in config order. */
+  private readonly listeners: ListenerSocket[];
   private readonly connections = new Set<Connection>();
-  /** Raw sockets of a TLS listener, from accept until closed (see stop()). */
-  private readonly handshaking = new Set<net.Socket>();
-  private advertised = { host: '127.0.0.1', port: 0 };
 
   constructor(deps: BrokerDeps) {
     this.settings = deps.settings;
@@ -94,20 +93,12 @@ export class Broker {
       deps.security ??
       new SecurityService({ settings: { protocol: 'PLAINTEXT', tls: null, saslMechanisms: [], plainUsers: new Map() }, dataDir: null });
     this.replicas = deps.cluster && deps.replication ? deps.replication(this, deps.cluster) : null;
-    this.server = this.security.usesTls
-      ? tls.createServer(this.security.tlsServerOptions(), (socket) => this.accept(socket))
-      : net.createServer((socket) => this.accept(socket));
-    // Failed TLS handshakes (garbage, untrusted client certificates) only cost that socket.
-    this.server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
-      this.logger.debug({ client: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'TLS handshake failed');
-      socket.destroy();
-    });
-    // Sockets still in their TLS handshake are not Connections yet; stop() must not wait for them.
-    this.server.on('connection', (socket: net.Socket) => {
-      if (!this.security.usesTls) return;
-      this.handshaking.add(socket);
-      socket.once('close', () => this.handshaking.delete(socket));
-    });
+    this.listeners = this.security.listeners.map(
+      (l) =>
+        new ListenerSocket(l, l.tls ? this.security.tlsServerOptions(l) : null, (socket, listener) => this.accept(socket, listener), this.logger, () =>
+          this.security.connectionCreationDelayMs(),
+        ),
+    );
   }
 
   get config(): BrokerSettings {
@@ -154,44 +145,64 @@ export class Broker {
     return this.config.clusterId;
   }
 
-  /** The host and port clients are told to connect to. */
-  get advertisedListener(): { host: string; port: number } {
-    return this.advertised;
+  /** The host and port clients of the first listener are told to connect to. */
+  get advertisedListener(): HostPort {
+    return this.listeners[0]!.advertised;
   }
 
+  /** The host and port of listener `name` for its clients (Metadata answers with the listener a client used). */
+  advertisedFor(name: string | undefined): HostPort {
+    return (name === undefined ? undefined : this.listeners.find((l) => l.name === name))?.advertised ?? this.advertisedListener;
+  }
+
+  /** Bound port of each listener by name (port 0 in `listeners` picks a free one). */
+  get listenerPorts(): ReadonlyMap<string, number> {
+    return new Map(this.listeners.map((l) => [l.name, l.port]));
+  }
+
+  /** `host`/`port` are the first listener's (`brook start --host/--port`); others listen where `listeners` says. */
   async start(host: string, port: number): Promise<void> {
     // Cluster mode: etcd, not the local catalogue, says which topics exist (ClusterNode.start opens them).
     if (!this.cluster) await this.topics.load();
     await this.groups.load();
     await this.txn.start();
     await this.security.load();
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.server.address() as net.AddressInfo;
-    this.advertised = this.config.advertisedListener ?? {
-      host: host === '0.0.0.0' || host === '::' ? 'localhost' : host,
-      port: address.port,
-    };
-    if (this.advertised.port === 0) this.advertised = { ...this.advertised, port: address.port };
-    await this.cluster?.start(this.advertised, this.topics, this.replicas);
+    const config = this.config.brokerConfig;
+    try {
+      for (const [i, listener] of this.listeners.entries()) {
+        const configured = config.clientListeners.find((l) => l.name === listener.name);
+        const at = i === 0 || !configured ? { host, port } : configured;
+        await listener.listen(at.host, at.port);
+        listener.advertised = this.advertisedOf(listener, i === 0, at.host);
+      }
+    } catch (err) {
+      await Promise.all(this.listeners.map((l) => l.close()));
+      throw err;
+    }
+    // Cluster mode registers the first listener's address (other brokers' listeners are not known per name).
+    await this.cluster?.start(this.advertisedListener, this.topics, this.replicas);
+  }
+
+  /** advertised.listeners' entry of the name, else where it listens (a wildcard host as localhost). */
+  private advertisedOf(listener: ListenerSocket, first: boolean, host: string): HostPort {
+    const entry = this.config.brokerConfig.advertisedEndpoints.find((e) => e.name === listener.name);
+    const advertised =
+      entry && !isWildcardHost(entry.host)
+        ? { host: entry.host, port: entry.port }
+        : (first ? this.config.advertisedListener : null) ?? { host: isWildcardHost(host) ? 'localhost' : host, port: listener.port };
+    return advertised.port === 0 ? { ...advertised, port: listener.port } : advertised;
   }
 
   get port(): number {
-    return (this.server.address() as net.AddressInfo).port;
+    return this.listeners[0]!.port;
   }
 
   async stop(): Promise<void> {
     // Controlled shutdown: leaderships move away while this broker still serves its followers.
     await this.cluster?.stop();
     this.groups.stop();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = Promise.all(this.listeners.map((l) => l.close()));
     for (const connection of this.connections) connection.close();
-    for (const socket of this.handshaking) socket.destroy();
     await closed;
     await this.txn.close();
     await this.store.close();
@@ -201,7 +212,7 @@ export class Broker {
     if (this.connections.delete(connection)) this.logger.debug({ connections: this.connections.size }, 'connection closed');
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(socket: net.Socket, listener: ListenerSocket): void {
     if (this.connections.size >= this.config.maxConnections) {
       this.logger.warn({ client: `${socket.remoteAddress}:${socket.remotePort}` }, `refusing connection: max.connections=${this.config.maxConnections} reached`);
       socket.destroy();
@@ -213,8 +224,14 @@ export class Broker {
       socket.destroy();
       return;
     }
+    if (!this.security.connectionRates.tryRecord(ip)) {
+      this.security.connectionLimits.release(ip);
+      this.logger.warn({ client: `${ip}:${socket.remotePort}` }, 'refusing connection: connection_creation_rate quota of the IP exceeded');
+      socket.destroy();
+      return;
+    }
     socket.once('close', () => this.security.connectionLimits.release(ip));
-    this.connections.add(new Connection(socket, this));
+    this.connections.add(new Connection(socket, this, listener.security));
     this.logger.debug({ client: `${socket.remoteAddress}:${socket.remotePort}`, connections: this.connections.size }, 'connection opened');
   }
 }

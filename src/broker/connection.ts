@@ -24,8 +24,9 @@ import { NO_RESPONSE, type RequestContext } from './handler.js';
 import type { Broker } from './broker.js';
 import { apiVersionsBody } from './api/18-api-versions.js';
 import { afterWriteOf, releaseBuffers, ResponseMemory, unreserve, type AfterWrite } from './response-memory.js';
-import { ANONYMOUS, principalFromCertificate, SASL_MAX_RECEIVE_BYTES, type SaslSession } from '../security/index.js';
+import { ANONYMOUS, principalFromCertificate, SASL_MAX_RECEIVE_BYTES, type ListenerSecurity, type SaslSession } from '../security/index.js';
 import { SASL_HANDSHAKE_KEY } from '../security/sasl-session.js';
+import { withRequestThrottle } from '../security/request-quota.js';
 
 const API_VERSIONS_KEY = 18;
 
@@ -67,13 +68,18 @@ export class Connection {
   /** Set while the channel is muted after a throttled response (KIP-219); cleared on close. */
   private muteTimer: NodeJS.Timeout | null = null;
 
+  /** The listener the client came through (its SASL settings; Metadata answers its address). */
+  private readonly listener: ListenerSecurity;
+
   constructor(
     private readonly socket: Socket,
     private readonly broker: Broker,
+    listener?: ListenerSecurity,
   ) {
     this.address = `${socket.remoteAddress}:${socket.remotePort}`;
     this.logRequests = broker.logger.isLevelEnabled('debug');
-    this.sasl = broker.security.newSaslSession();
+    this.listener = listener ?? broker.security.listeners[0]!;
+    this.sasl = broker.security.newSaslSession(this.listener);
     // Before authentication a frame may be at most sasl.server.max.receive.size: checked before
     // anything is buffered for it, not after a socket.request.max.bytes frame has arrived.
     this.frames = new FrameDecoder(this.sasl ? SASL_MAX_RECEIVE_BYTES : broker.config.socketRequestMaxBytes);
@@ -143,6 +149,7 @@ export class Connection {
       correlationId: header.correlationId,
       clientId: header.clientId ?? null,
       clientAddress: this.address,
+      listenerName: this.listener.name,
       broker: this.broker,
       principal: this.sasl?.principal ?? this.tlsPrincipal,
       sasl: this.sasl,
@@ -183,8 +190,9 @@ export class Connection {
     slot.done = true;
     slot.after = after;
     if (response !== NO_RESPONSE) {
-      slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, response);
-      const throttleMs = (response as { throttleTimeMs?: number }).throttleTimeMs;
+      const body = withRequestThrottle(ctx, request, response, latencyMs - (ctx.remoteTimeMs ?? 0));
+      slot.chunks = encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, body);
+      const throttleMs = (body as { throttleTimeMs?: number }).throttleTimeMs;
       if (throttleMs !== undefined && throttleMs > 0) this.mute(throttleMs);
     }
     this.flush();

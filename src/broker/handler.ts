@@ -13,6 +13,8 @@ export interface RequestContext {
   readonly clientId: string | null;
   /** `host:port` of the peer, for logs. */
   readonly clientAddress: string;
+  /** Name of the listener the request came through (absent outside connections: the first). */
+  readonly listenerName?: string;
   readonly broker: Broker;
   /** Who sent the request: `User:ANONYMOUS`, `User:<SASL user>` or `User:<TLS subject DN>`. */
   readonly principal: string;

@@ -28,7 +28,7 @@ export interface StartBrokerOptions {
   config?: BrokerConfig | Record<string, string>;
   /** Default 127.0.0.1 when embedded; `brook start` passes its --host. */
   host?: string;
-  /** 0 picks a free port. Default 9092. */
+  /** Port of the first listener (others listen where `listeners` says); 0 picks a free port. Default: its port in `listeners` (9092). */
   port?: number;
   /** Log directory for the file store. Default: `log.dirs` from the config. */
   dataDir?: string;
@@ -110,7 +110,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   });
   const host = options.host ?? '127.0.0.1';
   try {
-    await broker.start(host, options.port ?? 9092);
+    await broker.start(host, options.port ?? config.effectiveListener.port);
   } catch (err) {
     await store.close();
     await cluster?.session.close();

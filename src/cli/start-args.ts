@@ -132,12 +132,12 @@ export function resolveStartOptions(flags: StartFlags, deps: StartArgsDeps = {})
 function explicitConfigs(flags: StartFlags, config: BrokerConfig): Record<string, string> {
   const explicit: Record<string, string> = {};
   if (flags.host !== undefined || flags.port !== undefined) {
-    const listener = config.effectiveListener;
-    explicit['listeners'] = formatEndpoint({
-      name: listener.name,
-      host: flags.host ?? listener.host,
-      port: flags.port ?? listener.port,
-    });
+    // --host/--port move the first listener; the others stay where `listeners` puts them.
+    const [listener, ...others] = config.clientListeners;
+    explicit['listeners'] = [
+      formatEndpoint({ name: listener!.name, host: flags.host ?? listener!.host, port: flags.port ?? listener!.port }),
+      ...others.map((l) => formatEndpoint({ name: l.name, host: l.host, port: l.port })),
+    ].join(',');
   }
   if (flags.dataDir !== undefined) explicit['log.dirs'] = flags.dataDir;
   if (flags.brokerId !== undefined) {

@@ -104,11 +104,11 @@ export async function alterUserScramCredentials(
   for (const r of res.results) throwIfError(r.errorCode, `alter SCRAM credentials of ${r.user}`, r.errorMessage);
 }
 
-/** A quota entity: `user` and/or `client-id`, a null name meaning the type's default. */
-export type QuotaEntity = Partial<Record<'user' | 'client-id', string | null>>;
+/** A quota entity: `user` and/or `client-id`, or `ip` alone; a null name means the type's default. */
+export type QuotaEntity = Partial<Record<'user' | 'client-id' | 'ip', string | null>>;
 
 export interface QuotaFilterComponent {
-  entityType: 'user' | 'client-id';
+  entityType: 'user' | 'client-id' | 'ip';
   /** A name, 'default' for the default entity, or 'any' for every name. */
   match: { name: string } | 'default' | 'any';
 }

@@ -64,11 +64,11 @@ export const brokerConfigDefs = {
   brokerRack: str('broker.rack', null, { importance: 'medium', doc: 'Rack of the broker, reported in Metadata.' }),
   listeners: str('listeners', 'PLAINTEXT://:9092', {
     importance: 'high',
-    doc: 'Comma-separated NAME://host:port listeners. Brook serves the first one that is not a controller listener; an empty host means every interface.',
+    doc: 'Comma-separated NAME://host:port listeners. Brook serves each one that is not a controller listener, with its own socket and security protocol; an empty host means every interface.',
   }),
   advertisedListeners: str('advertised.listeners', null, {
     importance: 'high',
-    doc: 'Listeners given to clients in Metadata, when different from listeners. Null means derive from listeners.',
+    doc: 'Listeners given to clients in Metadata, per listener name (a client is told the address of the listener it came through). Null, or a listener left out, means its address in listeners.',
   }),
   listenerSecurityProtocolMap: str('listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', {
     importance: 'low',
@@ -174,6 +174,11 @@ export const brokerConfigDefs = {
   }),
   socketListenBacklogSize: int('socket.listen.backlog.size', 50, { validator: atLeast(1), importance: 'medium', doc: 'Listen backlog of the server socket.' }),
   maxConnections: int('max.connections', INT_MAX, { validator: atLeast(0), importance: 'medium', doc: 'Most client connections at once.' }),
+  maxConnectionCreationRate: int('max.connection.creation.rate', INT_MAX, {
+    validator: atLeast(0),
+    importance: 'medium',
+    doc: 'Most new connections per second the broker accepts, all listeners together; connections beyond it wait before they are served.',
+  }),
   maxConnectionsPerIp: int('max.connections.per.ip', INT_MAX, {
     validator: atLeast(0),
     importance: 'medium',

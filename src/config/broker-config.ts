@@ -30,11 +30,15 @@ export interface BrokerConfig extends ValuesOf<typeof brokerConfigDefs> {
   readonly effectiveLogRetentionMs: number;
   /** log.flush.interval.ms, else log.flush.scheduler.interval.ms. */
   readonly effectiveLogFlushIntervalMs: number;
-  /** The one client listener Brook serves (host '' = every interface). */
+  /** The first client listener (host '' = every interface); `brook start --port` overrides it. */
   readonly effectiveListener: Endpoint;
+  /** Every client listener Brook serves (controller listeners left out), the first is effectiveListener. */
+  readonly clientListeners: readonly ClientListener[];
+  /** advertised.listeners as given (names checked against listeners); empty when not set. */
+  readonly advertisedEndpoints: readonly Endpoint[];
   /** Security protocol of effectiveListener, from listener.security.protocol.map. */
   readonly effectiveSecurityProtocol: SecurityProtocol;
-  /** From advertised.listeners (the entry named like effectiveListener, else the first); null when not set. */
+  /** advertised.listeners' entry named like effectiveListener (with one listener, else its first entry); null when none. */
   readonly effectiveAdvertisedListener: Endpoint | null;
   /** Known configs that were set, Kafka name -> the string given. */
   readonly originals: Readonly<Record<string, string>>;
@@ -78,7 +82,9 @@ export function parseBrokerConfig(
     originals[name] = raw;
   }
   const typed = values as unknown as ValuesOf<typeof brokerConfigDefs>;
-  const { securityProtocol: effectiveSecurityProtocol, ...effectiveListener } = resolveListener(typed, originals, warnings);
+  const clientListeners = resolveListeners(typed, originals);
+  const { securityProtocol: effectiveSecurityProtocol, ...effectiveListener } = clientListeners[0]!;
+  const advertisedEndpoints = resolveAdvertisedEndpoints(typed, clientListeners);
   const config: BrokerConfig = Object.freeze({
     ...typed,
     effectiveNodeId: resolveNodeId(typed, originals),
@@ -89,7 +95,9 @@ export function parseBrokerConfig(
     effectiveLogFlushIntervalMs: typed.logFlushIntervalMs ?? typed.logFlushSchedulerIntervalMs,
     effectiveListener,
     effectiveSecurityProtocol,
-    effectiveAdvertisedListener: resolveAdvertised(typed, effectiveListener),
+    clientListeners,
+    advertisedEndpoints,
+    effectiveAdvertisedListener: advertisedEndpoints.find((e) => e.name === effectiveListener.name) ?? (clientListeners.length === 1 ? advertisedEndpoints[0] : undefined) ?? null,
     originals: Object.freeze(originals),
   });
   checkBrokerTopicDefaults(config);
@@ -121,36 +129,48 @@ function resolveLogDirs(v: ValuesOf<typeof brokerConfigDefs>, warnings: string[]
 }
 
 /**
- * Kafka uses the legacy `port`/`host.name` only when `listeners` is not set. Brook serves the
- * first listener that is not a controller listener, with its protocol from
+ * Kafka uses the legacy `port`/`host.name` only when `listeners` is not set. Brook serves every
+ * listener that is not a controller listener, each with its protocol from
  * listener.security.protocol.map (TLS and SASL settings are checked by src/security).
  */
-function resolveListener(v: ValuesOf<typeof brokerConfigDefs>, originals: Record<string, string>, warnings: string[]): ClientListener {
+function resolveListeners(v: ValuesOf<typeof brokerConfigDefs>, originals: Record<string, string>): ClientListener[] {
   if (!('listeners' in originals) && ('port' in originals || 'host.name' in originals)) {
-    return { name: 'PLAINTEXT', host: v.hostName, port: v.port, securityProtocol: 'PLAINTEXT' };
+    return [{ name: 'PLAINTEXT', host: v.hostName, port: v.port, securityProtocol: 'PLAINTEXT' }];
   }
   const controllerNames = new Set((v.controllerListenerNames ?? '').split(',').map((s) => s.trim().toUpperCase()));
   const clients = parseListeners('listeners', v.listeners).filter((e) => !controllerNames.has(e.name));
-  const chosen = clients[0];
-  if (!chosen) throw ConfigError.invalid('listeners', v.listeners, 'No client listener to serve');
-  if (clients.length > 1) {
-    warnings.push(`Brook serves one listener; using ${formatEndpoint(chosen)} and ignoring ${clients.slice(1).map(formatEndpoint).join(', ')}`);
-  }
+  if (clients.length === 0) throw ConfigError.invalid('listeners', v.listeners, 'No client listener to serve');
   const protocols = parseProtocolMap('listener.security.protocol.map', v.listenerSecurityProtocolMap);
-  const protocol = protocols.get(chosen.name);
-  if (protocol === undefined) {
-    throw ConfigError.invalid('listeners', v.listeners, `No security protocol defined for listener ${chosen.name}`);
-  }
-  if (!SECURITY_PROTOCOLS.includes(protocol as SecurityProtocol)) {
-    throw ConfigError.invalid('listener.security.protocol.map', v.listenerSecurityProtocolMap, `Unknown security protocol ${protocol} of listener ${chosen.name}`);
-  }
-  return { ...chosen, securityProtocol: protocol as SecurityProtocol };
+  const used = new Set<number>();
+  return clients.map((listener) => {
+    const protocol = protocols.get(listener.name);
+    if (protocol === undefined) {
+      throw ConfigError.invalid('listeners', v.listeners, `No security protocol defined for listener ${listener.name}`);
+    }
+    if (!SECURITY_PROTOCOLS.includes(protocol as SecurityProtocol)) {
+      throw ConfigError.invalid('listener.security.protocol.map', v.listenerSecurityProtocolMap, `Unknown security protocol ${protocol} of listener ${listener.name}`);
+    }
+    // Port 0 (any free port) may repeat; Kafka refuses two listeners on one fixed port.
+    if (listener.port !== 0 && used.has(listener.port)) {
+      throw ConfigError.invalid('listeners', v.listeners, `Each listener must have a different port, ${formatEndpoint(listener)} repeats one`);
+    }
+    used.add(listener.port);
+    return { ...listener, securityProtocol: protocol as SecurityProtocol };
+  });
 }
 
-function resolveAdvertised(v: ValuesOf<typeof brokerConfigDefs>, listener: Endpoint): Endpoint | null {
-  if (v.advertisedListeners === null) return null;
+/** Kafka requires advertised listener names to be listener names. */
+function resolveAdvertisedEndpoints(v: ValuesOf<typeof brokerConfigDefs>, listeners: readonly Endpoint[]): Endpoint[] {
+  if (v.advertisedListeners === null) return [];
   const advertised = parseListeners('advertised.listeners', v.advertisedListeners);
-  return advertised.find((e) => e.name === listener.name) ?? advertised[0] ?? null;
+  // One listener: its advertised entry may carry any name (Brook has always accepted that).
+  if (listeners.length === 1) return advertised;
+  const names = new Set(listeners.map((l) => l.name));
+  const unknown = advertised.find((e) => !names.has(e.name));
+  if (unknown) {
+    throw ConfigError.invalid('advertised.listeners', v.advertisedListeners, `Advertised listener ${unknown.name} must be one of the listeners ${[...names].join(', ')}`);
+  }
+  return advertised;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
  * `listeners` / `advertised.listeners` parsing (Kafka's EndPoint.createEndPoint):
  * comma-separated `NAME://host:port`, host may be empty (all interfaces) or a bracketed IPv6
- * address. Brook serves one plaintext client listener; controller listeners are ignored.
+ * address. Brook serves every client listener; controller listeners are ignored.
  */
 import { ConfigError } from './config-error.js';
 

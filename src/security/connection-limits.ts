@@ -19,7 +19,7 @@ export class ConnectionLimits {
   /** Counts a new connection from this remote IP; false when the IP is at its limit. */
   tryAcquire(address: string): boolean {
     if (this.unlimited) return true;
-    const ip = normalise(address);
+    const ip = normaliseIp(address);
     const count = this.counts.get(ip) ?? 0;
     if (count >= (this.overrides.get(ip) ?? this.perIp)) return false;
     this.counts.set(ip, count + 1);
@@ -28,7 +28,7 @@ export class ConnectionLimits {
 
   release(address: string): void {
     if (this.unlimited) return;
-    const ip = normalise(address);
+    const ip = normaliseIp(address);
     const count = this.counts.get(ip) ?? 0;
     if (count <= 1) this.counts.delete(ip);
     else this.counts.set(ip, count - 1);
@@ -36,7 +36,7 @@ export class ConnectionLimits {
 }
 
 /** The socket's remote IP; IPv4 clients of a dual-stack listener appear as `::ffff:a.b.c.d`. */
-function normalise(ip: string): string {
+export function normaliseIp(ip: string): string {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 

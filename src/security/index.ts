@@ -1,5 +1,5 @@
 /**
- * The broker's security service: the listener's settings, SCRAM credentials, a SASL session per
+ * The broker's security service: the listeners' settings, SCRAM credentials, a SASL session per
  * connection, the TLS server options, the ACL authorizer, client quotas and per-IP connection
  * limits. Owned by the Broker (`broker.security`).
  */
@@ -11,12 +11,14 @@ import { Authorizer } from './authorizer.js';
 import { QuotaStore } from './quota-store.js';
 import { ClientQuotas } from './quotas.js';
 import { ConnectionLimits } from './connection-limits.js';
+import { ConnectionRates } from './connection-rate.js';
+import { RateBudget } from './quota-rate.js';
 import { SaslSession } from './sasl-session.js';
-import type { SecuritySettings } from './settings.js';
+import type { ListenerSecurity, SecuritySettings } from './settings.js';
 
 export { ANONYMOUS, principalFromCertificate, userPrincipal } from './principal.js';
 export { SaslSession, SASL_MAX_RECEIVE_BYTES } from './sasl-session.js';
-export { securitySettingsFromConfig, type SecuritySettings } from './settings.js';
+export { securitySettingsFromConfig, type ListenerSecurity, type SecuritySettings } from './settings.js';
 export { CredentialStore } from './credential-store.js';
 export { AclStore } from './acl-store.js';
 export { Authorizer } from './authorizer.js';
@@ -31,6 +33,8 @@ export interface SecurityServiceDeps {
 
 export class SecurityService {
   readonly settings: SecuritySettings;
+  /** Every listener's protocol, TLS and SASL settings, in `listeners` order. */
+  readonly listeners: readonly ListenerSecurity[];
   readonly credentials: CredentialStore;
   readonly acls: AclStore;
   /** The built-in ACL authorizer, or null when `authorizer.class.name` is unset (no checks at all). */
@@ -39,18 +43,30 @@ export class SecurityService {
   readonly quotas: ClientQuotas;
   /** `max.connections.per.ip`: the Broker asks before accepting a socket. */
   readonly connectionLimits: ConnectionLimits;
+  /** `connection_creation_rate` of ip entities: the Broker asks before accepting a socket. */
+  readonly connectionRates: ConnectionRates;
   private readonly randomBytes: (size: number) => Buffer;
   private readonly clock: () => number;
+  /** max.connection.creation.rate's budget; null when unlimited. */
+  private readonly creationRate: { budget: RateBudget; perSec: number } | null;
 
   constructor(deps: SecurityServiceDeps) {
     this.settings = deps.settings;
     this.clock = deps.clock ?? Date.now;
+    const s = deps.settings;
+    this.listeners = s.listeners ?? [
+      { name: s.protocol, protocol: s.protocol, tls: s.tls, saslMechanisms: s.saslMechanisms, plainUsers: s.plainUsers, oauthBearer: s.oauthBearer ?? null },
+    ];
     this.credentials = new CredentialStore(deps.dataDir);
     this.acls = new AclStore(deps.dataDir);
     this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
     this.connectionLimits = new ConnectionLimits(deps.settings.maxConnectionsPerIp ?? 0x7fffffff, deps.settings.maxConnectionsPerIpOverrides ?? new Map());
     // Kafka's defaults: 11 samples of 1 s.
-    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 }, this.clock);
+    const quotaWindow = deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 };
+    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), quotaWindow, this.clock);
+    this.connectionRates = new ConnectionRates(this.quotas.store, quotaWindow, this.clock);
+    const perSec = deps.settings.maxConnectionCreationRate ?? 0x7fffffff;
+    this.creationRate = perSec > 0 && perSec < 0x7fffffff ? { budget: new RateBudget(quotaWindow, this.clock()), perSec } : null;
     this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;
   }
 
@@ -60,28 +76,38 @@ export class SecurityService {
     await this.quotas.store.load();
   }
 
+  /**
+   * Counts a new connection against max.connection.creation.rate; returns how long it must wait
+   * before it is served (0: at once). Listeners hold the socket that long (listener-socket.ts).
+   */
+  connectionCreationDelayMs(): number {
+    if (this.creationRate === null) return 0;
+    return this.creationRate.budget.record(1, this.creationRate.perSec, this.clock());
+  }
+
+  /** True when the first listener uses TLS. */
   get usesTls(): boolean {
     return this.settings.tls !== null;
   }
 
-  /** A SASL session for a new connection, or null when the listener does not use SASL. */
-  newSaslSession(): SaslSession | null {
-    if (this.settings.saslMechanisms.length === 0) return null;
+  /** A SASL session for a new connection, or null when its listener (default the first) does not use SASL. */
+  newSaslSession(listener: ListenerSecurity = this.listeners[0]!): SaslSession | null {
+    if (listener.saslMechanisms.length === 0) return null;
     return new SaslSession({
-      mechanisms: this.settings.saslMechanisms,
-      plainUsers: this.settings.plainUsers,
+      mechanisms: listener.saslMechanisms,
+      plainUsers: listener.plainUsers,
       scramCredential: (user, mechanism) => this.credentials.get(user, mechanism),
       serverNonce: () => this.randomBytes(24).toString('base64url'),
-      oauthBearer: this.settings.oauthBearer ?? null,
+      oauthBearer: listener.oauthBearer ?? null,
       clock: this.clock,
       maxReauthMs: this.settings.maxReauthMs ?? 0,
     });
   }
 
-  /** Options for tls.createServer; only for TLS listeners. */
-  tlsServerOptions(): TlsOptions {
-    const tls = this.settings.tls;
-    if (!tls) throw new Error('not a TLS listener');
+  /** Options for tls.createServer; only for TLS listeners (default the first). */
+  tlsServerOptions(listener: ListenerSecurity = this.listeners[0]!): TlsOptions {
+    const tls = listener.tls;
+    if (!tls) throw new Error(`listener ${listener.name} does not use TLS`);
     const options: TlsOptions = {
       cert: tls.cert,
       key: tls.key,

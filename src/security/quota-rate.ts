@@ -40,4 +40,9 @@ export class RateBudget {
     // Kafka caps a throttle at the whole quota window; the rest is owed on later requests.
     return Math.min(Math.ceil(aheadMs), this.window.samples * this.window.windowMs);
   }
+
+  /** Takes back `units` just recorded against `boundPerSec` (a refused connection is not counted). */
+  unrecord(units: number, boundPerSec: number): void {
+    this.sentUpToMs -= (units * 1000) / boundPerSec;
+  }
 }

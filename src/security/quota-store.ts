@@ -6,8 +6,8 @@
  *     "entries": [ { "entity": { "user": "alice", "client-id": null },
  *                    "quotas": { "producer_byte_rate": 1048576 } }, ... ] }
  *
- * An entity names a user, a client id, or both; a null name is that type's default
- * (`<default>` in Kafka's tools). The file is replaced atomically with the whole set on every
+ * An entity names a user, a client id, or both; or an IP alone (`connection_creation_rate`,
+ * KIP-612). A null name is that type's default (`<default>` in Kafka's tools). The file is replaced atomically with the whole set on every
  * change (tmp, fsync, rename); memory storage keeps quotas in memory only.
  */
 import { join } from 'node:path';
@@ -16,9 +16,12 @@ import { readIfExists, SerialWriter } from './atomic-file.js';
 export const QUOTAS_FILE = 'brook-client-quotas.json';
 export const USER = 'user';
 export const CLIENT_ID = 'client-id';
-export const ENTITY_TYPES = [USER, CLIENT_ID] as const;
-/** The quota keys Kafka knows for users and client ids; the byte rates are enforced. */
+export const IP = 'ip';
+export const ENTITY_TYPES = [USER, CLIENT_ID, IP] as const;
+/** The quota keys Kafka knows for users and client ids (all but controller_mutation_rate enforced). */
 export const QUOTA_KEYS = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate'] as const;
+/** New connections per second from one IP: the only key of `ip` entities. */
+export const CONNECTION_CREATION_RATE = 'connection_creation_rate';
 
 /** entity type -> name (null = default). Only the types the entity has are present. */
 export type QuotaEntity = ReadonlyMap<string, string | null>;

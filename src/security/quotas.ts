@@ -1,6 +1,6 @@
 /**
- * Client quotas: produce and fetch byte rates per user and client id, enforced as Kafka does
- * (KIP-13, KIP-55, KIP-219). A request's bytes are recorded against the quota that applies to its
+ * Client quotas: produce and fetch byte rates and request time per user and client id, enforced as
+ * Kafka does (KIP-13, KIP-55, KIP-124, KIP-219). A request's bytes are recorded against the quota that applies to its
  * (user, client id); when the rate goes over it, the response carries throttle_time_ms and the
  * connection stops reading for that long (the Connection mutes itself on any throttled response).
  *
@@ -15,6 +15,10 @@ import { QuotaStore } from './quota-store.js';
 
 export const PRODUCE_BYTE_RATE = 'producer_byte_rate';
 export const FETCH_BYTE_RATE = 'consumer_byte_rate';
+/** Kafka's request time quota (KIP-124): a share of one request handler thread, in percent. */
+export const REQUEST_PERCENTAGE = 'request_percentage';
+/** 100% is a whole thread: 1000 ms of request time per second, so 10 ms/s per percent. */
+const REQUEST_MS_PER_SEC_PER_PERCENT = 10;
 
 interface Resolved {
   version: number;
@@ -37,7 +41,7 @@ export class ClientQuotas {
   ) {}
 
   /** Records `bytes` for the request's client; returns the throttle time (0 when within quota). */
-  record(quotaKey: string, principal: string, clientId: string | null, bytes: number): number {
+  record(quotaKey: string, principal: string, clientId: string | null, bytes: number, unitsPerSecPerQuota = 1): number {
     if (this.store.isEmpty) return 0;
     const user = principal.startsWith('User:') ? principal.slice(5) : principal;
     const client = clientId ?? '';
@@ -50,7 +54,12 @@ export class ClientQuotas {
       sensor = new RateBudget(this.window, nowMs);
       this.sensors.set(quota.sensorKey, sensor);
     }
-    return sensor.record(bytes, quota.bound, nowMs);
+    return sensor.record(bytes, quota.bound * unitsPerSecPerQuota, nowMs);
+  }
+
+  /** Records a request's time (ms) against request_percentage; returns the throttle time (0 within quota). */
+  recordRequestTime(principal: string, clientId: string | null, timeMs: number): number {
+    return this.record(REQUEST_PERCENTAGE, principal, clientId, timeMs, REQUEST_MS_PER_SEC_PER_PERCENT);
   }
 
   /** The quota value that applies to (user, client id) for `quotaKey`, or null (for tools and tests). */

@@ -1,6 +1,7 @@
 /**
- * The listener's security, derived once from the broker config: its protocol, the TLS material
- * (PEM files read at startup) and the SASL mechanisms and PLAIN users.
+ * The listeners' security, derived once from the broker config: each listener's protocol, the TLS
+ * material (PEM files read at startup, shared by the TLS listeners) and the SASL mechanisms and
+ * PLAIN users (shared by the SASL listeners).
  *
  * TLS settings (PEM only):
  * - `ssl.keystore.location` (with `ssl.keystore.type=PEM`): one file with the private key and the
@@ -31,6 +32,21 @@ export interface TlsSettings {
   clientAuth: 'none' | 'requested' | 'required';
 }
 
+/** What one listener needs to accept clients: its protocol, TLS material and SASL mechanisms. */
+export interface ListenerSecurity {
+  /** Listener name (`PLAINTEXT`, `INTERNAL`, ...). */
+  name: string;
+  protocol: SecurityProtocol;
+  tls: TlsSettings | null;
+  saslMechanisms: readonly SaslMechanism[];
+  plainUsers: ReadonlyMap<string, string>;
+  oauthBearer?: { principalClaim: string; clockSkewMs: number } | null;
+}
+
+/**
+ * The top-level protocol, tls and SASL fields are the first listener's; `listeners` has every
+ * listener (absent: one listener, the top-level fields, named after its protocol).
+ */
 export interface SecuritySettings {
   protocol: SecurityProtocol;
   /** Set for SSL and SASL_SSL. */
@@ -51,21 +67,36 @@ export interface SecuritySettings {
   /** `max.connections.per.ip` and its overrides (ip -> count). */
   maxConnectionsPerIp?: number;
   maxConnectionsPerIpOverrides?: ReadonlyMap<string, number>;
+  listeners?: readonly ListenerSecurity[];
+  /** `max.connection.creation.rate`: new connections per second, all listeners together (absent: no limit). */
+  maxConnectionCreationRate?: number;
 }
 
 export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path: string) => Buffer = readFileSync): SecuritySettings {
-  const protocol = config.effectiveSecurityProtocol;
-  const usesTls = protocol === 'SSL' || protocol === 'SASL_SSL';
-  const usesSasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
-  const saslMechanisms = usesSasl ? saslMechanismsOf(config) : [];
+  // TLS and SASL settings are shared by the listeners that use them, read (and checked) once.
+  let tls: TlsSettings | null | undefined;
+  let sasl: Pick<ListenerSecurity, 'saslMechanisms' | 'plainUsers' | 'oauthBearer'> | undefined;
+  const listeners = config.clientListeners.map((listener): ListenerSecurity => {
+    const protocol = listener.securityProtocol;
+    const usesTls = protocol === 'SSL' || protocol === 'SASL_SSL';
+    const usesSasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
+    if (usesTls) tls ??= tlsSettingsOf(config, readFile);
+    if (usesSasl) sasl ??= saslSettingsOf(config);
+    return {
+      name: listener.name,
+      protocol,
+      tls: usesTls ? tls! : null,
+      ...(usesSasl ? sasl! : { saslMechanisms: [], plainUsers: new Map(), oauthBearer: null }),
+    };
+  });
+  const first = listeners[0]!;
   return {
-    protocol,
-    tls: usesTls ? tlsSettingsOf(config, readFile) : null,
-    saslMechanisms,
-    plainUsers: saslMechanisms.includes('PLAIN') ? parsePlainUsers(config.saslPlainUsers) : new Map(),
-    oauthBearer: saslMechanisms.includes('OAUTHBEARER')
-      ? { principalClaim: config.saslOauthbearerSubClaimName, clockSkewMs: config.saslOauthbearerClockSkewSeconds * 1000 }
-      : null,
+    protocol: first.protocol,
+    tls: first.tls,
+    saslMechanisms: first.saslMechanisms,
+    plainUsers: first.plainUsers,
+    oauthBearer: first.oauthBearer ?? null,
+    listeners,
     authorizer:
       config.authorizerClassName.trim() === ''
         ? null
@@ -73,8 +104,20 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
     failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
     maxReauthMs: config.connectionsMaxReauthMs,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnectionCreationRate: config.maxConnectionCreationRate,
     maxConnectionsPerIpOverrides: parseConnectionOverrides(config.maxConnectionsPerIpOverrides),
     quotaWindow: { samples: config.quotaWindowNum, windowMs: config.quotaWindowSizeSeconds * 1000 },
+  };
+}
+
+function saslSettingsOf(config: BrokerConfig): Pick<ListenerSecurity, 'saslMechanisms' | 'plainUsers' | 'oauthBearer'> {
+  const saslMechanisms = saslMechanismsOf(config);
+  return {
+    saslMechanisms,
+    plainUsers: saslMechanisms.includes('PLAIN') ? parsePlainUsers(config.saslPlainUsers) : new Map(),
+    oauthBearer: saslMechanisms.includes('OAUTHBEARER')
+      ? { principalClaim: config.saslOauthbearerSubClaimName, clockSkewMs: config.saslOauthbearerClockSkewSeconds * 1000 }
+      : null,
   };
 }
 

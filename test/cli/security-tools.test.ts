@@ -101,6 +101,12 @@ test('brook quotas set and describe', async () => {
   r = await brook('quotas', 'set', '--user', 'alice', '--add', 'bogus_rate=1');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /INVALID_REQUEST/);
+  r = await brook('quotas', 'set', '--ip', '10.1.2.3', '--add', 'connection_creation_rate=5');
+  assert.equal(r.code, 0, r.stderr);
+  r = await brook('quotas', 'describe', '--ip', '10.1.2.3');
+  assert.match(r.stdout, /ip=10\.1\.2\.3\s+connection_creation_rate\s+5/);
+  r = await brook('quotas', 'set', '--ip-default', '--add', 'producer_byte_rate=5');
+  assert.equal(r.code, 1);
 });
 
 test('--command-config: the tools over SASL_SSL with PLAIN and SCRAM, as Kafka\'s tools', async () => {

@@ -100,6 +100,13 @@ test('--host alone keeps the configured port', () => {
   assert.equal(options.config.listeners, 'PLAINTEXT://[::1]:9555');
 });
 
+test('--port moves the first listener and keeps the others', () => {
+  const options = parseStartArgs(['--set', 'listeners=PLAINTEXT://:9092,SSL://127.0.0.1:9093', '--port', '9500'], { cwd });
+  assert.equal(options.port, 9500);
+  assert.equal(options.config.listeners, 'PLAINTEXT://:9500,SSL://127.0.0.1:9093');
+  assert.deepEqual(options.config.clientListeners.map((l) => `${l.securityProtocol}:${l.port}`), ['PLAINTEXT:9500', 'SSL:9093']);
+});
+
 test('unknown config names become warnings', () => {
   const options = parseStartArgs(['--set', 'sasl.kerberos.service.name=kafka'], { cwd });
   assert.deepEqual(options.warnings, ["Unknown configuration 'sasl.kerberos.service.name' ignored"]);

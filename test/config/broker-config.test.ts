@@ -198,13 +198,23 @@ test('listeners: malformed, non-plaintext and unmapped listeners are config erro
   configError({ listeners: 'PLAINTEXT://:70000' }, /out of range/);
 });
 
-test('listeners: several client listeners serve the first and warn', () => {
+test('listeners: several client listeners, each with its protocol; advertised names must be listeners', () => {
   const { config, warnings } = parseBrokerConfig({
-    listeners: 'PLAINTEXT://:9092,OTHER://:9095',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT',
+    listeners: 'INTERNAL://127.0.0.1:9092,EXTERNAL://:9095,CONTROLLER://:9093',
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,EXTERNAL:SASL_SSL,CONTROLLER:PLAINTEXT',
+    'advertised.listeners': 'EXTERNAL://broker.example:19095',
   });
+  assert.deepEqual(warnings, []);
   assert.equal(config.effectiveListener.port, 9092);
-  assert.match(warnings.join('\n'), /ignoring OTHER:\/\/:9095/);
+  assert.deepEqual(config.clientListeners, [
+    { name: 'INTERNAL', host: '127.0.0.1', port: 9092, securityProtocol: 'PLAINTEXT' },
+    { name: 'EXTERNAL', host: '', port: 9095, securityProtocol: 'SASL_SSL' },
+  ]);
+  assert.deepEqual(config.advertisedEndpoints, [{ name: 'EXTERNAL', host: 'broker.example', port: 19095 }]);
+  const two = { listeners: 'PLAINTEXT://:9092,SSL://:9093' };
+  configError({ ...two, 'advertised.listeners': 'OTHER://x:1' }, /Advertised listener OTHER must be one of the listeners PLAINTEXT, SSL/);
+  configError({ listeners: 'PLAINTEXT://:9092,SSL://:9092' }, /different port/);
 });
 
 test('legacy port and host.name apply only when listeners is not set', () => {

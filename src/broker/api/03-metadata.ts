@@ -24,7 +24,7 @@ export const handler: ApiHandler = {
   maxVersion: 12,
   async handle(ctx: RequestContext, request: MetadataRequest): Promise<MetadataResponse> {
     const broker = ctx.broker;
-    const { host, port } = broker.advertisedListener;
+    const { host, port } = broker.advertisedFor(ctx.listenerName);
     const topics = await describeTopics(ctx, request);
     // KIP-430 (v8+): what the principal may do, when asked.
     if (request.includeTopicAuthorizedOperations) {

@@ -60,7 +60,7 @@ function coordinator(ctx: RequestContext, key: string, errorCode: number): Coord
     const message = errorCode === ErrorCode.INVALID_REQUEST ? 'Unknown coordinator key type' : errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE ? 'The coordinator is not available.' : null;
     return { key, nodeId: -1, host: '', port: -1, errorCode, errorMessage: message };
   }
-  const { host, port } = ctx.broker.advertisedListener;
+  const { host, port } = ctx.broker.advertisedFor(ctx.listenerName);
   return { key, nodeId: ctx.broker.nodeId, host, port, errorCode, errorMessage: null };
 }
 

@@ -1,12 +1,13 @@
 /**
- * AlterClientQuotas v0-v1: sets or removes quota keys of user / client-id entities (a null name
- * is the type's default), answered once durable (src/security/quota-store.ts). Each entry is
+ * AlterClientQuotas v0-v1: sets or removes quota keys of user / client-id entities, or the
+ * connection_creation_rate of an ip entity (alone, as Kafka); a null name is the type's default, answered once durable (src/security/quota-store.ts). Each entry is
  * checked on its own (INVALID_REQUEST for unknown entity types or keys, non-positive rates).
  * Needs ALTER_CONFIGS on the cluster.
  */
 import type { AlterClientQuotasRequest, AlterClientQuotasResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { ENTITY_TYPES, QUOTA_KEYS, type QuotaEntity } from '../../security/quota-store.js';
+import { isIP } from 'node:net';
+import { CONNECTION_CREATION_RATE, ENTITY_TYPES, IP, QUOTA_KEYS, type QuotaEntity } from '../../security/quota-store.js';
 import { allowedOnCluster, Op } from '../../security/authorize.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
@@ -45,9 +46,14 @@ function entryProblem(e: Entry): string | null {
     if (c.entityName === '') return `Invalid empty ${c.entityType} name`;
     types.add(c.entityType);
   }
+  const ip = types.has(IP);
+  if (ip && types.size > 1) return 'Invalid quota entity combination: ip cannot be combined with user or client-id';
+  const ipName = e.entity.find((c) => c.entityType === IP)?.entityName;
+  if (ip && ipName !== null && ipName !== undefined && isIP(ipName) === 0) return `${ipName} is not a valid IP`;
   const keys = new Set<string>();
   for (const op of e.ops) {
-    if (!(QUOTA_KEYS as readonly string[]).includes(op.key)) return `Unknown quota key ${op.key}`;
+    const known = ip ? op.key === CONNECTION_CREATION_RATE : (QUOTA_KEYS as readonly string[]).includes(op.key);
+    if (!known) return `Unknown quota key ${op.key}${ip ? ' for an ip entity' : ''}`;
     if (keys.has(op.key)) return `Duplicate quota key ${op.key}`;
     keys.add(op.key);
     if (!op.remove && !(op.value > 0)) return `Quota ${op.key} must be positive, not ${op.value}`;

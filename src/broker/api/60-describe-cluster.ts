@@ -14,7 +14,7 @@ export const handler: ApiHandler = {
   maxVersion: 1,
   handle(ctx: RequestContext, request: DescribeClusterRequest): DescribeClusterResponse {
     const broker = ctx.broker;
-    const { host, port } = broker.advertisedListener;
+    const { host, port } = broker.advertisedFor(ctx.listenerName);
     const endpointType = request.endpointType ?? BROKER_ENDPOINT;
     if (endpointType !== BROKER_ENDPOINT) {
       return {

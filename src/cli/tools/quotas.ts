@@ -1,7 +1,8 @@
 /**
  * `brook quotas set|describe` (kafka-configs.sh --entity-type users|clients): client quotas by
  * --user <name> / --user-default and --client-id <id> / --client-default, keys
- * producer_byte_rate, consumer_byte_rate, request_percentage, controller_mutation_rate.
+ * producer_byte_rate, consumer_byte_rate, request_percentage, controller_mutation_rate; and
+ * (kafka-configs.sh --entity-type ips) --ip <address> / --ip-default, key connection_creation_rate.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { QuotaEntity, QuotaFilterComponent } from '../../client/admin-security.js';
@@ -13,6 +14,8 @@ interface QuotaFlags extends ConnectionFlags {
   userDefault?: boolean;
   clientId?: string;
   clientDefault?: boolean;
+  ip?: string;
+  ipDefault?: boolean;
   add?: string[];
   delete?: string[];
   output: 'text' | 'json';
@@ -23,7 +26,9 @@ function entityOptions(cmd: Command): Command {
     .option('--user <name>', 'a user (the principal name without User:)')
     .option('--user-default', 'the default of every user')
     .option('--client-id <id>', 'a client id')
-    .option('--client-default', 'the default of every client id');
+    .option('--client-default', 'the default of every client id')
+    .option('--ip <address>', 'a client IP (connection_creation_rate only)')
+    .option('--ip-default', 'the default of every client IP');
 }
 
 function entityOf(flags: QuotaFlags): QuotaEntity {
@@ -32,6 +37,8 @@ function entityOf(flags: QuotaFlags): QuotaEntity {
   const entity: QuotaEntity = {};
   if (flags.user !== undefined || flags.userDefault) entity.user = flags.user ?? null;
   if (flags.clientId !== undefined || flags.clientDefault) entity['client-id'] = flags.clientId ?? null;
+  if (flags.ip !== undefined && flags.ipDefault) throw new InvalidArgumentError('give --ip or --ip-default, not both');
+  if (flags.ip !== undefined || flags.ipDefault) entity.ip = flags.ip ?? null;
   return entity;
 }
 
@@ -51,7 +58,7 @@ export function quotasCommand(io: ToolIO, run: (fn: () => Promise<void>) => void
       run(() =>
         withAdmin(flags, io, async (admin) => {
           const entity = entityOf(flags);
-          if (Object.keys(entity).length === 0) throw new InvalidArgumentError('name an entity: --user, --user-default, --client-id or --client-default');
+          if (Object.keys(entity).length === 0) throw new InvalidArgumentError('name an entity: --user, --user-default, --client-id, --client-default, --ip or --ip-default');
           const values: Record<string, number | null> = {};
           for (const [key, value] of Object.entries(pairsToRecord(flags.add, '--add'))) {
             const n = Number(value);
