@@ -115,8 +115,14 @@ export const brokerConfigDefs = {
   }),
   saslOauthbearerUnsecuredTokensEnable: bool('sasl.oauthbearer.unsecured.tokens.enable', false, {
     importance: 'medium',
-    doc: 'Brook extension: OAUTHBEARER accepts unsecured JWS tokens (alg none), for development; signed tokens are not supported.',
+    doc: 'Brook extension: OAUTHBEARER also accepts unsecured JWS tokens (alg none), for development.',
   }),
+  saslOauthbearerJwksEndpointUrl: str('sasl.oauthbearer.jwks.endpoint.url', null, {
+    importance: 'medium',
+    doc: 'JSON Web Key Set that signed OAUTHBEARER tokens are validated against (a file: URL in Brook, read at start).',
+  }),
+  saslOauthbearerExpectedAudience: list('sasl.oauthbearer.expected.audience', [], { importance: 'low', doc: 'OAUTHBEARER tokens must name one of these in aud (empty: not checked).' }),
+  saslOauthbearerExpectedIssuer: str('sasl.oauthbearer.expected.issuer', null, { importance: 'low', doc: 'OAUTHBEARER tokens must have this iss (unset: not checked).' }),
   saslOauthbearerSubClaimName: str('sasl.oauthbearer.sub.claim.name', 'sub', { importance: 'low', doc: 'OAUTHBEARER token claim naming the principal.' }),
   saslOauthbearerClockSkewSeconds: int('sasl.oauthbearer.clock.skew.seconds', 30, {
     validator: atLeast(0),

@@ -1,18 +1,33 @@
 /**
- * SASL OAUTHBEARER (RFC 7628) server side with unsecured JWS tokens (`alg: none`, empty
- * signature), as Kafka's OAuthBearerUnsecuredValidatorCallbackHandler: the client's one message
- * is `n,[a=authzid],` SOH `auth=Bearer <token>` SOH [key=value SOH ...] SOH; the token's
- * principal claim (`sasl.oauthbearer.sub.claim.name`, default `sub`) names the user; `exp` is
- * required and, like `iat`, checked with `sasl.oauthbearer.clock.skew.seconds` of tolerance.
- * Signed tokens (validation against keys) are not supported: they are refused.
+ * SASL OAUTHBEARER (RFC 7628) server side: the client's one message is `n,[a=authzid],` SOH
+ * `auth=Bearer <token>` SOH [key=value SOH ...] SOH. The token is a JWS, either signed and checked
+ * against the keys of `sasl.oauthbearer.jwks.endpoint.url` (jwks.ts, Kafka's
+ * OAuthBearerValidatorCallbackHandler) or, only when `sasl.oauthbearer.unsecured.tokens.enable` is
+ * set, unsecured (`alg: none`, empty signature; Kafka's unsecured handler). The principal claim
+ * (`sasl.oauthbearer.sub.claim.name`, default `sub`) names the user; `exp` is required and, like
+ * `iat`, checked with `sasl.oauthbearer.clock.skew.seconds` of tolerance; `aud` and `iss` must match
+ * `sasl.oauthbearer.expected.audience` / `.expected.issuer` when those are set.
  */
+import { jwsSignatureValid, type JwtKeys } from './jwks.js';
+
 export class OAuthBearerAuthError extends Error {}
 
 export interface OAuthBearerOptions {
   principalClaim: string;
   clockSkewMs: number;
   nowMs: number;
+  /** Keys signed tokens are checked against; null: signed tokens are refused. */
+  keys?: JwtKeys | null;
+  /** Whether unsecured (alg none) tokens are accepted. */
+  allowUnsecured?: boolean;
+  /** Accepted audiences (any one in `aud`); empty: not checked. */
+  expectedAudience?: readonly string[];
+  /** Required `iss`; null: not checked. */
+  expectedIssuer?: string | null;
 }
+
+/** What a listener validates tokens with (OAuthBearerOptions without the time). */
+export type OAuthBearerSettings = Omit<OAuthBearerOptions, 'nowMs'>;
 
 export interface OAuthBearerResult {
   user: string;
@@ -35,7 +50,8 @@ export function authenticateOAuthBearer(message: Buffer, options: OAuthBearerOpt
   const auth = pairs.find((p) => p.startsWith('auth='));
   if (!auth || !/^auth=Bearer +/i.test(auth)) throw new OAuthBearerAuthError('Invalid OAUTHBEARER client first message: no auth=Bearer');
   const token = auth.replace(/^auth=Bearer +/i, '');
-  const claims = unsecuredClaims(token);
+  const claims = tokenClaims(token, options);
+  checkAudienceAndIssuer(claims, options);
   const user = claims[options.principalClaim];
   if (typeof user !== 'string' || user === '') throw new OAuthBearerAuthError(`The token has no ${options.principalClaim} claim`);
   const authzid = gs2Match[1];
@@ -51,14 +67,31 @@ export function authenticateOAuthBearer(message: Buffer, options: OAuthBearerOpt
   return { user, expiresAtMs };
 }
 
-function unsecuredClaims(token: string): Record<string, unknown> {
+function tokenClaims(token: string, options: OAuthBearerOptions): Record<string, unknown> {
   const parts = TOKEN.exec(token);
   if (!parts) throw new OAuthBearerAuthError('The token is not a compact JWS');
   const [, header, payload, signature] = parts as unknown as [string, string, string, string];
-  if (signature !== '') throw new OAuthBearerAuthError('Signed tokens are not supported (only unsecured tokens)');
-  const alg = decodeJson(header).alg;
-  if (alg !== 'none') throw new OAuthBearerAuthError(`Unsecured token expected (alg none), got alg ${String(alg)}`);
+  const { alg, kid } = decodeJson(header);
+  if (alg === 'none' || signature === '') {
+    if (!options.allowUnsecured) throw new OAuthBearerAuthError('Unsecured tokens are not accepted');
+    if (alg !== 'none' || signature !== '') throw new OAuthBearerAuthError(`Unsecured token expected (alg none, no signature), got alg ${String(alg)}`);
+    return decodeJson(payload);
+  }
+  if (!options.keys) throw new OAuthBearerAuthError('Signed tokens are not accepted: no sasl.oauthbearer.jwks.endpoint.url');
+  if (!jwsSignatureValid(alg, kid, `${header}.${payload}`, Buffer.from(signature, 'base64url'), options.keys)) {
+    throw new OAuthBearerAuthError(`The token's signature (alg ${String(alg)}) does not verify with the configured keys`);
+  }
   return decodeJson(payload);
+}
+
+function checkAudienceAndIssuer(claims: Record<string, unknown>, options: OAuthBearerOptions): void {
+  const expected = options.expectedAudience ?? [];
+  if (expected.length > 0) {
+    const aud = claims.aud;
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (!audiences.some((a) => typeof a === 'string' && expected.includes(a))) throw new OAuthBearerAuthError('The token is not for this audience');
+  }
+  if (options.expectedIssuer && claims.iss !== options.expectedIssuer) throw new OAuthBearerAuthError('The token has another issuer');
 }
 
 function decodeJson(part: string): Record<string, unknown> {

@@ -17,7 +17,7 @@ import { authenticatePlain, PlainAuthError } from './plain.js';
 import { ScramAuthError, ScramServer, type CredentialLookup, type ScramMechanism } from './scram.js';
 import type { SaslMechanism } from './settings.js';
 import { userPrincipal } from './principal.js';
-import { authenticateOAuthBearer, OAuthBearerAuthError } from './oauthbearer.js';
+import { authenticateOAuthBearer, OAuthBearerAuthError, type OAuthBearerSettings } from './oauthbearer.js';
 
 export const SASL_HANDSHAKE_KEY = 17;
 export const API_VERSIONS_KEY = 18;
@@ -33,7 +33,7 @@ export interface SaslSessionDeps {
   scramCredential: CredentialLookup;
   serverNonce: () => string;
   /** Unsecured-token OAUTHBEARER settings, when that mechanism is enabled. */
-  oauthBearer?: { principalClaim: string; clockSkewMs: number } | null;
+  oauthBearer?: OAuthBearerSettings | null;
   clock?: () => number;
   /** `connections.max.reauth.ms`; 0 or absent: sessions never expire. */
   maxReauthMs?: number;

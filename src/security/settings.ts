@@ -13,6 +13,8 @@
  * Brook extension `sasl.plain.users=alice:secret,bob:pw`.
  */
 import { readFileSync } from 'node:fs';
+import { JwksError, loadJwks } from './jwks.js';
+import type { OAuthBearerSettings } from './oauthbearer.js';
 import type { BrokerConfig, SecurityProtocol } from '../config/broker-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { parsePlainUsers } from './plain.js';
@@ -40,7 +42,7 @@ export interface ListenerSecurity {
   tls: TlsSettings | null;
   saslMechanisms: readonly SaslMechanism[];
   plainUsers: ReadonlyMap<string, string>;
-  oauthBearer?: { principalClaim: string; clockSkewMs: number } | null;
+  oauthBearer?: OAuthBearerSettings | null;
 }
 
 /**
@@ -55,7 +57,7 @@ export interface SecuritySettings {
   saslMechanisms: readonly SaslMechanism[];
   plainUsers: ReadonlyMap<string, string>;
   /** Unsecured-token OAUTHBEARER settings; set when OAUTHBEARER is enabled. */
-  oauthBearer?: { principalClaim: string; clockSkewMs: number } | null;
+  oauthBearer?: OAuthBearerSettings | null;
   /** Set when `authorizer.class.name` is: the built-in ACL authorizer is on. */
   authorizer?: AuthorizerSettings | null;
   /** `connection.failed.authentication.delay.ms`; default 0 when absent (embedded settings). */
@@ -81,7 +83,7 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
     const usesTls = protocol === 'SSL' || protocol === 'SASL_SSL';
     const usesSasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
     if (usesTls) tls ??= tlsSettingsOf(config, readFile);
-    if (usesSasl) sasl ??= saslSettingsOf(config);
+    if (usesSasl) sasl ??= saslSettingsOf(config, readFile);
     return {
       name: listener.name,
       protocol,
@@ -110,14 +112,31 @@ export function securitySettingsFromConfig(config: BrokerConfig, readFile: (path
   };
 }
 
-function saslSettingsOf(config: BrokerConfig): Pick<ListenerSecurity, 'saslMechanisms' | 'plainUsers' | 'oauthBearer'> {
+function saslSettingsOf(config: BrokerConfig, readFile: (path: string) => Buffer): Pick<ListenerSecurity, 'saslMechanisms' | 'plainUsers' | 'oauthBearer'> {
   const saslMechanisms = saslMechanismsOf(config);
   return {
     saslMechanisms,
     plainUsers: saslMechanisms.includes('PLAIN') ? parsePlainUsers(config.saslPlainUsers) : new Map(),
-    oauthBearer: saslMechanisms.includes('OAUTHBEARER')
-      ? { principalClaim: config.saslOauthbearerSubClaimName, clockSkewMs: config.saslOauthbearerClockSkewSeconds * 1000 }
-      : null,
+    oauthBearer: saslMechanisms.includes('OAUTHBEARER') ? oauthBearerSettingsOf(config, readFile) : null,
+  };
+}
+
+function oauthBearerSettingsOf(config: BrokerConfig, readFile: (path: string) => Buffer): OAuthBearerSettings {
+  const url = config.saslOauthbearerJwksEndpointUrl;
+  let keys = null;
+  try {
+    keys = url ? loadJwks(url, readFile) : null;
+  } catch (err) {
+    if (err instanceof JwksError) throw ConfigError.invalid('sasl.oauthbearer.jwks.endpoint.url', url ?? '', err.message);
+    throw err;
+  }
+  return {
+    principalClaim: config.saslOauthbearerSubClaimName,
+    clockSkewMs: config.saslOauthbearerClockSkewSeconds * 1000,
+    keys,
+    allowUnsecured: config.saslOauthbearerUnsecuredTokensEnable,
+    expectedAudience: config.saslOauthbearerExpectedAudience,
+    expectedIssuer: config.saslOauthbearerExpectedIssuer,
   };
 }
 
@@ -131,11 +150,11 @@ function saslMechanismsOf(config: BrokerConfig): SaslMechanism[] {
       `A SASL listener needs one of ${SUPPORTED_SASL_MECHANISMS.join(', ')}`,
     );
   }
-  if (supported.includes('OAUTHBEARER') && !config.saslOauthbearerUnsecuredTokensEnable) {
+  if (supported.includes('OAUTHBEARER') && !config.saslOauthbearerUnsecuredTokensEnable && !config.saslOauthbearerJwksEndpointUrl) {
     throw ConfigError.invalid(
       'sasl.enabled.mechanisms',
       config.saslEnabledMechanisms.join(','),
-      'OAUTHBEARER validates unsecured tokens only: set sasl.oauthbearer.unsecured.tokens.enable=true to accept them',
+      'OAUTHBEARER needs keys to validate tokens against: set sasl.oauthbearer.jwks.endpoint.url (or sasl.oauthbearer.unsecured.tokens.enable=true for unsecured development tokens)',
     );
   }
   return supported;
