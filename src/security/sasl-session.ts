@@ -128,7 +128,7 @@ export class SaslSession {
     try {
       if (this.mechanism === 'PLAIN') return this.complete(authenticatePlain(token, this.deps.plainUsers), null, EMPTY);
       if (this.mechanism === 'OAUTHBEARER') {
-        const result = authenticateOAuthBearer(token, { ...(this.deps.oauthBearer ?? { principalClaim: 'sub', clockSkewMs: 30_000 }), nowMs: this.now() });
+        const result = authenticateOAuthBearer(token, { ...(this.deps.oauthBearer ?? { principalClaim: 'sub', clockSkewMs: 30_000, allowUnsecured: false }), nowMs: this.now() });
         return this.complete(result.user, result.expiresAtMs, EMPTY);
       }
       const reply = this.scram!.evaluate(token);

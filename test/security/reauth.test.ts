@@ -15,7 +15,7 @@ function session(clock: () => number, maxReauthMs: number) {
     plainUsers: new Map([['alice', 'a'], ['bob', 'b']]),
     scramCredential: () => undefined,
     serverNonce: () => 'nonce',
-    oauthBearer: { principalClaim: 'sub', clockSkewMs: 0 },
+    oauthBearer: { principalClaim: 'sub', clockSkewMs: 0, allowUnsecured: true },
     clock,
     maxReauthMs,
   });
