@@ -25,7 +25,12 @@ interface Followed {
   state: 'truncating' | 'fetching';
   /** Not fetched before this time (after an error for this partition). */
   delayedUntilMs: number;
+  /** Answers in a row saying the source does not lead this epoch yet (see retryDelayMs). */
+  notLeaderYet: number;
 }
+
+/** First retry after the source answered that it does not lead yet; doubles up to replica.fetch.backoff.ms. */
+const NOT_LEADER_YET_RETRY_MS = 25;
 
 /** Bound on OffsetForLeaderEpoch rounds for one partition (one per epoch it has). */
 const MAX_TRUNCATION_ROUNDS = 64;
@@ -54,7 +59,7 @@ export class ReplicaFetcher {
 
   /** Starts following `replica` from this source in `leaderEpoch` (truncating first). */
   add(key: string, replica: Partition, leaderEpoch: number): void {
-    this.partitions.set(key, { replica, leaderEpoch, state: 'truncating', delayedUntilMs: 0 });
+    this.partitions.set(key, { replica, leaderEpoch, state: 'truncating', delayedUntilMs: 0, notLeaderYet: 0 });
     this.ensureRunning();
     this.wake();
   }
@@ -98,12 +103,34 @@ export class ReplicaFetcher {
       try {
         const truncated = await this.truncatePending();
         const fetched = await this.fetchOnce();
-        if (!truncated && !fetched) await this.idle(this.settings.replicaFetchBackoffMs);
+        if (!truncated && !fetched) await this.idle(this.idleMs());
       } catch (err) {
         this.logger?.warn({ source: this.sourceId, err: String(err) }, 'replica fetch failed; backing off');
         await sleep(this.scheduler, this.settings.replicaFetchBackoffMs);
       }
     }
+  }
+
+  /** Until the first delayed partition is due again, at most replica.fetch.backoff.ms. */
+  private idleMs(): number {
+    let untilMs = this.scheduler.now() + this.settings.replicaFetchBackoffMs;
+    for (const f of this.partitions.values()) untilMs = Math.min(untilMs, f.delayedUntilMs);
+    return Math.max(1, untilMs - this.scheduler.now());
+  }
+
+  /**
+   * The pause after an error answer. NOT_LEADER_OR_FOLLOWER and UNKNOWN_LEADER_EPOCH mean the source
+   * has not applied the partition state naming it leader in this epoch yet (its etcd watch runs
+   * behind ours): retried soon, doubling, so a new leader's first followers do not wait a full
+   * replica.fetch.backoff.ms. Anything else waits the full backoff for a newer partition state.
+   */
+  private delay(f: Followed, errorCode: number): void {
+    let delayMs = this.settings.replicaFetchBackoffMs;
+    if (errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || errorCode === ErrorCode.UNKNOWN_LEADER_EPOCH) {
+      delayMs = Math.min(delayMs, NOT_LEADER_YET_RETRY_MS * 2 ** Math.min(f.notLeaderYet, 10));
+      f.notLeaderYet++;
+    }
+    f.delayedUntilMs = this.scheduler.now() + delayMs;
   }
 
   /** OffsetForLeaderEpoch for partitions that just started following; returns whether any was done. */
@@ -123,9 +150,10 @@ export class ReplicaFetcher {
         ]);
         if (this.partitions.get(key) !== f) break;
         if (!answer || answer.errorCode !== ErrorCode.NONE) {
-          f.delayedUntilMs = this.scheduler.now() + this.settings.replicaFetchBackoffMs;
+          this.delay(f, answer?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR);
           break;
         }
+        f.notLeaderYet = 0;
         const step = truncationFor(answer, log.logEndOffset, f.replica.highWatermark, (e) => log.endOffsetForEpoch(e));
         await this.cut(f, step.offset);
         if (step.done) break;
@@ -180,10 +208,11 @@ export class ReplicaFetcher {
       return;
     }
     if (result.errorCode !== ErrorCode.NONE) {
-      // NOT_LEADER_OR_FOLLOWER / FENCED / UNKNOWN_LEADER_EPOCH: wait for the new partition state.
-      f.delayedUntilMs = this.scheduler.now() + this.settings.replicaFetchBackoffMs;
+      // NOT_LEADER_OR_FOLLOWER / UNKNOWN_LEADER_EPOCH: the leader is behind (soon again); FENCED: we are.
+      this.delay(f, result.errorCode);
       return;
     }
+    f.notLeaderYet = 0;
     for (const chunk of result.records) {
       if (chunk.length === 0) continue;
       await replica.log.appendAsFollower(chunk, infosOf(chunk));
