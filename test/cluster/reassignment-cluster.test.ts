@@ -59,6 +59,8 @@ before(async () => {
     m.child = await startChildBroker(m.dataDir, m.port, [
       '--broker-id', String(m.id), '--etcd', etcd!.endpoint,
       '--set', 'broker.session.timeout.ms=2000', '--set', 'offsets.topic.num.partitions=1', '--log-level', 'info',
+      // Reassignment catch-up throttled on both sides (about 0.5 s for what the test writes first).
+      '--set', 'leader.replication.throttled.rate=200000', '--set', 'follower.replication.throttled.rate=150000',
     ]);
   }));
 });

@@ -18,6 +18,7 @@ import { sleep, type Scheduler, type TimerHandle } from './scheduler.js';
 import type { ReplicationSettings } from './settings.js';
 import type { ReplicaFetchResult, ReplicaTransport } from './transport.js';
 import { truncationFor } from './truncation.js';
+import type { ByteRateLimiter } from './throttle.js';
 
 interface Followed {
   replica: Partition;
@@ -25,8 +26,10 @@ interface Followed {
   state: 'truncating' | 'fetching';
   /** Not fetched before this time (after an error for this partition). */
   delayedUntilMs: number;
-  /** Answers in a row saying the source does not lead this epoch yet (see retryDelayMs). */
+  /** Answers in a row saying the source does not lead this epoch yet (see delay). */
   notLeaderYet: number;
+  /** A replica being added by a reassignment: its fetches count against the follower throttle. */
+  throttled: boolean;
 }
 
 /** First retry after the source answered that it does not lead yet; doubles up to replica.fetch.backoff.ms. */
@@ -51,6 +54,8 @@ export class ReplicaFetcher {
     private readonly logger: Logger | null,
     /** Told after the log of a followed partition was truncated (producer state goes stale). */
     private readonly onTruncated: (replica: Partition, offset: number) => Promise<void>,
+    /** `follower.replication.throttled.rate`, shared by every fetcher of this broker; null: unlimited. */
+    private readonly throttle: ByteRateLimiter | null = null,
   ) {}
 
   get size(): number {
@@ -58,8 +63,8 @@ export class ReplicaFetcher {
   }
 
   /** Starts following `replica` from this source in `leaderEpoch` (truncating first). */
-  add(key: string, replica: Partition, leaderEpoch: number): void {
-    this.partitions.set(key, { replica, leaderEpoch, state: 'truncating', delayedUntilMs: 0, notLeaderYet: 0 });
+  add(key: string, replica: Partition, leaderEpoch: number, throttled = false): void {
+    this.partitions.set(key, { replica, leaderEpoch, state: 'truncating', delayedUntilMs: 0, notLeaderYet: 0, throttled });
     this.ensureRunning();
     this.wake();
   }
@@ -70,6 +75,12 @@ export class ReplicaFetcher {
       this.running = null;
       if (this.partitions.size > 0) this.ensureRunning();
     });
+  }
+
+  /** The partition started or stopped being a replica added by a reassignment. */
+  setThrottled(key: string, throttled: boolean): void {
+    const f = this.partitions.get(key);
+    if (f) f.throttled = throttled;
   }
 
   remove(key: string): void {
@@ -173,7 +184,14 @@ export class ReplicaFetcher {
   /** One Fetch for every partition ready to fetch; returns whether one was sent. */
   private async fetchOnce(): Promise<boolean> {
     const now = this.scheduler.now();
-    const batch = [...this.partitions].filter(([, f]) => f.state === 'fetching' && f.delayedUntilMs <= now);
+    const ready = [...this.partitions].filter(([, f]) => f.state === 'fetching' && f.delayedUntilMs <= now);
+    // Throttled partitions wait while the follower throttle is spent; the rest share what is left.
+    const allowance = this.throttle?.available(now) ?? Infinity;
+    const batch = ready.filter(([, f]) => {
+      if (!f.throttled || allowance > 0) return true;
+      f.delayedUntilMs = now + this.throttle!.waitMs(now);
+      return false;
+    });
     if (batch.length === 0) return false;
     const s = this.settings;
     const results = await this.transport.fetch(this.sourceId, {
@@ -187,7 +205,7 @@ export class ReplicaFetcher {
         fetchOffset: f.replica.logEndOffset,
         currentLeaderEpoch: f.leaderEpoch,
         logStartOffset: f.replica.logStartOffset,
-        maxBytes: s.replicaFetchMaxBytes,
+        maxBytes: f.throttled ? Math.min(s.replicaFetchMaxBytes, allowance) : s.replicaFetchMaxBytes,
       })),
     });
     const byKey = new Map(batch);
@@ -195,6 +213,7 @@ export class ReplicaFetcher {
       const key = `${result.topic} ${result.partition}`;
       const f = byKey.get(key);
       if (!f || this.partitions.get(key) !== f) continue;
+      if (f.throttled && this.throttle) this.throttle.consume(result.records.reduce((n, b) => n + b.length, 0), this.scheduler.now());
       await this.apply(f, result);
     }
     return true;
