@@ -15,6 +15,7 @@ import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { kcat } from '../helpers/kcat.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { Admin } from '../../src/client/index.js';
 
 const TOPIC = 'moving';
 const IDS = [1, 2, 3];
@@ -168,6 +169,17 @@ test('reassignment from brokers 1,2 to 2,3 under acks=all load: no acknowledged 
   }
   assert.equal((await admin.listPartitionReassignments({})).topics.length, 0, 'no reassignment left');
   for (const m of members) assert.equal((await listReassignments(m.port)).topics.length, 0);
+  // Brook's own Admin: the same two calls.
+  const brookAdmin = new Admin({ bootstrapServers: members.map((m) => `127.0.0.1:${m.port}`).join(',') });
+  try {
+    assert.deepEqual(await brookAdmin.listPartitionReassignments(), []);
+    await assert.rejects(
+      brookAdmin.alterPartitionReassignments({ topics: [{ topic: TOPIC, partitionAssignment: [{ partition: 0, replicas: null }] }] }),
+      (err: any) => err.code === ErrorCode.NO_REASSIGNMENT_IN_PROGRESS,
+    );
+  } finally {
+    await brookAdmin.close();
+  }
   await eventually('broker 1 deleted its replica', async () => (existsSync(path.join(members[0]!.dataDir, `${TOPIC}-0`)) ? undefined : true), 10_000);
   assert.ok(existsSync(path.join(members[2]!.dataDir, `${TOPIC}-0`)), 'broker 3 holds the partition');
 
