@@ -35,6 +35,14 @@ interface Followed {
 /** First retry after the source answered that it does not lead yet; doubles up to replica.fetch.backoff.ms. */
 const NOT_LEADER_YET_RETRY_MS = 25;
 
+/** Answers from a source that has not caught up with the partition state we follow it by. */
+const LEADER_NOT_READY_YET = new Set<number>([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+]);
+
 /** Bound on OffsetForLeaderEpoch rounds for one partition (one per epoch it has). */
 const MAX_TRUNCATION_ROUNDS = 64;
 
@@ -130,14 +138,15 @@ export class ReplicaFetcher {
   }
 
   /**
-   * The pause after an error answer. NOT_LEADER_OR_FOLLOWER and UNKNOWN_LEADER_EPOCH mean the source
-   * has not applied the partition state naming it leader in this epoch yet (its etcd watch runs
-   * behind ours): retried soon, doubling, so a new leader's first followers do not wait a full
-   * replica.fetch.backoff.ms. Anything else waits the full backoff for a newer partition state.
+   * The pause after an error answer. NOT_LEADER_OR_FOLLOWER, UNKNOWN_LEADER_EPOCH and an unknown
+   * partition mean the source has not applied the partition state naming it leader in this epoch
+   * (or the new topic) yet: its etcd watch runs behind ours. Those are retried soon, doubling, so a
+   * new leader's first followers do not wait a full replica.fetch.backoff.ms. Anything else waits
+   * the full backoff for a newer partition state.
    */
   private delay(f: Followed, errorCode: number): void {
     let delayMs = this.settings.replicaFetchBackoffMs;
-    if (errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || errorCode === ErrorCode.UNKNOWN_LEADER_EPOCH) {
+    if (LEADER_NOT_READY_YET.has(errorCode)) {
       delayMs = Math.min(delayMs, NOT_LEADER_YET_RETRY_MS * 2 ** Math.min(f.notLeaderYet, 10));
       f.notLeaderYet++;
     }
