@@ -287,6 +287,20 @@ export class TopicRegistry {
     });
   }
 
+  /**
+   * Cluster mode: this broker is no longer a replica of the partition (reassigned away): it becomes
+   * a placeholder again and its local data is deleted.
+   */
+  dropReplica(name: string, index: number): Promise<void> {
+    return this.serialise(async () => {
+      const topic = this.byName.get(name);
+      const current = topic?.partitions[index];
+      if (!topic || !current || this.placeholders.has(current)) return;
+      topic.partitions[index] = await this.openPartition(name, index, this.options.logConfigFor(topic.configs), false);
+      await this.options.store.deletePartition(name, index);
+    });
+  }
+
   /** Whether this partition is a cluster-mode placeholder (no replica here). */
   isPlaceholder(partition: Partition): boolean {
     return this.placeholders.has(partition);

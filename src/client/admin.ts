@@ -151,6 +151,32 @@ export class Admin {
     for (const t of options.topicPartitions) this.cluster.forget(t.topic);
   }
 
+  /**
+   * Moves partitions to new replica sets (replicas: null cancels a move in progress); the move
+   * completes in the background once the new replicas are in sync (see listPartitionReassignments).
+   */
+  async alterPartitionReassignments(options: { topics: Array<{ topic: string; partitionAssignment: Array<{ partition: number; replicas: number[] | null }> }>; timeoutMs?: number }): Promise<void> {
+    const conn = await this.controller();
+    const res = await conn.send(Api.alterPartitionReassignments, {
+      timeoutMs: options.timeoutMs ?? this.cluster.options.requestTimeoutMs,
+      topics: options.topics.map((t) => ({ name: t.topic, partitions: t.partitionAssignment.map((p) => ({ partitionIndex: p.partition, replicas: p.replicas })) })),
+    });
+    throwIfError(res.errorCode, 'AlterPartitionReassignments', res.errorMessage);
+    for (const t of res.responses) for (const p of t.partitions) throwIfError(p.errorCode, `reassign ${t.name}-${p.partitionIndex}`, p.errorMessage);
+    for (const t of options.topics) this.cluster.forget(t.topic);
+  }
+
+  /** Partitions being moved (all, or those named), with the full replica set and the replicas being added and removed. */
+  async listPartitionReassignments(options: { topics?: Array<{ topic: string; partitions: number[] }>; timeoutMs?: number } = {}): Promise<Array<{ topic: string; partition: number; replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }>> {
+    const conn = await this.controller();
+    const res = await conn.send(Api.listPartitionReassignments, {
+      timeoutMs: options.timeoutMs ?? this.cluster.options.requestTimeoutMs,
+      topics: options.topics ? options.topics.map((t) => ({ name: t.topic, partitionIndexes: t.partitions })) : null,
+    });
+    throwIfError(res.errorCode, 'ListPartitionReassignments', res.errorMessage);
+    return res.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas })));
+  }
+
   async describeCluster(): Promise<{ clusterId: string | null; controllerId: number; brokers: BrokerInfo[] }> {
     const conn = await this.cluster.anyConnection();
     if (conn.versionOf(Api.describeCluster) >= 0) {

@@ -61,6 +61,8 @@ export const Api = {
   createPartitions: def(37, 0, 3, g.encodeCreatePartitionsRequest, g.decodeCreatePartitionsResponse),
   deleteGroups: def(42, 0, 2, g.encodeDeleteGroupsRequest, g.decodeDeleteGroupsResponse),
   incrementalAlterConfigs: def(44, 0, 1, g.encodeIncrementalAlterConfigsRequest, g.decodeIncrementalAlterConfigsResponse),
+  alterPartitionReassignments: def(45, 0, 0, g.encodeAlterPartitionReassignmentsRequest, g.decodeAlterPartitionReassignmentsResponse),
+  listPartitionReassignments: def(46, 0, 0, g.encodeListPartitionReassignmentsRequest, g.decodeListPartitionReassignmentsResponse),
   offsetDelete: def(47, 0, 0, g.encodeOffsetDeleteRequest, g.decodeOffsetDeleteResponse),
   describeClientQuotas: def(48, 0, 1, g.encodeDescribeClientQuotasRequest, g.decodeDescribeClientQuotasResponse),
   alterClientQuotas: def(49, 0, 1, g.encodeAlterClientQuotasRequest, g.decodeAlterClientQuotasResponse),

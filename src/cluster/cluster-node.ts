@@ -20,6 +20,7 @@ import { EtcdSession, type KeyChange } from './etcd-session.js';
 import { decodeJson, encodePartition, encodeTopic, isPartition, isTopic, type TopicDescriptor } from './keys.js';
 import { Controller, type ElectionOutcome } from './controller.js';
 import { placeReplicas } from './placement.js';
+import { isReassigning, revertReassignment, startReassignment, targetProblem } from './reassignment.js';
 import type { ClusterMetadata } from './metadata.js';
 import type { ProducerIdBlocks } from '../txn/producer-ids.js';
 
@@ -118,10 +119,18 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
       const topic = decodeJson<TopicDescriptor>(kv.value, isTopic);
       if (topic) live.set(topic.name, topic.topicId);
     }
+    // Partitions reassigned away from this broker while it was down lose their data too.
+    const movedAway = new Set<string>();
+    for (const kv of (await client.getAll().prefix(`${keys.prefix}partitions/`).exec()).kvs) {
+      const state = decodeJson<PartitionState>(kv.value, isPartition);
+      if (state && !state.replicas.includes(this.options.nodeId)) movedAway.add(`${state.topic} ${state.partition}`);
+    }
     for (const local of await topics.store.loadTopics()) {
-      if (live.get(local.name) === local.topicId) continue;
-      this.options.logger.info({ topic: local.name }, 'deleting local data of a topic that etcd no longer has');
-      for (let i = 0; i < local.partitionCount; i++) await topics.store.deletePartition(local.name, i);
+      const stale = live.get(local.name) !== local.topicId;
+      if (stale) this.options.logger.info({ topic: local.name }, 'deleting local data of a topic that etcd no longer has');
+      for (let i = 0; i < local.partitionCount; i++) {
+        if (stale || movedAway.has(`${local.name} ${i}`)) await topics.store.deletePartition(local.name, i);
+      }
     }
   }
 
@@ -172,6 +181,49 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
       }
       if (attempt >= 3) return stored;
     }
+  }
+
+  // --- Partition reassignment (AlterPartitionReassignments / ListPartitionReassignments) ---------
+
+  /**
+   * Starts moving a partition to `target` (null: cancels the reassignment in progress), as one CAS
+   * on its state; the controller completes it once the new replicas are in sync. Resolves once this
+   * broker has applied the write; throws KafkaError (UNKNOWN_TOPIC_OR_PARTITION,
+   * INVALID_REPLICA_ASSIGNMENT, NO_REASSIGNMENT_IN_PROGRESS).
+   */
+  async alterReassignment(topic: string, partition: number, target: number[] | null): Promise<void> {
+    const { client, keys } = this.session;
+    const key = keys.partition(topic, partition);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const kv = (await client.get(key).exec()).kvs[0];
+      const stored = kv ? decodeJson<PartitionState>(kv.value, isPartition) : null;
+      if (!kv || !stored || !this.metadata.topics.has(topic)) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Partition ${topic}-${partition} does not exist`);
+      let next: PartitionState;
+      if (target === null) {
+        if (!isReassigning(stored)) throw new KafkaError(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, `No reassignment of ${topic}-${partition} is in progress`);
+        next = revertReassignment(stored);
+      } else {
+        const problem = targetProblem(target, (id) => this.metadata.isLive(id));
+        if (problem) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, problem);
+        if (!isReassigning(stored) && sameList(stored.replicas, target)) return;
+        next = startReassignment(stored, target);
+      }
+      const result = await client.if(key, 'Mod', '==', kv.mod_revision).then(client.put(key).value(encodePartition(next))).commit();
+      if (result.succeeded) {
+        this.options.logger.info({ topic, partition, replicas: next.replicas, adding: next.addingReplicas, removing: next.removingReplicas }, 'partition reassignment changed');
+        await this.session.waitForRevision(BigInt(result.header.revision), APPLY_TIMEOUT_MS);
+        return;
+      }
+    }
+    throw new KafkaError(ErrorCode.REQUEST_TIMED_OUT, `The state of ${topic}-${partition} kept changing; retry`);
+  }
+
+  /** Partitions with a reassignment in progress (all, or those named in `wanted`). */
+  reassignments(wanted: { topic: string; partitions: number[] }[] | null): PartitionState[] {
+    const states = wanted === null
+      ? [...this.metadata.partitions.keys()].flatMap((t) => this.metadata.partitionStates(t))
+      : wanted.flatMap((w) => w.partitions.map((i) => this.metadata.partition(w.topic, i)?.state).filter((s): s is PartitionState => s !== undefined));
+    return states.filter(isReassigning);
   }
 
   // --- ProducerIdBlocks (src/txn) ------------------------------------------------------------------
@@ -314,12 +366,9 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
         if (!stored) continue;
         this.controller.partitionChanged(stored.state);
         const local = topics.get(parsed.topic)?.partitions[parsed.partition];
-        if (!local || !stored.state.replicas.includes(this.options.nodeId)) continue;
-        if (topics.isPlaceholder(local)) {
-          const opened = await topics.openReplica(parsed.topic, parsed.partition);
-          if (opened) opened.replicated = true;
-        }
-        this.applyLocal(stored.state);
+        if (!local) continue;
+        // A replica here, or one that was here and has been reassigned away (it stops, its data goes).
+        if (stored.state.replicas.includes(this.options.nodeId) || !topics.isPlaceholder(local)) this.applyLocal(stored.state);
       }
     }
     if (brokersChanged) this.controller.schedule();
@@ -336,8 +385,19 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
     const entry = { running: Promise.resolve(), next: null as PartitionState | null };
     const run = async (s: PartitionState): Promise<void> => {
       try {
+        const topics = this.topics!;
+        const here = s.replicas.includes(this.options.nodeId);
+        const local = topics.get(s.topic)?.partitions[s.partition];
+        if (here && local && topics.isPlaceholder(local)) {
+          const opened = await topics.openReplica(s.topic, s.partition);
+          if (opened) opened.replicated = true;
+        }
         await this.replicas?.applyPartitionState(s);
         for (const listener of this.leadershipListeners) listener(s);
+        if (!here && local) {
+          this.options.logger.info({ topic: s.topic, partition: s.partition }, 'no longer a replica: deleting the local data');
+          await topics.dropReplica(s.topic, s.partition);
+        }
       } catch (err) {
         this.options.logger.error({ err: String(err), topic: s.topic, partition: s.partition }, 'applying a partition state failed');
       }
@@ -365,4 +425,8 @@ export class ClusterNode implements IsrWriter, BrokerDirectory, TopicAuthority, 
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((id, i) => b[i] === id);
 }

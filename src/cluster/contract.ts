@@ -25,6 +25,12 @@ export interface PartitionState {
   isr: number[];
   /** Bumped on every change of this record (leader or ISR): the CAS token for ISR writes. */
   partitionEpoch: number;
+  /**
+   * A reassignment in progress (AlterPartitionReassignments): replicas being added (following, not
+   * yet all in the ISR) and being removed. `replicas` is then the full set, target first.
+   */
+  addingReplicas?: number[];
+  removingReplicas?: number[];
 }
 
 /** A live broker as registered in etcd. */

@@ -2,7 +2,7 @@
  * The controller: active on the one broker holding the controller key (etcd-session.ts). It owns
  * leader elections: whenever the set of live brokers changes (a lease expires, a broker registers
  * or shuts down), and once on taking office, it walks every partition and writes the state that
- * election.ts decides, each with a compare-and-swap on the key's mod revision. A lost swap means
+ * election.ts decides (and completes reassignments, reassignment.ts), each with a compare-and-swap on the key's mod revision. A lost swap means
  * someone (the leader changing its ISR) wrote first: the watch brings the new state and the walk
  * runs again.
  */
@@ -12,6 +12,7 @@ import type { PartitionState } from './contract.js';
 import { encodePartition, type ClusterKeys } from './keys.js';
 import type { ClusterMetadata } from './metadata.js';
 import { preferPartition, reconcilePartition } from './election.js';
+import { completeReassignment } from './reassignment.js';
 
 export type ElectionOutcome = 'elected' | 'not-needed' | 'not-available' | 'unknown';
 
@@ -55,8 +56,14 @@ export class Controller {
   /** Cheap per-partition check from the watch: does this state need the controller? */
   partitionChanged(state: PartitionState): void {
     if (!this.active) return;
+    if (this.decide(state, this.options.uncleanElection(state.topic)) !== null) this.schedule();
+  }
+
+  /** An election if one is needed, then the end of a reassignment whose new replicas are all in sync. */
+  private decide(state: PartitionState, unclean: boolean): PartitionState | null {
     const m = this.options.metadata;
-    if (reconcilePartition(state, (id) => m.isLive(id), this.options.uncleanElection(state.topic)) !== null) this.schedule();
+    const elected = reconcilePartition(state, (id) => m.isLive(id), unclean);
+    return completeReassignment(elected ?? state) ?? elected;
   }
 
   /** Waits for the walk in progress, if any (tests, shutdown). */
@@ -66,13 +73,12 @@ export class Controller {
 
   private async walk(): Promise<void> {
     const m = this.options.metadata;
-    const isLive = (id: number) => m.isLive(id);
     let conflicts = 0;
     for (const [topic, byIndex] of m.partitions) {
       const unclean = this.options.uncleanElection(topic);
       for (const stored of byIndex.values()) {
         if (!this.active) return;
-        const next = reconcilePartition(stored.state, isLive, unclean);
+        const next = this.decide(stored.state, unclean);
         if (next && !(await this.write(next, stored.modRevision))) conflicts++;
       }
     }

@@ -13,7 +13,8 @@
  *   /brook/<cluster id>/partitions/<topic>/<partition>
  *                                            PartitionState (contract.ts) as JSON; every write is a CAS on the
  *                                            key's mod revision (leader changes by the controller, ISR changes
- *                                            by the partition's leader through IsrWriter)
+ *                                            by the partition's leader through IsrWriter); during a
+ *                                            reassignment also addingReplicas / removingReplicas
  *
  * Topic names cannot contain '/', so `partitions/<topic>/` never prefixes another topic's keys.
  * Values are JSON so that `etcdctl get --prefix /brook` is readable when debugging.
@@ -100,6 +101,7 @@ export function encodePartition(s: PartitionState): string {
     leaderEpoch: s.leaderEpoch,
     isr: s.isr,
     partitionEpoch: s.partitionEpoch,
+    ...(s.addingReplicas?.length || s.removingReplicas?.length ? { addingReplicas: s.addingReplicas ?? [], removingReplicas: s.removingReplicas ?? [] } : {}),
   });
 }
 

@@ -36,6 +36,8 @@ import { handler as createPartitions } from './37-create-partitions.js';
 import { handler as deleteGroups } from './42-delete-groups.js';
 import { handler as electLeaders } from './43-elect-leaders.js';
 import { handler as incrementalAlterConfigs } from './44-incremental-alter-configs.js';
+import { handler as alterPartitionReassignments } from './45-alter-partition-reassignments.js';
+import { handler as listPartitionReassignments } from './46-list-partition-reassignments.js';
 import { handler as offsetDelete } from './47-offset-delete.js';
 import { handler as describeClientQuotas } from './48-describe-client-quotas.js';
 import { handler as alterClientQuotas } from './49-alter-client-quotas.js';
@@ -83,6 +85,8 @@ export const handlers: ApiHandler[] = [
   deleteGroups,
   electLeaders,
   incrementalAlterConfigs,
+  alterPartitionReassignments,
+  listPartitionReassignments,
   offsetDelete,
   describeClientQuotas,
   alterClientQuotas,

@@ -18,6 +18,7 @@ import { sleep, type Scheduler, type TimerHandle } from './scheduler.js';
 import type { ReplicationSettings } from './settings.js';
 import type { ReplicaFetchResult, ReplicaTransport } from './transport.js';
 import { truncationFor } from './truncation.js';
+import type { ByteRateLimiter } from './throttle.js';
 
 interface Followed {
   replica: Partition;
@@ -25,7 +26,22 @@ interface Followed {
   state: 'truncating' | 'fetching';
   /** Not fetched before this time (after an error for this partition). */
   delayedUntilMs: number;
+  /** Answers in a row saying the source does not lead this epoch yet (see delay). */
+  notLeaderYet: number;
+  /** A replica being added by a reassignment: its fetches count against the follower throttle. */
+  throttled: boolean;
 }
+
+/** First retry after the source answered that it does not lead yet; doubles up to replica.fetch.backoff.ms. */
+const NOT_LEADER_YET_RETRY_MS = 25;
+
+/** Answers from a source that has not caught up with the partition state we follow it by. */
+const LEADER_NOT_READY_YET = new Set<number>([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+]);
 
 /** Bound on OffsetForLeaderEpoch rounds for one partition (one per epoch it has). */
 const MAX_TRUNCATION_ROUNDS = 64;
@@ -46,6 +62,8 @@ export class ReplicaFetcher {
     private readonly logger: Logger | null,
     /** Told after the log of a followed partition was truncated (producer state goes stale). */
     private readonly onTruncated: (replica: Partition, offset: number) => Promise<void>,
+    /** `follower.replication.throttled.rate`, shared by every fetcher of this broker; null: unlimited. */
+    private readonly throttle: ByteRateLimiter | null = null,
   ) {}
 
   get size(): number {
@@ -53,8 +71,8 @@ export class ReplicaFetcher {
   }
 
   /** Starts following `replica` from this source in `leaderEpoch` (truncating first). */
-  add(key: string, replica: Partition, leaderEpoch: number): void {
-    this.partitions.set(key, { replica, leaderEpoch, state: 'truncating', delayedUntilMs: 0 });
+  add(key: string, replica: Partition, leaderEpoch: number, throttled = false): void {
+    this.partitions.set(key, { replica, leaderEpoch, state: 'truncating', delayedUntilMs: 0, notLeaderYet: 0, throttled });
     this.ensureRunning();
     this.wake();
   }
@@ -65,6 +83,12 @@ export class ReplicaFetcher {
       this.running = null;
       if (this.partitions.size > 0) this.ensureRunning();
     });
+  }
+
+  /** The partition started or stopped being a replica added by a reassignment. */
+  setThrottled(key: string, throttled: boolean): void {
+    const f = this.partitions.get(key);
+    if (f) f.throttled = throttled;
   }
 
   remove(key: string): void {
@@ -98,12 +122,35 @@ export class ReplicaFetcher {
       try {
         const truncated = await this.truncatePending();
         const fetched = await this.fetchOnce();
-        if (!truncated && !fetched) await this.idle(this.settings.replicaFetchBackoffMs);
+        if (!truncated && !fetched) await this.idle(this.idleMs());
       } catch (err) {
         this.logger?.warn({ source: this.sourceId, err: String(err) }, 'replica fetch failed; backing off');
         await sleep(this.scheduler, this.settings.replicaFetchBackoffMs);
       }
     }
+  }
+
+  /** Until the first delayed partition is due again, at most replica.fetch.backoff.ms. */
+  private idleMs(): number {
+    let untilMs = this.scheduler.now() + this.settings.replicaFetchBackoffMs;
+    for (const f of this.partitions.values()) untilMs = Math.min(untilMs, f.delayedUntilMs);
+    return Math.max(1, untilMs - this.scheduler.now());
+  }
+
+  /**
+   * The pause after an error answer. NOT_LEADER_OR_FOLLOWER, UNKNOWN_LEADER_EPOCH and an unknown
+   * partition mean the source has not applied the partition state naming it leader in this epoch
+   * (or the new topic) yet: its etcd watch runs behind ours. Those are retried soon, doubling, so a
+   * new leader's first followers do not wait a full replica.fetch.backoff.ms. Anything else waits
+   * the full backoff for a newer partition state.
+   */
+  private delay(f: Followed, errorCode: number): void {
+    let delayMs = this.settings.replicaFetchBackoffMs;
+    if (LEADER_NOT_READY_YET.has(errorCode)) {
+      delayMs = Math.min(delayMs, NOT_LEADER_YET_RETRY_MS * 2 ** Math.min(f.notLeaderYet, 10));
+      f.notLeaderYet++;
+    }
+    f.delayedUntilMs = this.scheduler.now() + delayMs;
   }
 
   /** OffsetForLeaderEpoch for partitions that just started following; returns whether any was done. */
@@ -123,9 +170,10 @@ export class ReplicaFetcher {
         ]);
         if (this.partitions.get(key) !== f) break;
         if (!answer || answer.errorCode !== ErrorCode.NONE) {
-          f.delayedUntilMs = this.scheduler.now() + this.settings.replicaFetchBackoffMs;
+          this.delay(f, answer?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR);
           break;
         }
+        f.notLeaderYet = 0;
         const step = truncationFor(answer, log.logEndOffset, f.replica.highWatermark, (e) => log.endOffsetForEpoch(e));
         await this.cut(f, step.offset);
         if (step.done) break;
@@ -145,7 +193,14 @@ export class ReplicaFetcher {
   /** One Fetch for every partition ready to fetch; returns whether one was sent. */
   private async fetchOnce(): Promise<boolean> {
     const now = this.scheduler.now();
-    const batch = [...this.partitions].filter(([, f]) => f.state === 'fetching' && f.delayedUntilMs <= now);
+    const ready = [...this.partitions].filter(([, f]) => f.state === 'fetching' && f.delayedUntilMs <= now);
+    // Throttled partitions wait while the follower throttle is spent; the rest share what is left.
+    const allowance = this.throttle?.available(now) ?? Infinity;
+    const batch = ready.filter(([, f]) => {
+      if (!f.throttled || allowance > 0) return true;
+      f.delayedUntilMs = now + this.throttle!.waitMs(now);
+      return false;
+    });
     if (batch.length === 0) return false;
     const s = this.settings;
     const results = await this.transport.fetch(this.sourceId, {
@@ -159,7 +214,7 @@ export class ReplicaFetcher {
         fetchOffset: f.replica.logEndOffset,
         currentLeaderEpoch: f.leaderEpoch,
         logStartOffset: f.replica.logStartOffset,
-        maxBytes: s.replicaFetchMaxBytes,
+        maxBytes: f.throttled ? Math.min(s.replicaFetchMaxBytes, allowance) : s.replicaFetchMaxBytes,
       })),
     });
     const byKey = new Map(batch);
@@ -167,6 +222,7 @@ export class ReplicaFetcher {
       const key = `${result.topic} ${result.partition}`;
       const f = byKey.get(key);
       if (!f || this.partitions.get(key) !== f) continue;
+      if (f.throttled && this.throttle) this.throttle.consume(result.records.reduce((n, b) => n + b.length, 0), this.scheduler.now());
       await this.apply(f, result);
     }
     return true;
@@ -180,10 +236,11 @@ export class ReplicaFetcher {
       return;
     }
     if (result.errorCode !== ErrorCode.NONE) {
-      // NOT_LEADER_OR_FOLLOWER / FENCED / UNKNOWN_LEADER_EPOCH: wait for the new partition state.
-      f.delayedUntilMs = this.scheduler.now() + this.settings.replicaFetchBackoffMs;
+      // NOT_LEADER_OR_FOLLOWER / UNKNOWN_LEADER_EPOCH: the leader is behind (soon again); FENCED: we are.
+      this.delay(f, result.errorCode);
       return;
     }
+    f.notLeaderYet = 0;
     for (const chunk of result.records) {
       if (chunk.length === 0) continue;
       await replica.log.appendAsFollower(chunk, infosOf(chunk));

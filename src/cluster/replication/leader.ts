@@ -125,6 +125,8 @@ export class LeaderPartition {
     if (state.leaderEpoch !== this.state.leaderEpoch || state.partitionEpoch < this.state.partitionEpoch) return;
     this.state = state;
     const now = this.scheduler.now();
+    // Replicas reassigned away are no longer tracked; new ones start as out of sync followers.
+    for (const id of this.followers.keys()) if (!state.replicas.includes(id)) this.followers.delete(id);
     for (const id of state.replicas) {
       if (id !== this.localId && !this.followers.has(id)) {
         this.followers.set(id, { logEndOffset: -1, lastCaughtUpMs: now, lastFetchMs: 0, lastFetchLeaderLogEndOffset: -1 });

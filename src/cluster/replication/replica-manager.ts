@@ -19,6 +19,7 @@ import { ReplicaFetcher } from './fetcher.js';
 import { LeaderPartition } from './leader.js';
 import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
 import { defaultReplicationSettings, type ReplicationSettings } from './settings.js';
+import { limiterFor, type ByteRateLimiter } from './throttle.js';
 import type { EpochAnswer, EpochQuery, ReplicaFetchRequest, ReplicaFetchResult, ReplicaTransport } from './transport.js';
 
 export interface ReplicaManagerOptions {
@@ -58,11 +59,16 @@ export class ReplicaManager implements ReplicaRoleSink {
   private readonly chains = new Map<string, Promise<void>>();
   private isrTimer: TimerHandle | null = null;
   private closed = false;
+  /** Reassignment catch-up limits (throttle.ts); null when unlimited. */
+  private readonly leaderThrottle: ByteRateLimiter | null;
+  private readonly followerThrottle: ByteRateLimiter | null;
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.localId = options.localId;
     this.scheduler = options.scheduler ?? realScheduler;
     this.settings = { ...defaultReplicationSettings, ...options.settings };
+    this.leaderThrottle = limiterFor(this.settings.leaderThrottledRateBytesPerSec, this.scheduler.now());
+    this.followerThrottle = limiterFor(this.settings.followerThrottledRateBytesPerSec, this.scheduler.now());
     this.armIsrCheck();
   }
 
@@ -156,7 +162,7 @@ export class ReplicaManager implements ReplicaRoleSink {
       }
     }
     for (;;) {
-      const results = await Promise.all(request.partitions.map((p) => this.readForFollower(p, request.maxBytes)));
+      const results = await Promise.all(request.partitions.map((p) => this.readForFollower(p, request.maxBytes, request.replicaId)));
       const bytes = results.reduce((n, r) => n + r.records.reduce((m, b) => m + b.length, 0), 0);
       const anyError = results.some((r) => r.errorCode !== ErrorCode.NONE);
       const waitMs = deadlineMs - this.scheduler.now();
@@ -165,7 +171,7 @@ export class ReplicaManager implements ReplicaRoleSink {
     }
   }
 
-  private async readForFollower(p: ReplicaFetchRequest['partitions'][number], maxBytes: number): Promise<ReplicaFetchResult> {
+  private async readForFollower(p: ReplicaFetchRequest['partitions'][number], maxBytes: number, replicaId: number): Promise<ReplicaFetchResult> {
     const local = this.local.get(keyOf(p.topic, p.partition));
     const base = { topic: p.topic, partition: p.partition, records: [] as Buffer[] };
     if (!local) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, logStartOffset: -1 };
@@ -176,8 +182,13 @@ export class ReplicaManager implements ReplicaRoleSink {
     if (p.fetchOffset > replica.logEndOffset || p.fetchOffset < replica.logStartOffset) {
       return { ...base, ...offsets, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
     }
+    // A replica being added by a reassignment catches up within leader.replication.throttled.rate.
+    const throttled = this.leaderThrottle !== null && (local.state.addingReplicas?.includes(replicaId) ?? false);
+    const allowance = throttled ? this.leaderThrottle!.available(this.scheduler.now()) : Infinity;
+    if (allowance <= 0) return { ...base, ...offsets, errorCode: ErrorCode.NONE };
     try {
-      const read = await replica.log.read(p.fetchOffset, { maxBytes: Math.min(p.maxBytes, maxBytes), minOneBatch: true });
+      const read = await replica.log.read(p.fetchOffset, { maxBytes: Math.min(p.maxBytes, maxBytes, allowance), minOneBatch: true });
+      if (throttled) this.leaderThrottle!.consume(read.chunks.reduce((n, b) => n + b.length, 0), this.scheduler.now());
       return { ...base, ...offsets, highWatermark: replica.highWatermark, errorCode: ErrorCode.NONE, records: read.chunks };
     } catch (err) {
       if (err instanceof OffsetOutOfRangeError) return { ...base, ...offsets, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
@@ -217,6 +228,7 @@ export class ReplicaManager implements ReplicaRoleSink {
       if (state.partitionEpoch > current.state.partitionEpoch) {
         current.state = state;
         current.leader?.adopt(state);
+        if (current.followingFrom >= 0) this.fetchers.get(current.followingFrom)?.setThrottled(key, this.isAdding(state));
       }
       return;
     }
@@ -265,12 +277,16 @@ export class ReplicaManager implements ReplicaRoleSink {
     let fetcher = this.fetchers.get(p.state.leader);
     if (!fetcher) {
       fetcher = new ReplicaFetcher(p.state.leader, this.localId, this.options.transport, this.scheduler, this.settings,
-        this.options.logger ?? null, (replica, offset) => this.resetLog(replica, offset));
+        this.options.logger ?? null, (replica, offset) => this.resetLog(replica, offset), this.followerThrottle);
       this.fetchers.set(p.state.leader, fetcher);
     }
-    fetcher.add(key, p.replica, p.state.leaderEpoch);
+    fetcher.add(key, p.replica, p.state.leaderEpoch, this.isAdding(p.state));
     p.followingFrom = p.state.leader;
     this.options.logger?.info({ topic: p.replica.topic, partition: p.replica.index, leader: p.state.leader, leaderEpoch: p.state.leaderEpoch }, 'became follower');
+  }
+
+  private isAdding(state: PartitionState): boolean {
+    return state.addingReplicas?.includes(this.localId) ?? false;
   }
 
   private stopReplica(key: string, p: LocalPartition): void {

@@ -12,6 +12,10 @@ export interface ReplicationSettings {
   replicaFetchResponseMaxBytes: number;
   /** `replica.fetch.backoff.ms`: pause after a failed fetch. */
   replicaFetchBackoffMs: number;
+  /** `leader.replication.throttled.rate`: bytes/s a leader sends to replicas being added by a reassignment (0: unlimited). */
+  leaderThrottledRateBytesPerSec: number;
+  /** `follower.replication.throttled.rate`: bytes/s a broker fetches for its replicas being added (0: unlimited). */
+  followerThrottledRateBytesPerSec: number;
 }
 
 export const defaultReplicationSettings: ReplicationSettings = {
@@ -21,4 +25,6 @@ export const defaultReplicationSettings: ReplicationSettings = {
   replicaFetchMaxBytes: 1024 * 1024,
   replicaFetchResponseMaxBytes: 10 * 1024 * 1024,
   replicaFetchBackoffMs: 1000,
+  leaderThrottledRateBytesPerSec: 0,
+  followerThrottledRateBytesPerSec: 0,
 };
