@@ -20,6 +20,7 @@ import { SecurityService, securitySettingsFromConfig } from '../security/index.j
 import type { MetricsServer } from '../metrics/http-server.js';
 import type { BrokerConsole } from '../console/broker-console.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
+import { EtcdDocument } from '../cluster/etcd-document.js';
 import type { ReplicaRoleSink } from '../cluster/contract.js';
 import { createReplicaManager } from '../cluster/replication/index.js';
 
@@ -93,7 +94,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   let security: SecurityService;
   try {
     // SCRAM credentials live beside the data (memory storage keeps them in memory only).
-    security = new SecurityService({ settings: securitySettingsFromConfig(config), dataDir: storage === 'file' ? dataDir : null, ...(options.clock ? { clock: options.clock } : {}) });
+    security = new SecurityService({
+      settings: securitySettingsFromConfig(config),
+      dataDir: storage === 'file' ? dataDir : null,
+      // Cluster mode: ACLs live in etcd so that every broker enforces the same set.
+      ...(cluster ? { aclDocument: new EtcdDocument(cluster.session.client, cluster.session.keys.acls, logger) } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
   } catch (err) {
     await store.close();
     throw err;

@@ -14,6 +14,10 @@
  *                                            PartitionState (contract.ts) as JSON; every write is a CAS on the
  *                                            key's mod revision (leader changes by the controller, ISR changes
  *                                            by the partition's leader through IsrWriter)
+ *   /brook/<cluster id>/acls                 the cluster's ACLs, the JSON document of src/security/acl-store.ts
+ *                                            ({"version":1,"acls":[{"resourceType":"TOPIC",...}]}); replaced whole by
+ *                                            CreateAcls/DeleteAcls with a CAS on its mod revision (etcd-document.ts);
+ *                                            every broker watches it and swaps its authorizer's set
  *
  * Topic names cannot contain '/', so `partitions/<topic>/` never prefixes another topic's keys.
  * Values are JSON so that `etcdctl get --prefix /brook` is readable when debugging.
@@ -48,6 +52,10 @@ export class ClusterKeys {
 
   get producerIdBlock(): string {
     return `${this.prefix}producer-id-block`;
+  }
+
+  get acls(): string {
+    return `${this.prefix}acls`;
   }
 
   topic(name: string): string {

@@ -15,6 +15,7 @@ import { ConnectionRates } from './connection-rate.js';
 import { RateBudget } from './quota-rate.js';
 import { SaslSession } from './sasl-session.js';
 import type { ListenerSecurity, SecuritySettings } from './settings.js';
+import type { DocumentStore } from './document-store.js';
 
 export { ANONYMOUS, principalFromCertificate, userPrincipal } from './principal.js';
 export { SaslSession, SASL_MAX_RECEIVE_BYTES } from './sasl-session.js';
@@ -22,11 +23,14 @@ export { securitySettingsFromConfig, type ListenerSecurity, type SecuritySetting
 export { CredentialStore } from './credential-store.js';
 export { AclStore } from './acl-store.js';
 export { Authorizer } from './authorizer.js';
+export { FileDocument, type DocumentStore } from './document-store.js';
 
 export interface SecurityServiceDeps {
   settings: SecuritySettings;
   /** Where SCRAM credentials, ACLs and quotas are kept; null = memory only. */
   dataDir: string | null;
+  /** Cluster mode: the ACLs shared by every broker (an etcd key) instead of `<dataDir>/brook-acls.json`. */
+  aclDocument?: DocumentStore;
   randomBytes?: (size: number) => Buffer;
   clock?: () => number;
 }
@@ -58,7 +62,7 @@ export class SecurityService {
       { name: s.protocol, protocol: s.protocol, tls: s.tls, saslMechanisms: s.saslMechanisms, plainUsers: s.plainUsers, oauthBearer: s.oauthBearer ?? null },
     ];
     this.credentials = new CredentialStore(deps.dataDir);
-    this.acls = new AclStore(deps.dataDir);
+    this.acls = new AclStore(deps.aclDocument ?? deps.dataDir);
     this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
     this.connectionLimits = new ConnectionLimits(deps.settings.maxConnectionsPerIp ?? 0x7fffffff, deps.settings.maxConnectionsPerIpOverrides ?? new Map());
     // Kafka's defaults: 11 samples of 1 s.
@@ -74,6 +78,11 @@ export class SecurityService {
     await this.credentials.load();
     await this.acls.load();
     await this.quotas.store.load();
+  }
+
+  /** Stops following shared state (cluster mode's etcd watch); stores stay readable. */
+  async close(): Promise<void> {
+    await this.acls.close();
   }
 
   /**
