@@ -18,6 +18,10 @@
  *                                            ({"version":1,"acls":[{"resourceType":"TOPIC",...}]}); replaced whole by
  *                                            CreateAcls/DeleteAcls with a CAS on its mod revision (etcd-document.ts);
  *                                            every broker watches it and swaps its authorizer's set
+ *   /brook/<cluster id>/scram-credentials    SCRAM credentials, the JSON of src/security/credential-store.ts
+ *                                            (salt, StoredKey, ServerKey; never a password); AlterUserScramCredentials
+ *   /brook/<cluster id>/client-quotas        client quotas, the JSON of src/security/quota-store.ts; AlterClientQuotas
+ *                                            (both written and watched as the ACLs are)
  *
  * Topic names cannot contain '/', so `partitions/<topic>/` never prefixes another topic's keys.
  * Values are JSON so that `etcdctl get --prefix /brook` is readable when debugging.
@@ -56,6 +60,14 @@ export class ClusterKeys {
 
   get acls(): string {
     return `${this.prefix}acls`;
+  }
+
+  get scramCredentials(): string {
+    return `${this.prefix}scram-credentials`;
+  }
+
+  get clientQuotas(): string {
+    return `${this.prefix}client-quotas`;
   }
 
   topic(name: string): string {

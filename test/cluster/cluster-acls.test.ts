@@ -1,8 +1,9 @@
 /**
- * ACLs in cluster mode live in etcd (/brook/<cluster id>/acls): etcd plus two `brook start --etcd`
- * processes with SASL/PLAIN and the ACL authorizer. An ACL created through broker 1 is enforced by
- * broker 2 within seconds, it survives restarting both brokers (no ACL file in either data dir),
- * and a deletion through broker 2 is enforced by broker 1.
+ * Security state in cluster mode lives in etcd (/brook/<cluster id>/acls, scram-credentials,
+ * client-quotas): etcd plus two `brook start --etcd` processes with SASL and the ACL authorizer.
+ * An ACL created through broker 1 is enforced by broker 2 within seconds, it survives restarting
+ * both brokers (no ACL file in either data dir), and a deletion through broker 2 is enforced by
+ * broker 1. A SCRAM user made through one broker logs in at the other; a quota likewise.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,8 @@ import { freePort, removeDir, startChildBroker, tempDir, type ChildBroker } from
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ACLS_FILE } from '../../src/security/acl-store.js';
-import { saslConnect } from '../security/sasl-client.js';
+import { CREDENTIALS_FILE } from '../../src/security/credential-store.js';
+import { saslConnect, upsertion } from '../security/sasl-client.js';
 
 const TOPIC = 'guarded';
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -35,7 +37,7 @@ function start(member: Member): Promise<ChildBroker> {
     '--etcd', etcd!.endpoint,
     '--set', 'broker.session.timeout.ms=2000',
     '--set', `listeners=SASL_PLAINTEXT://127.0.0.1:${member.port}`,
-    '--set', 'sasl.enabled.mechanisms=PLAIN',
+    '--set', 'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512',
     '--set', 'sasl.plain.users=admin:admin-secret,alice:alice-secret',
     '--set', 'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     '--set', 'super.users=User:admin',
@@ -94,7 +96,7 @@ after(async () => {
   await etcd?.stop();
 });
 
-test('ACLs made through one broker are enforced by the other, survive restarts, deletions likewise', { skip: etcdMissing, timeout: 60_000 }, async () => {
+test('ACLs made through one broker are enforced by the other, survive restarts, deletions likewise', { skip: etcdMissing, timeout: 60_000 }, async (t) => {
   const [one, two] = members as [Member, Member];
   const created = await asUser<any>(one.port, 'admin', 19, 7, {
     topics: [{ name: TOPIC, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
@@ -133,5 +135,27 @@ test('ACLs made through one broker are enforced by the other, survive restarts, 
   assert.equal(deleted.filterResults[0].matchingAcls.length, 1);
   startedAt = Date.now();
   await eventually('broker 1 enforces the deletion made through broker 2', async () => (await aliceMetadataError(one.port)) === ErrorCode.TOPIC_AUTHORIZATION_FAILED, 3000);
-  process.stdout.write(`# ACL propagation: create ${propagationMs} ms, delete ${Date.now() - startedAt} ms\n`);
+  t.diagnostic(`ACL propagation: create ${propagationMs} ms, delete ${Date.now() - startedAt} ms`);
+});
+
+test('SCRAM credentials and client quotas set through one broker apply on the other', { skip: etcdMissing, timeout: 30_000 }, async () => {
+  const [one, two] = members as [Member, Member];
+  const altered = await asUser<any>(two.port, 'admin', 51, 0, { deletions: [], upsertions: [upsertion('carol', 'SCRAM-SHA-512', 'carol-secret')] });
+  assert.deepEqual(altered.results, [{ user: 'carol', errorCode: 0, errorMessage: null }]);
+  await eventually('carol logs in at broker 1', async () => {
+    const { client, result } = await saslConnect(one.port, 'SCRAM-SHA-512', 'carol', 'carol-secret');
+    client.close();
+    return result.errorCode === ErrorCode.NONE;
+  }, 3000);
+  for (const m of members) assert.equal(existsSync(join(m.dataDir, CREDENTIALS_FILE)), false, `${CREDENTIALS_FILE} written in cluster mode`);
+
+  const quota = await asUser<any>(one.port, 'admin', 49, 1, {
+    validateOnly: false,
+    entries: [{ entity: [{ entityType: 'user', entityName: 'carol' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }],
+  });
+  assert.equal(quota.entries[0].errorCode, ErrorCode.NONE);
+  await eventually('broker 2 describes the quota set through broker 1', async () => {
+    const described = await asUser<any>(two.port, 'admin', 48, 1, { components: [{ entityType: 'user', matchType: 0, match: 'carol' }], strict: true });
+    return described.entries.length === 1 && described.entries[0].values[0]?.value === 1024;
+  }, 3000);
 });
