@@ -30,7 +30,7 @@ export class EtcdDocument implements DocumentStore {
     return kv ? kv.value.toString() : null;
   }
 
-  async update(change: (current: string | null) => string): Promise<void> {
+  async update(change: (current: string | null) => string): Promise<boolean> {
     for (;;) {
       const response = await this.client.get(this.key).exec();
       const kv = response.kvs[0];
@@ -38,8 +38,11 @@ export class EtcdDocument implements DocumentStore {
       const guard = kv ? this.client.if(this.key, 'Mod', '==', kv.mod_revision) : this.client.if(this.key, 'Create', '==', 0);
       const result = await guard.then(this.client.put(this.key).value(next)).commit();
       if (result.succeeded) {
-        this.seen(BigInt(result.header.revision));
-        return;
+        const revision = BigInt(result.header.revision);
+        // The watch may already have handed over a later write of another broker.
+        if (this.seenRevision > revision) return false;
+        this.seen(revision);
+        return true;
       }
       // Another broker wrote first: apply the change again to its value.
     }

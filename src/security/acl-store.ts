@@ -94,27 +94,27 @@ export class AclStore {
   /** Adds the bindings not already present; resolves once durable. */
   async add(bindings: AclBinding[]): Promise<void> {
     let next: AclBinding[] = [];
-    await this.document.update((text) => {
+    const newest = await this.document.update((text) => {
       // The stored set, not ours: in cluster mode another broker may have changed it.
       next = parseAcls(text);
       for (const b of bindings) if (!next.some((a) => sameBinding(a, b))) next.push(b);
       return serialiseAcls(next);
     });
-    this.replace(next);
+    if (newest) this.replace(next);
   }
 
   /** Removes what each filter matches; returns the removed bindings per filter, once durable. */
   async remove(filters: AclFilter[]): Promise<AclBinding[][]> {
     let next: AclBinding[] = [];
     let removed: AclBinding[][] = [];
-    await this.document.update((text) => {
+    const newest = await this.document.update((text) => {
       const current = parseAcls(text);
       removed = filters.map((f) => current.filter((a) => matchesFilter(a, f)));
       const gone = new Set(removed.flat());
       next = current.filter((a) => !gone.has(a));
       return serialiseAcls(next);
     });
-    this.replace(next);
+    if (newest) this.replace(next);
     return removed;
   }
 

@@ -50,7 +50,7 @@ export class CredentialStore {
   /** Applies the changes to the stored set; resolves once durable (and then in effect here). */
   async apply(changes: { user: string; mechanism: ScramMechanism; credential: ScramCredential | null }[]): Promise<void> {
     let next: Users = new Map();
-    await this.document.update((text) => {
+    const newest = await this.document.update((text) => {
       // The stored set, not ours: in cluster mode another broker may have changed it.
       next = parseCredentials(text);
       for (const { user, mechanism, credential } of changes) {
@@ -62,7 +62,7 @@ export class CredentialStore {
       }
       return serialiseCredentials(next);
     });
-    this.users = next;
+    if (newest) this.users = next;
   }
 }
 

@@ -11,9 +11,11 @@ export interface DocumentStore {
   read(): Promise<string | null>;
   /**
    * Replaces the text with `change(current)`, atomically against other writers (serialised here;
-   * compare-and-swap in etcd, where `change` may run again on a newer text); resolves once durable.
+   * compare-and-swap in etcd, where `change` may run again on a newer text); resolves once durable,
+   * with false when a newer text (another writer's) has already been handed to `watch`: the caller
+   * then keeps that one rather than stepping back to its own.
    */
-  update(change: (current: string | null) => string): Promise<void>;
+  update(change: (current: string | null) => string): Promise<boolean>;
   /** Calls `onChange` with the new text whenever another writer (another broker) replaces it. */
   watch(onChange: (text: string | null) => void): void;
   close(): Promise<void>;
@@ -33,10 +35,11 @@ export class FileDocument implements DocumentStore {
     return this.current;
   }
 
-  update(change: (current: string | null) => string): Promise<void> {
+  async update(change: (current: string | null) => string): Promise<boolean> {
     // Applied at once so that concurrent updates chain; the writer serialises the file writes.
     this.current = change(this.current);
-    return this.writer.write(this.current);
+    await this.writer.write(this.current);
+    return true;
   }
 
   watch(): void {

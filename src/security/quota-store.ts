@@ -78,7 +78,7 @@ export class QuotaStore {
   /** Sets (value) or removes (null) quota keys of each entity; resolves once durable (and then in effect here). */
   async apply(changes: { entity: QuotaEntity; set: Map<string, number | null> }[]): Promise<void> {
     let next: Entries = new Map();
-    await this.document.update((text) => {
+    const newest = await this.document.update((text) => {
       // The stored set, not ours: in cluster mode another broker may have changed it.
       next = parseQuotas(text);
       for (const { entity, set } of changes) {
@@ -93,7 +93,7 @@ export class QuotaStore {
       }
       return serialiseQuotas(next);
     });
-    this.replace(next);
+    if (newest) this.replace(next);
   }
 
   private replace(entries: Entries): void {
