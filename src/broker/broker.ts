@@ -198,6 +198,8 @@ export class Broker {
   }
 
   async stop(): Promise<void> {
+    // Stops following shared security state (etcd watches) before the etcd session goes.
+    await this.security.close();
     // Controlled shutdown: leaderships move away while this broker still serves its followers.
     await this.cluster?.stop();
     this.groups.stop();

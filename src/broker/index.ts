@@ -16,10 +16,11 @@ import { Broker } from './broker.js';
 import { settingsFromConfig } from './settings.js';
 import { DynamicBrokerConfig } from './dynamic-config.js';
 import { startBrokerMetricsEndpoint } from '../metrics/broker-endpoint.js';
-import { SecurityService, securitySettingsFromConfig } from '../security/index.js';
+import { SecurityService, securitySettingsFromConfig, type SecurityServiceDeps } from '../security/index.js';
 import type { MetricsServer } from '../metrics/http-server.js';
 import type { BrokerConsole } from '../console/broker-console.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
+import { EtcdDocument } from '../cluster/etcd-document.js';
 import type { ReplicaRoleSink } from '../cluster/contract.js';
 import { createReplicaManager } from '../cluster/replication/index.js';
 
@@ -93,7 +94,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   let security: SecurityService;
   try {
     // SCRAM credentials live beside the data (memory storage keeps them in memory only).
-    security = new SecurityService({ settings: securitySettingsFromConfig(config), dataDir: storage === 'file' ? dataDir : null, ...(options.clock ? { clock: options.clock } : {}) });
+    security = new SecurityService({
+      settings: securitySettingsFromConfig(config),
+      dataDir: storage === 'file' ? dataDir : null,
+      // Cluster mode: ACLs, credentials and quotas live in etcd so that every broker applies the same.
+      ...(cluster ? { shared: sharedSecurityDocuments(cluster, logger) } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
   } catch (err) {
     await store.close();
     throw err;
@@ -184,6 +191,15 @@ function clusterNodeFor(config: BrokerConfig, logger: Logger): ClusterNode {
       uncleanLeaderElection: config.uncleanLeaderElectionEnable,
     },
   });
+}
+
+function sharedSecurityDocuments(cluster: ClusterNode, logger: Logger): NonNullable<SecurityServiceDeps['shared']> {
+  const { client, keys } = cluster.session;
+  return {
+    acls: new EtcdDocument(client, keys.acls, logger),
+    credentials: new EtcdDocument(client, keys.scramCredentials, logger),
+    quotas: new EtcdDocument(client, keys.clientQuotas, logger),
+  };
 }
 
 async function connectCluster(cluster: ClusterNode, configured: string | null): Promise<string> {

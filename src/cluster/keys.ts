@@ -15,6 +15,14 @@
  *                                            key's mod revision (leader changes by the controller, ISR changes
  *                                            by the partition's leader through IsrWriter); during a
  *                                            reassignment also addingReplicas / removingReplicas
+ *   /brook/<cluster id>/acls                 the cluster's ACLs, the JSON document of src/security/acl-store.ts
+ *                                            ({"version":1,"acls":[{"resourceType":"TOPIC",...}]}); replaced whole by
+ *                                            CreateAcls/DeleteAcls with a CAS on its mod revision (etcd-document.ts);
+ *                                            every broker watches it and swaps its authorizer's set
+ *   /brook/<cluster id>/scram-credentials    SCRAM credentials, the JSON of src/security/credential-store.ts
+ *                                            (salt, StoredKey, ServerKey; never a password); AlterUserScramCredentials
+ *   /brook/<cluster id>/client-quotas        client quotas, the JSON of src/security/quota-store.ts; AlterClientQuotas
+ *                                            (both written and watched as the ACLs are)
  *
  * Topic names cannot contain '/', so `partitions/<topic>/` never prefixes another topic's keys.
  * Values are JSON so that `etcdctl get --prefix /brook` is readable when debugging.
@@ -49,6 +57,18 @@ export class ClusterKeys {
 
   get producerIdBlock(): string {
     return `${this.prefix}producer-id-block`;
+  }
+
+  get acls(): string {
+    return `${this.prefix}acls`;
+  }
+
+  get scramCredentials(): string {
+    return `${this.prefix}scram-credentials`;
+  }
+
+  get clientQuotas(): string {
+    return `${this.prefix}client-quotas`;
   }
 
   topic(name: string): string {

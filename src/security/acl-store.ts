@@ -9,7 +9,8 @@
  *
  * Codes are stored by their Kafka names (acl.ts). The file is replaced atomically (tmp, fsync,
  * rename) with the whole set on every change, and changes are serialised, so a crash leaves the
- * old or the new set. Memory storage keeps ACLs in memory only.
+ * old or the new set. Memory storage keeps ACLs in memory only. In cluster mode the same JSON is
+ * the value of an etcd key (src/cluster/keys.ts) that every broker watches (document-store.ts).
  */
 import { join } from 'node:path';
 import {
@@ -24,7 +25,7 @@ import {
   type AclBinding,
   type AclFilter,
 } from './acl.js';
-import { readIfExists, SerialWriter } from './atomic-file.js';
+import { FileDocument, type DocumentStore } from './document-store.js';
 
 export const ACLS_FILE = 'brook-acls.json';
 
@@ -39,29 +40,21 @@ interface TypeIndex {
 export class AclStore {
   private acls: AclBinding[] = [];
   private index = new Map<number, TypeIndex>();
-  private readonly writer: SerialWriter;
+  private readonly document: DocumentStore;
 
-  /** `dir` null keeps ACLs in memory only. */
-  constructor(private readonly dir: string | null) {
-    this.writer = new SerialWriter(dir === null ? null : join(dir, ACLS_FILE));
+  /** A data dir (`<dir>/brook-acls.json`), null for memory only, or a shared document (cluster mode). */
+  constructor(source: string | null | DocumentStore) {
+    this.document = typeof source === 'object' && source !== null ? source : new FileDocument(source === null ? null : join(source, ACLS_FILE));
   }
 
+  /** Reads the stored set, then follows changes other brokers make. */
   async load(): Promise<void> {
-    if (this.dir === null) return;
-    const text = await readIfExists(join(this.dir, ACLS_FILE));
-    if (text === null) return;
-    const parsed = JSON.parse(text) as { version: number; acls: Record<keyof AclBinding, string>[] };
-    if (parsed.version !== 1) throw new Error(`${ACLS_FILE}: unknown version ${parsed.version}`);
-    this.acls = parsed.acls.map((a) => ({
-      resourceType: known(ResourceType, a.resourceType),
-      resourceName: a.resourceName,
-      patternType: known(PatternType, a.patternType),
-      principal: a.principal,
-      host: a.host,
-      operation: known(AclOperation, a.operation),
-      permissionType: known(AclPermission, a.permissionType),
-    }));
-    this.reindex();
+    this.replace(parseAcls(await this.document.read()));
+    this.document.watch((text) => this.replace(parseAcls(text)));
+  }
+
+  close(): Promise<void> {
+    return this.document.close();
   }
 
   get size(): number {
@@ -99,20 +92,36 @@ export class AclStore {
   }
 
   /** Adds the bindings not already present; resolves once durable. */
-  add(bindings: AclBinding[]): Promise<void> {
-    for (const b of bindings) if (!this.acls.some((a) => sameBinding(a, b))) this.acls.push(b);
-    this.reindex();
-    return this.writer.write(this.serialise());
+  async add(bindings: AclBinding[]): Promise<void> {
+    let next: AclBinding[] = [];
+    const newest = await this.document.update((text) => {
+      // The stored set, not ours: in cluster mode another broker may have changed it.
+      next = parseAcls(text);
+      for (const b of bindings) if (!next.some((a) => sameBinding(a, b))) next.push(b);
+      return serialiseAcls(next);
+    });
+    if (newest) this.replace(next);
   }
 
   /** Removes what each filter matches; returns the removed bindings per filter, once durable. */
   async remove(filters: AclFilter[]): Promise<AclBinding[][]> {
-    const removed = filters.map((f) => this.acls.filter((a) => matchesFilter(a, f)));
-    const gone = new Set(removed.flat());
-    this.acls = this.acls.filter((a) => !gone.has(a));
-    this.reindex();
-    await this.writer.write(this.serialise());
+    let next: AclBinding[] = [];
+    let removed: AclBinding[][] = [];
+    const newest = await this.document.update((text) => {
+      const current = parseAcls(text);
+      removed = filters.map((f) => current.filter((a) => matchesFilter(a, f)));
+      const gone = new Set(removed.flat());
+      next = current.filter((a) => !gone.has(a));
+      return serialiseAcls(next);
+    });
+    if (newest) this.replace(next);
     return removed;
+  }
+
+  /** Swaps in a whole new set (the authorizer reads through the index, so this is atomic for it). */
+  private replace(acls: AclBinding[]): void {
+    this.acls = acls;
+    this.reindex();
   }
 
   private reindex(): void {
@@ -128,19 +137,34 @@ export class AclStore {
     }
     this.index = index;
   }
+}
 
-  private serialise(): string {
-    const acls = this.acls.map((a) => ({
-      resourceType: codeName(ResourceType, a.resourceType),
-      resourceName: a.resourceName,
-      patternType: codeName(PatternType, a.patternType),
-      principal: a.principal,
-      host: a.host,
-      operation: codeName(AclOperation, a.operation),
-      permissionType: codeName(AclPermission, a.permissionType),
-    }));
-    return JSON.stringify({ version: 1, acls }, null, 2) + '\n';
-  }
+export function parseAcls(text: string | null): AclBinding[] {
+  if (text === null) return [];
+  const parsed = JSON.parse(text) as { version: number; acls: Record<keyof AclBinding, string>[] };
+  if (parsed.version !== 1) throw new Error(`${ACLS_FILE}: unknown version ${parsed.version}`);
+  return parsed.acls.map((a) => ({
+    resourceType: known(ResourceType, a.resourceType),
+    resourceName: a.resourceName,
+    patternType: known(PatternType, a.patternType),
+    principal: a.principal,
+    host: a.host,
+    operation: known(AclOperation, a.operation),
+    permissionType: known(AclPermission, a.permissionType),
+  }));
+}
+
+export function serialiseAcls(list: readonly AclBinding[]): string {
+  const acls = list.map((a) => ({
+    resourceType: codeName(ResourceType, a.resourceType),
+    resourceName: a.resourceName,
+    patternType: codeName(PatternType, a.patternType),
+    principal: a.principal,
+    host: a.host,
+    operation: codeName(AclOperation, a.operation),
+    permissionType: codeName(AclPermission, a.permissionType),
+  }));
+  return JSON.stringify({ version: 1, acls }, null, 2) + '\n';
 }
 
 function known(codes: Record<string, number>, name: string): number {

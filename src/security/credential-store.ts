@@ -6,41 +6,36 @@
  *
  * Only salted derivations are stored (RFC 5802 StoredKey/ServerKey), never a password. The file is
  * replaced atomically (write to .tmp, fsync, rename) and changes are serialised, so a crash leaves
- * either the old or the new set.
+ * either the old or the new set. In cluster mode the same JSON is the value of an etcd key
+ * (src/cluster/keys.ts) that every broker watches (document-store.ts).
  */
 import { join } from 'node:path';
-import { readIfExists, replaceFile } from './atomic-file.js';
+import { FileDocument, type DocumentStore } from './document-store.js';
 import type { ScramCredential, ScramMechanism } from './scram.js';
 
 export const CREDENTIALS_FILE = 'brook-scram-credentials.json';
 
 type StoredCredential = { salt: string; storedKey: string; serverKey: string; iterations: number };
 
+type Users = Map<string, Map<ScramMechanism, ScramCredential>>;
+
 export class CredentialStore {
-  private readonly users = new Map<string, Map<ScramMechanism, ScramCredential>>();
-  private writing: Promise<void> = Promise.resolve();
+  private users: Users = new Map();
+  private readonly document: DocumentStore;
 
-  /** `dir` null keeps credentials in memory only (memory storage). */
-  constructor(private readonly dir: string | null) {}
+  /** A data dir (`<dir>/brook-scram-credentials.json`), null for memory only, or a shared document (cluster mode). */
+  constructor(source: string | null | DocumentStore) {
+    this.document = typeof source === 'object' && source !== null ? source : new FileDocument(source === null ? null : join(source, CREDENTIALS_FILE));
+  }
 
+  /** Reads the stored credentials, then follows changes other brokers make. */
   async load(): Promise<void> {
-    if (this.dir === null) return;
-    const text = await readIfExists(join(this.dir, CREDENTIALS_FILE));
-    if (text === null) return;
-    const parsed = JSON.parse(text) as { version: number; users: Record<string, Record<string, StoredCredential>> };
-    if (parsed.version !== 1) throw new Error(`${CREDENTIALS_FILE}: unknown version ${parsed.version}`);
-    for (const [user, mechanisms] of Object.entries(parsed.users)) {
-      const map = new Map<ScramMechanism, ScramCredential>();
-      for (const [mechanism, c] of Object.entries(mechanisms)) {
-        map.set(mechanism as ScramMechanism, {
-          salt: Buffer.from(c.salt, 'base64'),
-          storedKey: Buffer.from(c.storedKey, 'base64'),
-          serverKey: Buffer.from(c.serverKey, 'base64'),
-          iterations: c.iterations,
-        });
-      }
-      this.users.set(user, map);
-    }
+    this.users = parseCredentials(await this.document.read());
+    this.document.watch((text) => (this.users = parseCredentials(text)));
+  }
+
+  close(): Promise<void> {
+    return this.document.close();
   }
 
   get(user: string, mechanism: ScramMechanism): ScramCredential | undefined {
@@ -52,39 +47,57 @@ export class CredentialStore {
     return this.users;
   }
 
-  /** Applies the changes in memory at once, then persists; resolves once the file is durable. */
-  apply(changes: { user: string; mechanism: ScramMechanism; credential: ScramCredential | null }[]): Promise<void> {
-    for (const { user, mechanism, credential } of changes) {
-      const map = this.users.get(user) ?? new Map<ScramMechanism, ScramCredential>();
-      if (credential) map.set(mechanism, credential);
-      else map.delete(mechanism);
-      if (map.size === 0) this.users.delete(user);
-      else this.users.set(user, map);
-    }
-    const snapshot = this.serialise();
-    // A failed write must not poison later ones: each write carries the whole set.
-    this.writing = this.writing.catch(() => undefined).then(() => this.write(snapshot));
-    return this.writing;
-  }
-
-  private serialise(): string {
-    const users: Record<string, Record<string, StoredCredential>> = {};
-    for (const [user, map] of this.users) {
-      users[user] = {};
-      for (const [mechanism, c] of map) {
-        users[user][mechanism] = {
-          salt: c.salt.toString('base64'),
-          storedKey: c.storedKey.toString('base64'),
-          serverKey: c.serverKey.toString('base64'),
-          iterations: c.iterations,
-        };
+  /** Applies the changes to the stored set; resolves once durable (and then in effect here). */
+  async apply(changes: { user: string; mechanism: ScramMechanism; credential: ScramCredential | null }[]): Promise<void> {
+    let next: Users = new Map();
+    const newest = await this.document.update((text) => {
+      // The stored set, not ours: in cluster mode another broker may have changed it.
+      next = parseCredentials(text);
+      for (const { user, mechanism, credential } of changes) {
+        const map = next.get(user) ?? new Map<ScramMechanism, ScramCredential>();
+        if (credential) map.set(mechanism, credential);
+        else map.delete(mechanism);
+        if (map.size === 0) next.delete(user);
+        else next.set(user, map);
       }
-    }
-    return JSON.stringify({ version: 1, users }, null, 2) + '\n';
+      return serialiseCredentials(next);
+    });
+    if (newest) this.users = next;
   }
+}
 
-  private async write(text: string): Promise<void> {
-    if (this.dir === null) return;
-    await replaceFile(join(this.dir, CREDENTIALS_FILE), text);
+function parseCredentials(text: string | null): Users {
+  const users: Users = new Map();
+  if (text === null) return users;
+  const parsed = JSON.parse(text) as { version: number; users: Record<string, Record<string, StoredCredential>> };
+  if (parsed.version !== 1) throw new Error(`${CREDENTIALS_FILE}: unknown version ${parsed.version}`);
+  for (const [user, mechanisms] of Object.entries(parsed.users)) {
+    const map = new Map<ScramMechanism, ScramCredential>();
+    for (const [mechanism, c] of Object.entries(mechanisms)) {
+      map.set(mechanism as ScramMechanism, {
+        salt: Buffer.from(c.salt, 'base64'),
+        storedKey: Buffer.from(c.storedKey, 'base64'),
+        serverKey: Buffer.from(c.serverKey, 'base64'),
+        iterations: c.iterations,
+      });
+    }
+    users.set(user, map);
   }
+  return users;
+}
+
+function serialiseCredentials(all: Users): string {
+  const users: Record<string, Record<string, StoredCredential>> = {};
+  for (const [user, map] of all) {
+    users[user] = {};
+    for (const [mechanism, c] of map) {
+      users[user][mechanism] = {
+        salt: c.salt.toString('base64'),
+        storedKey: c.storedKey.toString('base64'),
+        serverKey: c.serverKey.toString('base64'),
+        iterations: c.iterations,
+      };
+    }
+  }
+  return JSON.stringify({ version: 1, users }, null, 2) + '\n';
 }

@@ -15,6 +15,7 @@ import { ConnectionRates } from './connection-rate.js';
 import { RateBudget } from './quota-rate.js';
 import { SaslSession } from './sasl-session.js';
 import type { ListenerSecurity, SecuritySettings } from './settings.js';
+import type { DocumentStore } from './document-store.js';
 
 export { ANONYMOUS, principalFromCertificate, userPrincipal } from './principal.js';
 export { SaslSession, SASL_MAX_RECEIVE_BYTES } from './sasl-session.js';
@@ -22,11 +23,17 @@ export { securitySettingsFromConfig, type ListenerSecurity, type SecuritySetting
 export { CredentialStore } from './credential-store.js';
 export { AclStore } from './acl-store.js';
 export { Authorizer } from './authorizer.js';
+export { FileDocument, type DocumentStore } from './document-store.js';
 
 export interface SecurityServiceDeps {
   settings: SecuritySettings;
   /** Where SCRAM credentials, ACLs and quotas are kept; null = memory only. */
   dataDir: string | null;
+  /**
+   * Cluster mode: ACLs, SCRAM credentials and client quotas shared by every broker (etcd keys)
+   * instead of the files in `dataDir`.
+   */
+  shared?: { acls: DocumentStore; credentials: DocumentStore; quotas: DocumentStore };
   randomBytes?: (size: number) => Buffer;
   clock?: () => number;
 }
@@ -57,13 +64,13 @@ export class SecurityService {
     this.listeners = s.listeners ?? [
       { name: s.protocol, protocol: s.protocol, tls: s.tls, saslMechanisms: s.saslMechanisms, plainUsers: s.plainUsers, oauthBearer: s.oauthBearer ?? null },
     ];
-    this.credentials = new CredentialStore(deps.dataDir);
-    this.acls = new AclStore(deps.dataDir);
+    this.credentials = new CredentialStore(deps.shared?.credentials ?? deps.dataDir);
+    this.acls = new AclStore(deps.shared?.acls ?? deps.dataDir);
     this.authorizer = deps.settings.authorizer ? new Authorizer(this.acls, deps.settings.authorizer) : null;
     this.connectionLimits = new ConnectionLimits(deps.settings.maxConnectionsPerIp ?? 0x7fffffff, deps.settings.maxConnectionsPerIpOverrides ?? new Map());
     // Kafka's defaults: 11 samples of 1 s.
     const quotaWindow = deps.settings.quotaWindow ?? { samples: 11, windowMs: 1000 };
-    this.quotas = new ClientQuotas(new QuotaStore(deps.dataDir), quotaWindow, this.clock);
+    this.quotas = new ClientQuotas(new QuotaStore(deps.shared?.quotas ?? deps.dataDir), quotaWindow, this.clock);
     this.connectionRates = new ConnectionRates(this.quotas.store, quotaWindow, this.clock);
     const perSec = deps.settings.maxConnectionCreationRate ?? 0x7fffffff;
     this.creationRate = perSec > 0 && perSec < 0x7fffffff ? { budget: new RateBudget(quotaWindow, this.clock()), perSec } : null;
@@ -74,6 +81,11 @@ export class SecurityService {
     await this.credentials.load();
     await this.acls.load();
     await this.quotas.store.load();
+  }
+
+  /** Stops following shared state (cluster mode's etcd watch); stores stay readable. */
+  async close(): Promise<void> {
+    await Promise.all([this.acls.close(), this.credentials.close(), this.quotas.store.close()]);
   }
 
   /**

@@ -8,10 +8,11 @@
  *
  * An entity names a user, a client id, or both; or an IP alone (`connection_creation_rate`,
  * KIP-612). A null name is that type's default (`<default>` in Kafka's tools). The file is replaced atomically with the whole set on every
- * change (tmp, fsync, rename); memory storage keeps quotas in memory only.
+ * change (tmp, fsync, rename); memory storage keeps quotas in memory only. In cluster mode the same
+ * JSON is the value of an etcd key (src/cluster/keys.ts) that every broker watches (document-store.ts).
  */
 import { join } from 'node:path';
-import { readIfExists, SerialWriter } from './atomic-file.js';
+import { FileDocument, type DocumentStore } from './document-store.js';
 
 export const QUOTAS_FILE = 'brook-client-quotas.json';
 export const USER = 'user';
@@ -38,27 +39,27 @@ export function entityKey(entity: QuotaEntity): string {
     .join(',');
 }
 
+type Entries = Map<string, QuotaEntry>;
+
 export class QuotaStore {
-  private readonly entries = new Map<string, QuotaEntry>();
-  private readonly writer: SerialWriter;
+  private entries: Entries = new Map();
+  private readonly document: DocumentStore;
   /** Bumped on every change, so lookups cached by the manager know when to drop. */
   version = 0;
 
-  constructor(private readonly dir: string | null) {
-    this.writer = new SerialWriter(dir === null ? null : join(dir, QUOTAS_FILE));
+  /** A data dir (`<dir>/brook-client-quotas.json`), null for memory only, or a shared document (cluster mode). */
+  constructor(source: string | null | DocumentStore) {
+    this.document = typeof source === 'object' && source !== null ? source : new FileDocument(source === null ? null : join(source, QUOTAS_FILE));
   }
 
+  /** Reads the stored quotas, then follows changes other brokers make. */
   async load(): Promise<void> {
-    if (this.dir === null) return;
-    const text = await readIfExists(join(this.dir, QUOTAS_FILE));
-    if (text === null) return;
-    const parsed = JSON.parse(text) as { version: number; entries: { entity: Record<string, string | null>; quotas: Record<string, number> }[] };
-    if (parsed.version !== 1) throw new Error(`${QUOTAS_FILE}: unknown version ${parsed.version}`);
-    for (const e of parsed.entries) {
-      const entity = new Map(Object.entries(e.entity));
-      this.entries.set(entityKey(entity), { entity, quotas: new Map(Object.entries(e.quotas)) });
-    }
-    this.version++;
+    this.replace(parseQuotas(await this.document.read()));
+    this.document.watch((text) => this.replace(parseQuotas(text)));
+  }
+
+  close(): Promise<void> {
+    return this.document.close();
   }
 
   get isEmpty(): boolean {
@@ -74,24 +75,46 @@ export class QuotaStore {
     return [...this.entries.values()];
   }
 
-  /** Sets (value) or removes (null) quota keys of each entity; resolves once durable. */
-  apply(changes: { entity: QuotaEntity; set: Map<string, number | null> }[]): Promise<void> {
-    for (const { entity, set } of changes) {
-      const key = entityKey(entity);
-      const entry = this.entries.get(key) ?? { entity, quotas: new Map<string, number>() };
-      for (const [quotaKey, value] of set) {
-        if (value === null) entry.quotas.delete(quotaKey);
-        else entry.quotas.set(quotaKey, value);
+  /** Sets (value) or removes (null) quota keys of each entity; resolves once durable (and then in effect here). */
+  async apply(changes: { entity: QuotaEntity; set: Map<string, number | null> }[]): Promise<void> {
+    let next: Entries = new Map();
+    const newest = await this.document.update((text) => {
+      // The stored set, not ours: in cluster mode another broker may have changed it.
+      next = parseQuotas(text);
+      for (const { entity, set } of changes) {
+        const key = entityKey(entity);
+        const entry = next.get(key) ?? { entity, quotas: new Map<string, number>() };
+        for (const [quotaKey, value] of set) {
+          if (value === null) entry.quotas.delete(quotaKey);
+          else entry.quotas.set(quotaKey, value);
+        }
+        if (entry.quotas.size === 0) next.delete(key);
+        else next.set(key, entry);
       }
-      if (entry.quotas.size === 0) this.entries.delete(key);
-      else this.entries.set(key, entry);
-    }
-    this.version++;
-    return this.writer.write(this.serialise());
+      return serialiseQuotas(next);
+    });
+    if (newest) this.replace(next);
   }
 
-  private serialise(): string {
-    const entries = [...this.entries.values()].map((e) => ({ entity: Object.fromEntries(e.entity), quotas: Object.fromEntries(e.quotas) }));
-    return JSON.stringify({ version: 1, entries }, null, 2) + '\n';
+  private replace(entries: Entries): void {
+    this.entries = entries;
+    this.version++;
   }
+}
+
+function parseQuotas(text: string | null): Entries {
+  const entries: Entries = new Map();
+  if (text === null) return entries;
+  const parsed = JSON.parse(text) as { version: number; entries: { entity: Record<string, string | null>; quotas: Record<string, number> }[] };
+  if (parsed.version !== 1) throw new Error(`${QUOTAS_FILE}: unknown version ${parsed.version}`);
+  for (const e of parsed.entries) {
+    const entity = new Map(Object.entries(e.entity));
+    entries.set(entityKey(entity), { entity, quotas: new Map(Object.entries(e.quotas)) });
+  }
+  return entries;
+}
+
+function serialiseQuotas(all: Entries): string {
+  const entries = [...all.values()].map((e) => ({ entity: Object.fromEntries(e.entity), quotas: Object.fromEntries(e.quotas) }));
+  return JSON.stringify({ version: 1, entries }, null, 2) + '\n';
 }
