@@ -11,24 +11,36 @@ import { aggregateSupplier, sessionAggregateSupplier, windowAggregateSupplier, t
 import { keyValueStoreFor, requireSerde, type Materialized } from './options.js';
 import { KTable } from './ktable.js';
 
-export class KGroupedStream<K, V> {
+/**
+ * count, reduce and aggregate expressed through one fold (the current aggregate, or null before
+ * the first value): shared by grouped, time-windowed and sliding-windowed streams.
+ */
+abstract class FoldedAggregations<K, V, KOut> {
+  protected abstract readonly valueSerde: Serde<V> | undefined;
+
+  protected abstract fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<KOut, VA>;
+
+  count(materialized: Materialized<K, number> = {}): KTable<KOut, number> {
+    return this.fold<number>('KSTREAM-AGGREGATE', (_k, _v, n) => (n ?? 0) + 1, { ...materialized, valueSerde: materialized.valueSerde ?? Serdes.int64() });
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> = {}): KTable<KOut, V> {
+    return this.fold<V>('KSTREAM-REDUCE', (_k, v, agg) => (agg === null ? v : reducer(agg, v)), { ...materialized, valueSerde: materialized.valueSerde ?? this.valueSerde });
+  }
+
+  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized: Materialized<K, VA> = {}): KTable<KOut, VA> {
+    return this.fold<VA>('KSTREAM-AGGREGATE', (k, v, agg) => aggregator(k, v, agg ?? initializer()), materialized);
+  }
+}
+
+export class KGroupedStream<K, V> extends FoldedAggregations<K, V, K> {
   constructor(
     private readonly builder: InternalBuilder,
     private readonly parentNode: string,
     private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
-  ) {}
-
-  count(materialized: Materialized<K, number> = {}): KTable<K, number> {
-    return this.fold<number>('KSTREAM-AGGREGATE', (_k, _v, n) => (n ?? 0) + 1, { ...materialized, valueSerde: materialized.valueSerde ?? Serdes.int64() });
-  }
-
-  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> = {}): KTable<K, V> {
-    return this.fold<V>('KSTREAM-REDUCE', (_k, v, agg) => (agg === null ? v : reducer(agg, v)), { ...materialized, valueSerde: materialized.valueSerde ?? this.valueSerde });
-  }
-
-  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized: Materialized<K, VA> = {}): KTable<K, VA> {
-    return this.fold<VA>('KSTREAM-AGGREGATE', (k, v, agg) => aggregator(k, v, agg ?? initializer()), materialized);
+    protected readonly valueSerde: Serde<V> | undefined,
+  ) {
+    super();
   }
 
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
@@ -40,7 +52,7 @@ export class KGroupedStream<K, V> {
     return new TimeWindowedKStream(this.builder, this.parentNode, this.keySerde, this.valueSerde, windows);
   }
 
-  private fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<K, VA> {
+  protected fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<K, VA> {
     const keySerde = requireSerde(materialized.keySerde ?? this.keySerde, 'aggregation key');
     const valueSerde = requireSerde(materialized.valueSerde, 'aggregation value');
     const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
@@ -52,28 +64,18 @@ export class KGroupedStream<K, V> {
   }
 }
 
-export class TimeWindowedKStream<K, V> {
+export class TimeWindowedKStream<K, V> extends FoldedAggregations<K, V, Windowed<K>> {
   constructor(
     private readonly builder: InternalBuilder,
     private readonly parentNode: string,
     private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
+    protected readonly valueSerde: Serde<V> | undefined,
     private readonly windows: TimeWindows,
-  ) {}
-
-  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
-    return this.fold<number>('KSTREAM-AGGREGATE', (_k, _v, n) => (n ?? 0) + 1, { ...materialized, valueSerde: materialized.valueSerde ?? Serdes.int64() });
+  ) {
+    super();
   }
 
-  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> = {}): KTable<Windowed<K>, V> {
-    return this.fold<V>('KSTREAM-REDUCE', (_k, v, agg) => (agg === null ? v : reducer(agg, v)), { ...materialized, valueSerde: materialized.valueSerde ?? this.valueSerde });
-  }
-
-  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized: Materialized<K, VA> = {}): KTable<Windowed<K>, VA> {
-    return this.fold<VA>('KSTREAM-AGGREGATE', (k, v, agg) => aggregator(k, v, agg ?? initializer()), materialized);
-  }
-
-  private fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<Windowed<K>, VA> {
+  protected fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<Windowed<K>, VA> {
     const keySerde = requireSerde(materialized.keySerde ?? this.keySerde, 'windowed aggregation key');
     const valueSerde = requireSerde(materialized.valueSerde, 'windowed aggregation value');
     const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
@@ -133,28 +135,18 @@ export class SessionWindowedKStream<K, V> {
  * Aggregations over sliding windows (windowedBy(SlidingWindows)): keys are Windowed<K> of windows
  * [start, start + timeDifference], both ends inclusive; see sliding-aggregate.ts.
  */
-export class SlidingWindowedKStream<K, V> {
+export class SlidingWindowedKStream<K, V> extends FoldedAggregations<K, V, Windowed<K>> {
   constructor(
     private readonly builder: InternalBuilder,
     private readonly parentNode: string,
     private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
+    protected readonly valueSerde: Serde<V> | undefined,
     private readonly windows: SlidingWindows,
-  ) {}
-
-  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
-    return this.fold<number>('KSTREAM-AGGREGATE', (_k, _v, n) => (n ?? 0) + 1, { ...materialized, valueSerde: materialized.valueSerde ?? Serdes.int64() });
+  ) {
+    super();
   }
 
-  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> = {}): KTable<Windowed<K>, V> {
-    return this.fold<V>('KSTREAM-REDUCE', (_k, v, agg) => (agg === null ? v : reducer(agg, v)), { ...materialized, valueSerde: materialized.valueSerde ?? this.valueSerde });
-  }
-
-  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized: Materialized<K, VA> = {}): KTable<Windowed<K>, VA> {
-    return this.fold<VA>('KSTREAM-AGGREGATE', (k, v, agg) => aggregator(k, v, agg ?? initializer()), materialized);
-  }
-
-  private fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<Windowed<K>, VA> {
+  protected fold<VA>(prefix: string, fold: Folder<K, V, VA>, materialized: Materialized<K, VA>): KTable<Windowed<K>, VA> {
     const keySerde = requireSerde(materialized.keySerde ?? this.keySerde, 'sliding-window aggregation key');
     const valueSerde = requireSerde(materialized.valueSerde, 'sliding-window aggregation value');
     const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
