@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { freePort, removeDir, startChildBroker, tempDir, type ChildBroker } from '../helpers/broker.js';
+import { eventually } from '../helpers/eventually.js';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { kcat } from '../helpers/kcat.js';
@@ -24,21 +25,6 @@ interface Member { id: number; port: number; dataDir: string; child: ChildBroker
 
 let etcd: TestEtcd | null = null;
 const members: Member[] = [];
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function request(port: number, apiKey: number, version: number, body: unknown): Promise<any> {
   const client = await RawClient.connect(port);
