@@ -60,13 +60,16 @@ export async function killHard(c: { child: ChildProcess; exited: Promise<number 
 export interface OpCounts {
   fsync: number;
   read: number;
+  /** Every gather write, on the thread pool or not. */
   writev: number;
+  /** Those made on the calling thread. */
+  writevSync: number;
   open: number;
 }
 
 /** FileOps that count calls, optionally failing writev once `failWritesAfter` writes happened. */
 export function countingOps(base: FileOps = nodeFileOps): { ops: FileOps; counts: OpCounts; failWrites(on: boolean): void } {
-  const counts: OpCounts = { fsync: 0, read: 0, writev: 0, open: 0 };
+  const counts: OpCounts = { fsync: 0, read: 0, writev: 0, writevSync: 0, open: 0 };
   let failing = false;
   const ops: FileOps = {
     ...base,
@@ -76,6 +79,12 @@ export function countingOps(base: FileOps = nodeFileOps): { ops: FileOps; counts
       counts.writev++;
       if (failing) return Promise.reject(Object.assign(new Error('EIO: injected write failure'), { code: 'EIO' }));
       return base.writev(fd, bufs, p);
+    },
+    writevSync: (fd, bufs, p) => {
+      counts.writev++;
+      counts.writevSync++;
+      if (failing) throw Object.assign(new Error('EIO: injected write failure'), { code: 'EIO' });
+      return base.writevSync(fd, bufs, p);
     },
     fsync: (fd) => (counts.fsync++, base.fsync(fd)),
   };

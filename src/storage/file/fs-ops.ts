@@ -17,6 +17,8 @@ export interface FileOps {
   read(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
   /** Positional gather write; returns the bytes written. */
   writev(fd: number, buffers: Buffer[], position: number): Promise<number>;
+  /** The same on the calling thread: for small appends, where a thread-pool round trip costs more. */
+  writevSync(fd: number, buffers: Buffer[], position: number): number;
   /** Flushes file data and metadata to stable storage (fsync(2)); also used on directories. */
   fsync(fd: number): Promise<void>;
   ftruncate(fd: number, lengthBytes: number): Promise<void>;
@@ -36,6 +38,7 @@ export const nodeFileOps: FileOps = {
     new Promise((res, rej) => fs.read(fd, buffer, offset, length, position, done(res, rej))),
   writev: (fd, buffers, position) =>
     new Promise((res, rej) => fs.writev(fd, buffers, position, done(res, rej))),
+  writevSync: (fd, buffers, position) => fs.writevSync(fd, buffers, position),
   fsync: (fd) => new Promise((res, rej) => fs.fsync(fd, (err) => (err ? rej(err) : res()))),
   ftruncate: (fd, lengthBytes) =>
     new Promise((res, rej) => fs.ftruncate(fd, lengthBytes, (err) => (err ? rej(err) : res()))),
@@ -60,32 +63,42 @@ export async function readFully(
 }
 
 /** Writes all of `buffers` at `position`, continuing after short writes. */
-export async function writevFully(
-  ops: FileOps,
-  fd: number,
-  buffers: Buffer[],
-  position: number,
-): Promise<void> {
+export async function writevFully(ops: FileOps, fd: number, buffers: Buffer[], position: number): Promise<void> {
+  const total = byteLengthOf(buffers);
+  let written = await ops.writev(fd, buffers, position);
+  // Short writes are rare (disk full, signals): the rest goes in further gather writes.
+  while (written < total) written += checkedWrite(await ops.writev(fd, after(buffers, written), position + written), written, total);
+}
+
+/** writevFully on the calling thread. */
+export function writevFullySync(ops: FileOps, fd: number, buffers: Buffer[], position: number): void {
+  const total = byteLengthOf(buffers);
+  let written = ops.writevSync(fd, buffers, position);
+  while (written < total) written += checkedWrite(ops.writevSync(fd, after(buffers, written), position + written), written, total);
+}
+
+function byteLengthOf(buffers: Buffer[]): number {
   let total = 0;
   for (const b of buffers) total += b.length;
-  let written = await ops.writev(fd, buffers, position);
-  if (written === total) return;
-  // Short write (rare: disk full, signals). Retry the remainder buffer by buffer.
-  let skip = written;
+  return total;
+}
+
+/** The bytes of `buffers` past the first `skip`. */
+function after(buffers: Buffer[], skip: number): Buffer[] {
+  const rest: Buffer[] = [];
   for (const b of buffers) {
-    if (skip >= b.length) {
-      skip -= b.length;
-      continue;
-    }
-    let rest = b.subarray(skip);
-    skip = 0;
-    while (rest.length > 0) {
-      const n = await ops.writev(fd, [rest], position + written);
-      if (n <= 0) throw new Error(`short write: wrote ${written} of ${total} bytes`);
-      written += n;
-      rest = rest.subarray(n);
+    if (skip >= b.length) skip -= b.length;
+    else {
+      rest.push(skip > 0 ? b.subarray(skip) : b);
+      skip = 0;
     }
   }
+  return rest;
+}
+
+function checkedWrite(n: number, written: number, total: number): number {
+  if (n <= 0) throw new Error(`short write: wrote ${written} of ${total} bytes`);
+  return n;
 }
 
 /** fsyncs a directory so renames and newly created files in it survive a crash. */

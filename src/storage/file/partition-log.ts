@@ -34,7 +34,7 @@ import {
 import * as fs from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { collectAbortedTxns, type AbortedTxnEntry, type TxnIndex } from '../txn-index.js';
-import { fsyncDir, writevFully, type FileOps } from './fs-ops.js';
+import { fsyncDir, writevFully, writevFullySync, type FileOps } from './fs-ops.js';
 import type { StorageActivity } from '../activity.js';
 import { performance } from 'node:perf_hooks';
 import type { RecoveryReport } from './log-loader.js';
@@ -50,6 +50,13 @@ import { NO_TIMESTAMP } from './time-index.js';
 const MAX_SEGMENT_BYTES = 0x7fff_ffff;
 /** Bound on appends written by one round (and buffers in one writev). */
 const MAX_ROUND_ITEMS = 1024;
+/**
+ * Rounds up to this size are written on the event loop thread (writev to the page cache). A
+ * consumer sees a record only once its write has returned, so a thread-pool write puts two thread
+ * wake-ups on every record's way to consumers, which at low rates costs more than copying a few
+ * KiB; larger rounds (throughput, when a stalled disk would also stall the event loop) use the pool.
+ */
+const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
 export interface PartitionLogDeps {
   ops: FileOps;
@@ -781,7 +788,7 @@ export class FilePartitionLog implements PartitionLog {
         records += item.records;
         sync ||= item.sync;
       }
-      if (seg) await this.writeSegment(seg, bufs, bytes);
+      if (seg && !(bytes <= SYNC_WRITE_MAX_BYTES && this.writeSegmentSync(seg, bufs, bytes))) await this.writeSegment(seg, bufs, bytes);
     }
     this.writtenOffset = round[round.length - 1]!.endOffset;
     this.deps.tailCache.markWritten(this.writtenOffset);
@@ -791,6 +798,23 @@ export class FilePartitionLog implements PartitionLog {
     }
     if (sync || this.flushDue()) await this.syncNow();
     for (const item of round) item.resolve(item.result);
+  }
+
+  /**
+   * Writes a small round to the active segment on this thread (see SYNC_WRITE_MAX_BYTES). Returns
+   * false, having written nothing, when one of its files is not open; the thread pool does it then.
+   */
+  private writeSegmentSync(seg: Segment, bufs: Buffer[], bytes: number): boolean {
+    if (!seg.active || seg.logFd < 0) return false;
+    const ops = this.deps.ops;
+    if (!seg.writeIndexTailsSync(ops)) return false;
+    if (bytes > 0) {
+      writevFullySync(ops, seg.logFd, bufs, seg.writtenBytes);
+      seg.writtenBytes += bytes;
+      seg.unsynced = true;
+    }
+    if (seg.unsynced) this.dirtySegments.add(seg);
+    return true;
   }
 
   private async writeSegment(seg: Segment, bufs: Buffer[], bytes: number): Promise<void> {

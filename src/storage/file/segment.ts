@@ -16,11 +16,18 @@ import * as fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { LogConfig } from '../types.js';
 import type { FileOps } from './fs-ops.js';
-import { writevFully } from './fs-ops.js';
+import { writevFully, writevFullySync } from './fs-ops.js';
 import { OffsetIndex } from './offset-index.js';
 import { NO_TIMESTAMP, TimeIndex } from './time-index.js';
 import { segmentPaths, type SegmentPaths } from './segment-files.js';
 import { TxnIndex } from '../txn-index.js';
+
+/** Index entries not yet in their file: their bytes, where they go, and the entry count after them. */
+interface IndexTail {
+  bytes: Buffer;
+  position: number;
+  upTo: number;
+}
 
 /** Relative offsets are int32: a segment cannot span more offsets than this. */
 export const MAX_RELATIVE_OFFSET = 0x7fff_ffff;
@@ -153,10 +160,9 @@ export class Segment {
 
   /** Writes index entries added since the last call to the index files. */
   async writeIndexTails(ops: FileOps): Promise<void> {
-    const offsetTail = this.offsetIndex?.unwritten();
-    const timeTail = this.timeIndex?.unwritten();
-    const txnTail = this.txnIndex.unwritten();
-    if (!offsetTail && !timeTail && !txnTail) return;
+    const tails = this.indexTails();
+    if (!tails) return;
+    const [offsetTail, timeTail, txnTail] = tails;
     this.unsynced = true;
     await Promise.all([
       offsetTail && this.writeTail(ops, this.paths.index, this.indexFd, offsetTail),
@@ -164,6 +170,35 @@ export class Segment {
       // A segment of an older data dir gets its .txnindex with its first entry.
       txnTail && this.writeTail(ops, this.paths.txnIndex, this.txnIndexFd, txnTail, fs.constants.O_WRONLY | fs.constants.O_CREAT),
     ]);
+    this.markTailsWritten(tails);
+  }
+
+  /**
+   * writeIndexTails on the calling thread, when every file a tail goes to is open (the active
+   * segment). Returns false, having written nothing, when one is not.
+   */
+  writeIndexTailsSync(ops: FileOps): boolean {
+    const tails = this.indexTails();
+    if (!tails) return true;
+    const [offsetTail, timeTail, txnTail] = tails;
+    if ((offsetTail && this.indexFd < 0) || (timeTail && this.timeIndexFd < 0) || (txnTail && this.txnIndexFd < 0)) return false;
+    this.unsynced = true;
+    if (offsetTail) writevFullySync(ops, this.indexFd, [offsetTail.bytes], offsetTail.position);
+    if (timeTail) writevFullySync(ops, this.timeIndexFd, [timeTail.bytes], timeTail.position);
+    if (txnTail) writevFullySync(ops, this.txnIndexFd, [txnTail.bytes], txnTail.position);
+    this.markTailsWritten(tails);
+    return true;
+  }
+
+  /** The unwritten entries of the offset, time and transaction indexes; null when there are none. */
+  private indexTails(): [IndexTail | null, IndexTail | null, IndexTail | null] | null {
+    const offsetTail = this.offsetIndex?.unwritten() ?? null;
+    const timeTail = this.timeIndex?.unwritten() ?? null;
+    const txnTail = this.txnIndex.unwritten();
+    return offsetTail || timeTail || txnTail ? [offsetTail, timeTail, txnTail] : null;
+  }
+
+  private markTailsWritten([offsetTail, timeTail, txnTail]: [IndexTail | null, IndexTail | null, IndexTail | null]): void {
     if (offsetTail) this.offsetIndex!.markWritten(offsetTail.upTo);
     if (timeTail) this.timeIndex!.markWritten(timeTail.upTo);
     if (txnTail) {
@@ -172,7 +207,7 @@ export class Segment {
     }
   }
 
-  private async writeTail(ops: FileOps, path: string, fd: number, tail: { bytes: Buffer; position: number }, flags: string | number = 'r+'): Promise<void> {
+  private async writeTail(ops: FileOps, path: string, fd: number, tail: IndexTail, flags: string | number = 'r+'): Promise<void> {
     if (fd >= 0) return writevFully(ops, fd, [tail.bytes], tail.position);
     // Sealed segment: its index fds are closed, open briefly.
     const tmp = await ops.open(path, flags);
