@@ -70,6 +70,7 @@ export class Broker {
     this.dynamicConfig = deps.dynamicConfig ?? DynamicBrokerConfig.inMemory(deps.settings.brokerConfig);
     this.logger = deps.logger;
     this.store = deps.store;
+    if (this.store.writeBacklog) this.store.writeBacklog.onWritten = () => this.diskCaughtUp();
     this.clock = deps.clock ?? Date.now;
     this.cluster = deps.cluster ?? null;
     this.handlers = new Map(allHandlers.map((h) => [h.apiKey, h]));
@@ -125,6 +126,32 @@ export class Broker {
    * written) before its Fetches read less and its requests stop being read. Not a Kafka config.
    */
   responseMemoryMaxBytes = 64 * 1024 * 1024;
+
+  /** Connections that stopped reading while the store's writes are behind (queued.max.request.bytes). */
+  private readonly waitingForDisk = new Set<Connection>();
+
+  /** Appended bytes the store has not handed to the OS yet (0 for a store that never queues). */
+  get unwrittenBytes(): number {
+    return this.store.writeBacklog?.bytes ?? 0;
+  }
+
+  /** Whether the store holds more unwritten appended bytes than queued.max.request.bytes. */
+  diskBehind(): boolean {
+    const limitBytes = this.config.queuedMaxRequestBytes;
+    return limitBytes >= 0 && this.unwrittenBytes > limitBytes;
+  }
+
+  /** `connection` stopped reading because the disk is behind: it resumes once the writes catch up. */
+  waitForDisk(connection: Connection): void {
+    this.waitingForDisk.add(connection);
+  }
+
+  private diskCaughtUp(): void {
+    if (this.waitingForDisk.size === 0 || this.diskBehind()) return;
+    const waiting = [...this.waitingForDisk];
+    this.waitingForDisk.clear();
+    for (const connection of waiting) connection.maybeResume();
+  }
 
   /** Response bytes all connections hold now (response-memory.ts). */
   heldResponseBytes(): number {
@@ -211,6 +238,7 @@ export class Broker {
   }
 
   connectionClosed(connection: Connection): void {
+    this.waitingForDisk.delete(connection);
     if (this.connections.delete(connection)) this.logger.debug({ connections: this.connections.size }, 'connection closed');
   }
 

@@ -346,18 +346,21 @@ export class Connection {
     if (this.paused || this.closed) return;
     const tooMany = this.pending.length >= this.broker.config.queuedMaxRequests;
     const tooMuchUnsent = this.socket.writableLength > this.broker.responseMemoryMaxBytes;
-    if (tooMany || tooMuchUnsent) {
+    const diskBehind = this.broker.diskBehind();
+    if (tooMany || tooMuchUnsent || diskBehind) {
       this.paused = true;
       this.socket.pause();
+      if (diskBehind) this.broker.waitForDisk(this);
     }
   }
 
-  private maybeResume(): void {
+  /** Reads again unless a bound still holds it (the broker calls this when its writes caught up). */
+  maybeResume(): void {
     if (!this.paused || this.closed) return;
-    if (this.pending.length < this.broker.config.queuedMaxRequests && this.socket.writableLength <= this.broker.responseMemoryMaxBytes) {
-      this.paused = false;
-      if (this.muteTimer === null) this.socket.resume();
-    }
+    if (this.pending.length >= this.broker.config.queuedMaxRequests || this.socket.writableLength > this.broker.responseMemoryMaxBytes) return;
+    if (this.broker.diskBehind()) return this.broker.waitForDisk(this);
+    this.paused = false;
+    if (this.muteTimer === null) this.socket.resume();
   }
 
   /** A throttled client's next request is not read until its throttle time has passed (KIP-219). */

@@ -11,6 +11,7 @@ import { parseBrokerConfig, type BrokerConfig } from '../config/broker-config.js
 import { createLogger, type LevelSetting, type Logger } from '../log/logger.js';
 import type { LogStore } from '../storage/types.js';
 import { FileLogStore } from '../storage/file/file-store.js';
+import type { FileOps } from '../storage/file/fs-ops.js';
 import { MemoryLogStore } from '../storage/memory/memory-store.js';
 import { Broker } from './broker.js';
 import { settingsFromConfig } from './settings.js';
@@ -38,6 +39,8 @@ export interface StartBrokerOptions {
   /** Used when no logger is given. Default 'warn' (embedded brokers stay quiet). */
   logLevel?: LevelSetting;
   clock?: () => number;
+  /** The file store's I/O (tests inject slow or failing disks); default node:fs. */
+  fileOps?: FileOps;
   /**
    * Serve /metrics, /health and /ready on this port (0 picks a free one). Default: the Brook
    * extension config `metrics.port`; no endpoint when neither is set.
@@ -84,7 +87,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   // Cluster mode: etcd holds the cluster id every member shares, so it is known before the store opens.
   const cluster = config.etcdEndpoints.length > 0 ? clusterNodeFor(config, logger) : null;
   const expectedClusterId = cluster ? await connectCluster(cluster, config.clusterId) : config.clusterId;
-  const store = await openStore(storage, dataDir, config, logger, options.clock);
+  const store = await openStore(storage, dataDir, config, logger, options.clock, options.fileOps);
   const clusterId = await store.clusterId(() => expectedClusterId ?? randomBytes(16).toString('base64url'));
   if (expectedClusterId !== null && expectedClusterId !== clusterId) {
     await store.close();
@@ -211,7 +214,7 @@ async function connectCluster(cluster: ClusterNode, configured: string | null): 
   }
 }
 
-function openStore(storage: 'file' | 'memory', dataDir: string, config: BrokerConfig, logger: Logger, clock?: () => number): Promise<LogStore> {
+function openStore(storage: 'file' | 'memory', dataDir: string, config: BrokerConfig, logger: Logger, clock?: () => number, fileOps?: FileOps): Promise<LogStore> {
   const retentionCheckIntervalMs = config.logRetentionCheckIntervalMs;
   if (storage === 'memory') {
     const cleaner = { enabled: config.logCleanerEnable, backoffMs: config.logCleanerBackoffMs, dedupeBufferBytes: config.logCleanerDedupeBufferSize };
@@ -221,6 +224,7 @@ function openStore(storage: 'file' | 'memory', dataDir: string, config: BrokerCo
     dataDir,
     logger,
     ...(clock ? { clock } : {}),
+    ...(fileOps ? { fileOps } : {}),
     retentionCheckIntervalMs,
     cleaner: {
       enabled: config.logCleanerEnable,

@@ -45,6 +45,8 @@ export interface BrokerSettings {
   socketRequestMaxBytes: number;
   maxConnections: number;
   queuedMaxRequests: number;
+  /** `queued.max.request.bytes`: the store's write backlog above which no requests are read; -1 = none. */
+  queuedMaxRequestBytes: number;
   /** The group coordinator's `group.*` / `offsets.*` settings. */
   groups: GroupSettings;
   txn: TxnSettings;
@@ -78,6 +80,7 @@ export function settingsFromConfig(
     socketRequestMaxBytes: config.socketRequestMaxBytes,
     maxConnections: config.maxConnections,
     queuedMaxRequests: config.queuedMaxRequests,
+    queuedMaxRequestBytes: config.queuedMaxRequestBytes,
     groups: groupSettingsFromConfig(config),
     txn: txnSettingsFromConfig(config),
     topicSettings(overrides) {

@@ -171,6 +171,12 @@ export const brokerConfigDefs = {
     importance: 'high',
     doc: 'Requests in flight per connection before Brook stops reading from it.',
   }),
+  queuedMaxRequestBytes: long('queued.max.request.bytes', 512 * 1024 * 1024, {
+    importance: 'medium',
+    doc:
+      'Request bytes waiting for the disk (appended, not yet written) before Brook stops reading requests ' +
+      'until the writes catch up; -1 for no limit. Kafka defaults to -1; Brook bounds it.',
+  }),
   socketSendBufferBytes: int('socket.send.buffer.bytes', 102400, { importance: 'high', doc: 'SO_SNDBUF of sockets; -1 for the OS default.' }),
   socketReceiveBufferBytes: int('socket.receive.buffer.bytes', 102400, { importance: 'high', doc: 'SO_RCVBUF of sockets; -1 for the OS default.' }),
   socketRequestMaxBytes: int('socket.request.max.bytes', 104857600, {

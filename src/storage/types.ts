@@ -9,6 +9,7 @@
 
 import type { AbortedTxnEntry } from './txn-index.js';
 import type { EpochEndOffset } from './leader-epoch-cache.js';
+import type { WriteBacklog } from './write-backlog.js';
 
 export type { AbortedTxnEntry } from './txn-index.js';
 
@@ -300,6 +301,8 @@ export interface LogStore {
   reconfigureCleaner?(settings: CleanerSettings): void;
   /** Where the data lives (DescribeLogDirs), or null for a store without a directory. */
   readonly dataDir: string | null;
+  /** Optional: appended bytes not yet handed to the OS (a store that writes in the background). */
+  readonly writeBacklog?: WriteBacklog;
   /** Closes every open partition. */
   close(): Promise<void>;
 }

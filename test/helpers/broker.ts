@@ -5,6 +5,7 @@ import { join, dirname } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startBroker, type RunningBroker } from '../../src/broker/index.js';
+import type { FileOps } from '../../src/storage/file/fs-ops.js';
 
 export function tempDir(prefix = 'brook-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -19,7 +20,7 @@ export interface TestBroker extends RunningBroker {
 }
 
 /** Starts a broker in this process with a file store in a fresh temp dir (or the given one). */
-export async function startTestBroker(options: { dataDir?: string; config?: Record<string, string>; storage?: 'file' | 'memory' } = {}): Promise<TestBroker> {
+export async function startTestBroker(options: { dataDir?: string; config?: Record<string, string>; storage?: 'file' | 'memory'; fileOps?: FileOps } = {}): Promise<TestBroker> {
   const dataDir = options.dataDir ?? tempDir();
   const broker = await startBroker({
     host: '127.0.0.1',
@@ -28,6 +29,7 @@ export async function startTestBroker(options: { dataDir?: string; config?: Reco
     storage: options.storage ?? 'file',
     config: options.config ?? {},
     logLevel: 'silent',
+    ...(options.fileOps ? { fileOps: options.fileOps } : {}),
   });
   return Object.assign(broker, { dataDir });
 }

@@ -28,6 +28,7 @@ import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { CleanerSettings, LogConfig, LogStore, TopicRecord } from '../types.js';
+import { WriteBacklog } from '../write-backlog.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { readCatalog, writeCatalog } from './catalog.js';
 import {
@@ -115,6 +116,8 @@ export class FileLogStore implements LogStore {
   private readonly ops: FileOps;
   private readonly clock: () => number;
   private readonly budget: TailCacheBudget;
+  /** Appended bytes not yet written, over every partition (the broker pauses reading on it). */
+  readonly writeBacklog = new WriteBacklog();
   private lock: DataDirLock | null = null;
   private state: 'new' | 'open' | 'closed' = 'new';
   /** Whether the previous run closed cleanly (known after open()). */
@@ -438,6 +441,7 @@ export class FileLogStore implements LogStore {
       ops: this.ops,
       clock: this.clock,
       tailCache: new TailCache(this.options.tailCacheBytes ?? 16 * MIB, this.budget),
+      writeBacklog: this.writeBacklog,
       maxOpenSegments: this.options.maxOpenSegmentsPerPartition ?? 4,
       onFlushed: (offset, wait) => this.onFlushed(key, offset, wait),
       activity: this.activity,

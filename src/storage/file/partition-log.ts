@@ -44,6 +44,7 @@ import type { SegmentDeleter } from './segment-deleter.js';
 import { findTimestampInSegment, readSegment } from './segment-reader.js';
 import type { ReadBufferPool } from './read-buffer-pool.js';
 import type { TailCache } from './tail-cache.js';
+import type { WriteBacklog } from '../write-backlog.js';
 import { NO_TIMESTAMP } from './time-index.js';
 
 /** Positions are int32. */
@@ -87,6 +88,8 @@ export interface PartitionLogDeps {
   epochs?: LeaderEpochCache;
   /** Persists the epoch cache (leader-epoch-checkpoint); without it the cache lives in memory. */
   epochCheckpoint?: LeaderEpochCheckpointWriter;
+  /** The store's count of queued, unwritten bytes (shared by its partitions). */
+  writeBacklog?: WriteBacklog;
 }
 
 interface WriteItem {
@@ -104,6 +107,12 @@ interface WriteItem {
 }
 
 const noop = () => undefined;
+
+function bufferedBytes(items: WriteItem[]): number {
+  let bytes = 0;
+  for (const item of items) if (item.buf) bytes += item.buf.length;
+  return bytes;
+}
 
 export class FilePartitionLog implements PartitionLog {
   private readonly segments: Segment[];
@@ -749,6 +758,7 @@ export class FilePartitionLog implements PartitionLog {
   ): Promise<AppendResult | undefined> {
     return new Promise((resolve, reject) => {
       this.queue.push({ segment, buf, records, endOffset: this.nextOffset, sync, result, resolve, reject });
+      if (buf) this.deps.writeBacklog?.queued(buf.length);
       if (!this.draining) {
         this.draining = true;
         // A microtask later, so appends made in the same tick share one writev.
@@ -766,8 +776,11 @@ export class FilePartitionLog implements PartitionLog {
       } catch (err) {
         const failure = this.fail(err);
         for (const item of round) item.reject(failure);
-        for (const item of this.queue.splice(0)) item.reject(failure);
+        const dropped = this.queue.splice(0);
+        for (const item of dropped) item.reject(failure);
+        this.deps.writeBacklog?.written(bufferedBytes(dropped));
       }
+      this.deps.writeBacklog?.written(bufferedBytes(round));
     }
     this.draining = false;
   }
