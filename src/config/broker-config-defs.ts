@@ -172,6 +172,7 @@ export const brokerConfigDefs = {
     doc: 'Requests in flight per connection before Brook stops reading from it.',
   }),
   queuedMaxRequestBytes: long('queued.max.request.bytes', 512 * 1024 * 1024, {
+    validator: atLeast(-1),
     importance: 'medium',
     doc:
       'Request bytes waiting for the disk (appended, not yet written) before Brook stops reading requests ' +
