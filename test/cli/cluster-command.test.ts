@@ -2,14 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cliPath, freePort, removeDir, tempDir } from '../helpers/broker.js';
+import { cliPath, freePortRun, removeDir, tempDir } from '../helpers/broker.js';
 import { etcdMissing } from '../helpers/etcd.js';
 import { RawClient } from '../helpers/raw-client.js';
 
 test('brook cluster runs etcd and the brokers, and stops them all on SIGTERM', { skip: etcdMissing, timeout: 60_000 }, async () => {
   const dataDir = tempDir('brook-cluster-cmd-');
-  const basePort = await freePort();
-  const etcdPort = await freePort();
+  // Broker 2 listens on basePort + 1 and etcd's peer port is etcdPort + 1: both must be free too.
+  const basePort = await freePortRun(4);
+  const etcdPort = basePort + 2;
   const child = spawn(process.execPath, [cliPath, 'cluster', '--brokers', '2', '--base-port', String(basePort), '--etcd-port', String(etcdPort), '--data-dir', dataDir, '--set', 'broker.session.timeout.ms=2000'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

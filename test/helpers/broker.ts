@@ -81,3 +81,24 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * `count` consecutive free ports on 127.0.0.1 (for commands that use port+1, port+2...), below the
+ * ephemeral range so that no outgoing connection of a test running beside takes one meanwhile.
+ */
+export async function freePortRun(count: number): Promise<number> {
+  const net = await import('node:net');
+  const canBind = (port: number) =>
+    new Promise<import('node:net').Server | null>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(null));
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const first = 20_000 + Math.floor(Math.random() * (12_000 - count));
+    const servers = await Promise.all(Array.from({ length: count }, (_, i) => canBind(first + i)));
+    await Promise.all(servers.map((s) => (s ? new Promise((r) => s.close(r)) : null)));
+    if (servers.every((s) => s !== null)) return first;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
