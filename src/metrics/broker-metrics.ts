@@ -10,7 +10,8 @@ import { RequestStats, HANDLER_EXCEPTION } from './request-stats.js';
 import { ApiHistogram } from './api-histogram.js';
 import { TopicTraffic } from './topic-traffic.js';
 import { ReplicationStats } from './replication-stats.js';
-import { byteLengthOf, countRecordsIn } from './record-count.js';
+import { countRecordsIn } from './record-count.js';
+import { byteLengthOf } from '../records/byte-length.js';
 import type { GroupMetricsSource } from './broker-view.js';
 
 const PRODUCE = 0;

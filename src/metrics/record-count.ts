@@ -32,11 +32,3 @@ export function countRecordsIn(records: Buffer | readonly Buffer[] | null | unde
   for (const chunk of records) count += countRecords(chunk);
   return count;
 }
-
-export function byteLengthOf(records: Buffer | readonly Buffer[] | null | undefined): number {
-  if (!records) return 0;
-  if (Buffer.isBuffer(records)) return records.length;
-  let bytes = 0;
-  for (const chunk of records) bytes += chunk.length;
-  return bytes;
-}

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startTestBroker, removeDir } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { sampleMax } from '../helpers/eventually.js';
 import { encodeBatch } from '../../src/records/record-batch.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { apis, encodeRequestHeader, requestHeaderVersion } from '../../src/protocol/generated/index.js';
@@ -52,11 +53,7 @@ test('a slow consumer pipelining large fetches makes the broker hold at most its
     s.pause();
     s.write(Buffer.concat(Array.from({ length: FETCHES }, (_, i) => fetchFrame(i + 1))));
 
-    let maxHeld = 0;
-    for (let i = 0; i < 60; i++) {
-      maxHeld = Math.max(maxHeld, running.broker.heldResponseBytes());
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const maxHeld = await sampleMax(() => running.broker.heldResponseBytes(), 60);
     // Asked for: FETCHES x the whole 6 MiB log. Allowed: the bound plus one batch (KIP-74).
     assert.ok(maxHeld <= boundBytes + BATCH_BYTES + 64 * 1024, `held ${maxHeld} bytes for one slow consumer, bound ${boundBytes}`);
 

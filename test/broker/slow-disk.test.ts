@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestBroker, removeDir } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { eventually } from '../helpers/eventually.js';
+import { eventually, sampleMax } from '../helpers/eventually.js';
 import { encodeBatch } from '../../src/records/record-batch.js';
 import { nodeFileOps, type FileOps } from '../../src/storage/file/fs-ops.js';
 
@@ -41,15 +41,6 @@ function stallableDisk(): { ops: FileOps; stall(): void; resume(): void } {
       s?.resume();
     },
   };
-}
-
-async function sampleMax(read: () => number, samples: number): Promise<number> {
-  let max = 0;
-  for (let i = 0; i < samples; i++) {
-    max = Math.max(max, read());
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return max;
 }
 
 function produce(client: RawClient, value: Buffer) {

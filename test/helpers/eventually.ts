@@ -16,3 +16,13 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The largest value `read` returns over `samples` reads 10 ms apart (a memory counter's peak). */
+export async function sampleMax(read: () => number, samples: number): Promise<number> {
+  let max = 0;
+  for (let i = 0; i < samples; i++) {
+    max = Math.max(max, read());
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return max;
+}

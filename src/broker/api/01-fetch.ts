@@ -14,6 +14,7 @@
 import type { FetchRequest, FetchResponse } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { OffsetOutOfRangeError } from '../../storage/types.js';
+import { byteLengthOf } from '../../records/byte-length.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Broker } from '../broker.js';
 import type { Partition } from '../partition.js';
@@ -159,7 +160,7 @@ async function readAll(broker: Broker, request: FetchRequest, targets: Target[],
       if (memory) memory.reservedBytes -= reserved;
     }
     if (response.errorCode !== ErrorCode.NONE) anyError = true;
-    const size = recordsSize(response.records);
+    const size = byteLengthOf(response.records);
     if (memory) memory.reservedBytes += size;
     held.after.reservedBytes += size;
     bytes += size;
@@ -226,14 +227,6 @@ function partitionResponse(target: Target, errorCode: number, offsets: Offsets, 
     // Kafka sends an empty record set, never null: librdkafka rejects a null one.
     records: records ?? EMPTY_RECORDS,
   } as PartitionResponse;
-}
-
-function recordsSize(records: Buffer | Buffer[] | null | undefined): number {
-  if (!records) return 0;
-  if (Buffer.isBuffer(records)) return records.length;
-  let size = 0;
-  for (const chunk of records) size += chunk.length;
-  return size;
 }
 
 function highWatermarks(targets: Target[]): number[] {

@@ -6,6 +6,7 @@
  * bytes go, and positional I/O lets reads run concurrently with appends on the same fd.
  */
 import * as fs from 'node:fs';
+import { byteLengthOf } from '../../records/byte-length.js';
 
 export interface FileOps {
   /** Opens (flags as for fs.open) and returns a raw fd. */
@@ -75,12 +76,6 @@ export function writevFullySync(ops: FileOps, fd: number, buffers: Buffer[], pos
   const total = byteLengthOf(buffers);
   let written = ops.writevSync(fd, buffers, position);
   while (written < total) written += checkedWrite(ops.writevSync(fd, after(buffers, written), position + written), written, total);
-}
-
-function byteLengthOf(buffers: Buffer[]): number {
-  let total = 0;
-  for (const b of buffers) total += b.length;
-  return total;
 }
 
 /** The bytes of `buffers` past the first `skip`. */
