@@ -35,17 +35,8 @@ export function revertReassignment(state: PartitionState): PartitionState {
   // An ISR of only adding replicas keeps them (Kafka's unclean-free revert keeps the ISR non-empty).
   const isr = isrLeft.length > 0 ? isrLeft : state.isr;
   let leader = state.leader;
-  if (adding.has(leader)) leader = replicas.find((id) => isr.includes(id)) ?? -1;
-  return {
-    ...state,
-    replicas,
-    isr,
-    leader,
-    leaderEpoch: leader !== state.leader ? state.leaderEpoch + 1 : state.leaderEpoch,
-    partitionEpoch: state.partitionEpoch + 1,
-    addingReplicas: [],
-    removingReplicas: [],
-  };
+  if (adding.has(leader)) leader = firstInIsr(replicas, isr);
+  return settled(state, replicas, isr, leader);
 }
 
 /** Starts moving to `target` (an ongoing reassignment is reverted first); completes at once if it can. */
@@ -75,8 +66,18 @@ export function completeReassignment(state: PartitionState): PartitionState | nu
   const replicas = state.replicas.filter((id) => !removing.has(id));
   const isr = state.isr.filter((id) => !removing.has(id));
   let leader = state.leader;
-  if (leader === -1 || removing.has(leader)) leader = replicas.find((id) => isr.includes(id)) ?? -1;
+  if (leader === -1 || removing.has(leader)) leader = firstInIsr(replicas, isr);
   if (leader === -1 || isr.length === 0) return null;
+  return settled(state, replicas, isr, leader);
+}
+
+/** The first replica in the ISR (the leader a change of replicas elects), or -1. */
+function firstInIsr(replicas: number[], isr: number[]): number {
+  return replicas.find((id) => isr.includes(id)) ?? -1;
+}
+
+/** `state` with its reassignment ended on these replicas: a new partition epoch, a new leader epoch if the leader changed. */
+function settled(state: PartitionState, replicas: number[], isr: number[], leader: number): PartitionState {
   return {
     ...state,
     replicas,
