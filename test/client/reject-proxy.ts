@@ -6,24 +6,10 @@
  * CONCURRENT_TRANSACTIONS or NOT_COORDINATOR. Everything else passes.
  * The broker must advertise the proxy's address (advertised.listeners) so clients stay on it.
  */
-import net from 'node:net';
 import { Reader } from '../../src/protocol/reader.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { apis, decodeRequestHeader, encodeResponseHeader, requestHeaderVersion, responseHeaderVersion } from '../../src/protocol/generated/index.js';
-
-
-function framer(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = Buffer.alloc(0);
-  return (chunk) => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    while (pending.length >= 4) {
-      const size = pending.readInt32BE(0);
-      if (pending.length < 4 + size) break;
-      onFrame(pending.subarray(0, 4 + size));
-      pending = pending.subarray(4 + size);
-    }
-  };
-}
+import { framer, startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 export const ApiKey = { PRODUCE: 0, INIT_PRODUCER_ID: 22, ADD_PARTITIONS_TO_TXN: 24, ADD_OFFSETS_TO_TXN: 25, END_TXN: 26, TXN_OFFSET_COMMIT: 28 } as const;
 const answerable = new Set<number>(Object.values(ApiKey));
@@ -66,11 +52,8 @@ function errorAnswer(frame: Buffer, errorCode: number): Buffer {
   return w.toBuffer();
 }
 
-export interface RejectProxy {
-  port: number;
+export interface RejectProxy extends TcpProxy {
   rejected: number;
-  setTarget(port: number): void;
-  close(): Promise<void>;
 }
 
 /**
@@ -78,19 +61,9 @@ export interface RejectProxy {
  * code to answer it with, or 0 to forward it.
  */
 export async function startRejectProxy(reject: (n: number, apiKey: number) => number): Promise<RejectProxy> {
-  let targetPort = 0;
   const counts = new Map<number, number>();
   const state = { rejected: 0 };
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    const kill = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', kill).on('error', kill);
-    upstream.on('close', kill).on('error', kill);
+  const proxy = await startTcpProxy(({ client, upstream }) => {
     client.on('data', framer((frame) => {
       const apiKey = frame.readInt16BE(4);
       let code = 0;
@@ -108,19 +81,5 @@ export async function startRejectProxy(reject: (n: number, apiKey: number) => nu
     }));
     upstream.on('data', (chunk: Buffer) => client.write(chunk));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    get rejected() {
-      return state.rejected;
-    },
-    setTarget(port: number) {
-      targetPort = port;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return Object.defineProperty(proxy, 'rejected', { get: () => state.rejected }) as RejectProxy;
 }

@@ -5,44 +5,18 @@
  * connection and retries it, which is exactly what idempotence must absorb.
  * The broker must advertise the proxy's address (advertised.listeners) so clients stay on it.
  */
-import net from 'node:net';
+import { framer, startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
-export interface DropProxy {
-  port: number;
+export interface DropProxy extends TcpProxy {
   dropped: number;
-  close(): Promise<void>;
 }
 
 const PRODUCE = 0;
 
-/** Splits a stream into size-prefixed frames (payload without the size). */
-function framer(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = Buffer.alloc(0);
-  return (chunk) => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    while (pending.length >= 4) {
-      const size = pending.readInt32BE(0);
-      if (pending.length < 4 + size) break;
-      onFrame(pending.subarray(0, 4 + size));
-      pending = pending.subarray(4 + size);
-    }
-  };
-}
-
-export async function startDropProxy(dropProduceResponse: () => boolean): Promise<DropProxy & { setTarget(port: number): void }> {
-  let targetPort = 0;
-  const sockets = new Set<net.Socket>();
+export async function startDropProxy(dropProduceResponse: () => boolean): Promise<DropProxy> {
   const state = { dropped: 0 };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    sockets.add(client).add(upstream);
+  const proxy = await startTcpProxy(({ client, upstream, kill }) => {
     const produceIds = new Set<number>();
-    const kill = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', kill).on('error', kill);
-    upstream.on('close', kill).on('error', kill);
     client.on('data', framer((frame) => {
       if (frame.readInt16BE(4) === PRODUCE) produceIds.add(frame.readInt32BE(8));
       upstream.write(frame);
@@ -57,19 +31,5 @@ export async function startDropProxy(dropProduceResponse: () => boolean): Promis
       client.write(frame);
     }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    get dropped() {
-      return state.dropped;
-    },
-    setTarget(port: number) {
-      targetPort = port;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return Object.defineProperty(proxy, 'dropped', { get: () => state.dropped }) as DropProxy;
 }
