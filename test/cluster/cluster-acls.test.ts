@@ -9,7 +9,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, removeDir, startChildBroker, tempDir, type ChildBroker } from '../helpers/broker.js';
+import { removeDir, type ChildBroker } from '../helpers/broker.js';
+import { newMembers, startMember, stopMember, type ClusterMember } from '../helpers/cluster-members.js';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ACLS_FILE } from '../../src/security/acl-store.js';
@@ -21,35 +22,18 @@ const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 // Kafka's codes: resource TOPIC, pattern LITERAL, operation DESCRIBE, permission ALLOW.
 const ALICE_DESCRIBE = { resourceType: 2, resourceName: TOPIC, resourcePatternType: 3, principal: 'User:alice', host: '*', operation: 8, permissionType: 3 };
 
-interface Member {
-  id: number;
-  port: number;
-  dataDir: string;
-  child: ChildBroker | null;
-}
-
 let etcd: TestEtcd | null = null;
-const members: Member[] = [];
+let members: ClusterMember[] = [];
 
-function start(member: Member): Promise<ChildBroker> {
-  return startChildBroker(member.dataDir, member.port, [
-    '--broker-id', String(member.id),
-    '--etcd', etcd!.endpoint,
+function start(member: ClusterMember): Promise<ChildBroker> {
+  return startMember(member, etcd!.endpoint, [
     '--set', 'broker.session.timeout.ms=2000',
     '--set', `listeners=SASL_PLAINTEXT://127.0.0.1:${member.port}`,
     '--set', 'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512',
     '--set', 'sasl.plain.users=admin:admin-secret,alice:alice-secret',
     '--set', 'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     '--set', 'super.users=User:admin',
-  ]).then((child) => (member.child = child));
-}
-
-async function stop(member: Member): Promise<void> {
-  const child = member.child;
-  member.child = null;
-  if (!child || child.child.exitCode !== null) return;
-  child.child.kill('SIGTERM');
-  await child.exited;
+  ]);
 }
 
 /** A request as `user` (PLAIN) to one broker. */
@@ -86,18 +70,18 @@ async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs
 before(async () => {
   if (etcdMissing) return;
   etcd = await startEtcd();
-  for (const id of [1, 2]) members.push({ id, port: await freePort(), dataDir: tempDir(`brook-acl-${id}-`), child: null });
+  members = await newMembers([1, 2], 'brook-acl-');
   await Promise.all(members.map(start));
 });
 
 after(async () => {
-  await Promise.all(members.map(stop));
+  await Promise.all(members.map((m) => stopMember(m, 'SIGTERM')));
   for (const m of members) removeDir(m.dataDir);
   await etcd?.stop();
 });
 
 test('ACLs made through one broker are enforced by the other, survive restarts, deletions likewise', { skip: etcdMissing, timeout: 60_000 }, async (t) => {
-  const [one, two] = members as [Member, Member];
+  const [one, two] = members as [ClusterMember, ClusterMember];
   const created = await asUser<any>(one.port, 'admin', 19, 7, {
     topics: [{ name: TOPIC, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
     timeoutMs: 10_000,
@@ -116,7 +100,7 @@ test('ACLs made through one broker are enforced by the other, survive restarts, 
   assert.equal(await aliceMetadataError(one.port), ErrorCode.NONE);
 
   // Both brokers down, then up again: the ACL comes back from etcd, not from a data dir.
-  await Promise.all(members.map(stop));
+  await Promise.all(members.map((m) => stopMember(m, 'SIGTERM')));
   for (const m of members) assert.equal(existsSync(join(m.dataDir, ACLS_FILE)), false, `${ACLS_FILE} written in cluster mode`);
   await Promise.all(members.map(start));
   for (const m of members) {
@@ -139,7 +123,7 @@ test('ACLs made through one broker are enforced by the other, survive restarts, 
 });
 
 test('SCRAM credentials and client quotas set through one broker apply on the other', { skip: etcdMissing, timeout: 30_000 }, async () => {
-  const [one, two] = members as [Member, Member];
+  const [one, two] = members as [ClusterMember, ClusterMember];
   const altered = await asUser<any>(two.port, 'admin', 51, 0, { deletions: [], upsertions: [upsertion('carol', 'SCRAM-SHA-512', 'carol-secret')] });
   assert.deepEqual(altered.results, [{ user: 'carol', errorCode: 0, errorMessage: null }]);
   await eventually('carol logs in at broker 1', async () => {

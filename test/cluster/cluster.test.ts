@@ -9,7 +9,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { freePort, removeDir, startChildBroker, tempDir, type ChildBroker } from '../helpers/broker.js';
+import { removeDir, type ChildBroker } from '../helpers/broker.js';
+import { newMembers, startMember, stopMember, type ClusterMember } from '../helpers/cluster-members.js';
 import { eventually } from '../helpers/eventually.js';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -20,36 +21,19 @@ const SESSION_TIMEOUT_MS = 2000;
 const TOPIC = 'replicated';
 const IDS = [1, 2, 3];
 
-interface Member {
-  id: number;
-  port: number;
-  dataDir: string;
-  child: ChildBroker | null;
-  /** SIGSTOPped: asked for nothing until resumed. */
-  paused?: boolean;
-}
-
 let etcd: TestEtcd | null = null;
-const members: Member[] = [];
+let members: ClusterMember[] = [];
 
-function start(member: Member): Promise<ChildBroker> {
-  return startChildBroker(member.dataDir, member.port, [
-    '--broker-id', String(member.id),
-    '--etcd', etcd!.endpoint,
+function start(member: ClusterMember): Promise<ChildBroker> {
+  return startMember(member, etcd!.endpoint, [
     '--set', `broker.session.timeout.ms=${SESSION_TIMEOUT_MS}`,
     '--set', 'offsets.topic.num.partitions=3',
     '--set', 'replica.lag.time.max.ms=4000',
     '--log-level', 'info',
-  ]).then((child) => (member.child = child));
+  ]);
 }
 
-async function kill(member: Member): Promise<void> {
-  const child = member.child;
-  member.child = null;
-  if (!child || child.child.exitCode !== null) return;
-  child.child.kill('SIGKILL');
-  await child.exited;
-}
+const kill = (member: ClusterMember) => stopMember(member, 'SIGKILL');
 
 /** Metadata v12 from one broker; fails after 3 s (a paused broker accepts connections but never answers). */
 async function metadata(port: number): Promise<any> {
@@ -83,7 +67,7 @@ function partitionState(check: (p: any) => boolean, what: string, timeoutMs?: nu
 before(async () => {
   if (etcdMissing) return;
   etcd = await startEtcd();
-  for (const id of IDS) members.push({ id, port: await freePort(), dataDir: tempDir(`brook-cluster-${id}-`), child: null });
+  members = await newMembers(IDS, 'brook-cluster-');
   await Promise.all(members.map(start));
 });
 
@@ -220,7 +204,7 @@ test('preferred leader election, and a controlled shutdown that hands leadership
 test('a leader paused with SIGSTOP is replaced; resumed, it re-registers and follows; acknowledged records stay', { skip: etcdMissing, timeout: 60_000 }, async () => {
   // kafkajs retries a timed-out request on the same broker without refreshing metadata, so each
   // phase uses a fresh producer bootstrapped from brokers that answer.
-  const sendOnce = async (value: string, via: Member[]) => {
+  const sendOnce = async (value: string, via: ClusterMember[]) => {
     const kafka = new Kafka({ clientId: 'cluster-pause-test', brokers: via.map((m) => `127.0.0.1:${m.port}`), logLevel: logLevel.NOTHING, requestTimeout: 5000, retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 } });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();

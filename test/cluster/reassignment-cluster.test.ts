@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { freePort, removeDir, startChildBroker, tempDir, type ChildBroker } from '../helpers/broker.js';
+import { removeDir } from '../helpers/broker.js';
+import { newMembers, startMember, stopMember, type ClusterMember } from '../helpers/cluster-members.js';
 import { eventually } from '../helpers/eventually.js';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -21,10 +22,8 @@ import { Admin } from '../../src/client/index.js';
 const TOPIC = 'moving';
 const IDS = [1, 2, 3];
 
-interface Member { id: number; port: number; dataDir: string; child: ChildBroker | null }
-
 let etcd: TestEtcd | null = null;
-const members: Member[] = [];
+let members: ClusterMember[] = [];
 
 async function request(port: number, apiKey: number, version: number, body: unknown): Promise<any> {
   const client = await RawClient.connect(port);
@@ -41,10 +40,9 @@ const listReassignments = (port: number) => request(port, 46, 0, { timeoutMs: 50
 before(async () => {
   if (etcdMissing) return;
   etcd = await startEtcd();
-  for (const id of IDS) members.push({ id, port: await freePort(), dataDir: tempDir(`brook-reassign-${id}-`), child: null });
+  members = await newMembers(IDS, 'brook-reassign-');
   await Promise.all(members.map(async (m) => {
-    m.child = await startChildBroker(m.dataDir, m.port, [
-      '--broker-id', String(m.id), '--etcd', etcd!.endpoint,
+    await startMember(m, etcd!.endpoint, [
       '--set', 'broker.session.timeout.ms=2000', '--set', 'offsets.topic.num.partitions=1', '--log-level', 'info',
       // Reassignment catch-up throttled on both sides (about 0.5 s for what the test writes first).
       '--set', 'leader.replication.throttled.rate=200000', '--set', 'follower.replication.throttled.rate=150000',
@@ -54,12 +52,7 @@ before(async () => {
 
 after(async () => {
   for (const m of members) {
-    const child = m.child;
-    m.child = null;
-    if (child && child.child.exitCode === null) {
-      child.child.kill('SIGKILL');
-      await child.exited;
-    }
+    await stopMember(m, 'SIGKILL');
     removeDir(m.dataDir);
   }
   await etcd?.stop();
