@@ -11,6 +11,7 @@ import { RawClient } from '../helpers/raw-client.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { startDropProxy } from '../txn/drop-proxy.js';
 import { ApiKey, startRejectProxy } from './reject-proxy.js';
+import { readValues } from './read-values.js';
 
 let broker: RunningBroker;
 
@@ -44,22 +45,8 @@ async function batchHeaders(port: number, topic: string, partition = 0): Promise
   }
 }
 
-async function readValues(bootstrapServers: string, topic: string, partition: number, count: number): Promise<string[]> {
-  const consumer = new Consumer({ bootstrapServers, isolationLevel: 'read_committed' });
-  try {
-    await consumer.assign([{ topic, partition, offset: 0 }]);
-    const out: string[] = [];
-    while (out.length < count) {
-      const records = await consumer.poll({ timeoutMs: 2000 });
-      if (records.length === 0) break;
-      for (const r of records) out.push(r.value!.toString());
-    }
-    // Anything past the expected count (a duplicate at the very end) shows up too.
-    for (const r of await consumer.poll({ timeoutMs: 200 })) out.push(r.value!.toString());
-    return out;
-  } finally {
-    await consumer.close();
-  }
+function readCommitted(bootstrapServers: string, topic: string, partition: number, count: number): Promise<string[]> {
+  return readValues(bootstrapServers, topic, [partition], 'read_committed', count, 2000);
 }
 
 test('idempotence is on by default: batches carry the producer id, epoch 0 and consecutive sequences', async () => {
@@ -129,7 +116,7 @@ async function produceThroughDrops(idempotent: boolean): Promise<{ partitions: s
       sends.push(producer.send({ topic: 'drops', messages }));
     }
     await Promise.all(sends);
-    const partitions = [await readValues(env.bootstrap, 'drops', 0, 200), await readValues(env.bootstrap, 'drops', 1, 200)];
+    const partitions = [await readCommitted(env.bootstrap, 'drops', 0, 200), await readCommitted(env.bootstrap, 'drops', 1, 200)];
     return { partitions, dropped: env.proxy.dropped };
   } finally {
     await producer.close();
@@ -189,7 +176,7 @@ test('UNKNOWN_PRODUCER_ID: the producer bumps its epoch, restarts sequences at 0
       [producerId, 1, 2],
       [producerId, 1, 3],
     ]);
-    assert.deepEqual(await readValues(env.bootstrap, 'idem-bump', 0, 6), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+    assert.deepEqual(await readCommitted(env.bootstrap, 'idem-bump', 0, 6), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
   } finally {
     await producer.close();
     await env.close();
@@ -263,7 +250,7 @@ test('a transactional producer through dropped connections: each committed recor
     }
     assert.ok(env.proxy.dropped >= 5, `the proxy dropped ${env.proxy.dropped} responses`);
     for (const p of [0, 1]) {
-      const values = await readValues(env.bootstrap, 'txn-drops', p, 100);
+      const values = await readCommitted(env.bootstrap, 'txn-drops', p, 100);
       assert.deepEqual(values, Array.from({ length: 100 }, (_, k) => `m${k * 2 + p}`), `partition ${p}`);
     }
   } finally {

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
+import { readValues } from './read-values.js';
 import { Producer, Consumer, Admin, startBroker, ProducerFencedError, KafkaError, type RunningBroker, type TopicPartition } from '../../src/index.js';
 
 let broker: RunningBroker;
@@ -21,22 +22,8 @@ after(async () => {
   await broker.stop();
 });
 
-/** Every value of a topic's partitions from the start; waits for `atLeast`, then a short quiet poll catches extras. */
-async function readAll(topic: string, partitions: number, isolationLevel: 'read_committed' | 'read_uncommitted', atLeast: number): Promise<string[]> {
-  const consumer = new Consumer({ bootstrapServers: broker.bootstrapServers, isolationLevel });
-  try {
-    await consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })));
-    const out: string[] = [];
-    while (out.length < atLeast) {
-      const records = await consumer.poll({ timeoutMs: 3000 });
-      if (records.length === 0) break;
-      for (const r of records) out.push(r.value!.toString());
-    }
-    for (const r of await consumer.poll({ timeoutMs: 200 })) out.push(r.value!.toString());
-    return out;
-  } finally {
-    await consumer.close();
-  }
+function readAll(topic: string, partitions: number, isolationLevel: 'read_committed' | 'read_uncommitted', atLeast: number): Promise<string[]> {
+  return readValues(broker.bootstrapServers, topic, Array.from({ length: partitions }, (_, p) => p), isolationLevel, atLeast, 3000);
 }
 
 /** kafkajs, read_committed (its default): the values it sees, waiting for `count`. */
